@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { AiaError } from '../util/errors.ts';
+import { log, setLogLevel } from '../util/log.ts';
+import { registerCommands } from './commands/index.ts';
+
+const program = new Command();
+program
+  .name('aia')
+  .description(
+    'aia: an automated interpretability agent. Ask questions about a model; get answers backed by experiments.',
+  )
+  .option('--verbose', 'show debug logs and stack traces')
+  .hook('preAction', (cmd) => {
+    if (cmd.opts<{ verbose?: boolean }>().verbose) setLogLevel('debug');
+  });
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
+  if (verbose) {
+    log.error({ err: error }, 'failed');
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const expected = error instanceof AiaError;
+  process.stderr.write(`error: ${message}\n`);
+  if (!expected && !verbose)
+    process.stderr.write('(unexpected error: run again with --verbose for details)\n');
+  process.exitCode = 1;
+}
