@@ -1,4 +1,7 @@
 import type { PerfSection } from './types.ts';
+import { subjectsSection } from './subjects.ts';
+import { stimuliSection } from './stimuli.ts';
+import { toolsSection } from './tools.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
-export const sections: PerfSection[] = [];
+export const sections: PerfSection[] = [subjectsSection, stimuliSection, toolsSection];

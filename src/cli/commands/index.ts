@@ -1,6 +1,21 @@
 import type { Command } from 'commander';
+import { registerDemoCommand } from './demo.ts';
+import { registerEditCommand } from './edit.ts';
+import { registerRenderCommand } from './render.ts';
+import { registerInspectCommand } from './inspect.ts';
+import { registerModelsCommand } from './models.ts';
+import { registerProbeCommand } from './probe.ts';
+import { registerProbesetCommand } from './probeset.ts';
+import { registerToolsCommand } from './tools.ts';
 
 /** Every CLI command registers itself here; one file per command in this folder. */
 export function registerCommands(program: Command): void {
-  void program;
+  registerRenderCommand(program);
+  registerEditCommand(program);
+  registerModelsCommand(program);
+  registerInspectCommand(program);
+  registerProbeCommand(program);
+  registerProbesetCommand(program);
+  registerToolsCommand(program);
+  registerDemoCommand(program);
 }

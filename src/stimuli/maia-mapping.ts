@@ -1,0 +1,120 @@
+/**
+ * Every concept named by MAIA's synthetic-neuron benchmark (data/maia_synthetic_concepts.txt, 85
+ * neurons) mapped to our vocabulary: 'exact' when a concept of ours depicts it, 'substitute' when the
+ * nearest depictable concept stands in for it (the note says why), 'none' when nothing can.
+ * The benchmark scores and draws the mapped concept; docs/vocabulary.md has the same table in prose.
+ */
+
+export interface MaiaConceptMapping {
+  /** Our canonical concept, or null when nothing depicts it. */
+  concept: string | null;
+  kind: 'exact' | 'substitute' | 'none';
+  note: string;
+}
+
+const exact = (concept: string, note = ''): MaiaConceptMapping => ({ concept, kind: 'exact', note });
+const substitute = (concept: string, note: string): MaiaConceptMapping => ({
+  concept,
+  kind: 'substitute',
+  note,
+});
+
+export const maiaConceptMapping: Record<string, MaiaConceptMapping> = {
+  animal: exact('animal', 'category: every animal sprite (mammals, birds, fish, reptiles, bugs…)'),
+  arch: exact('arch', 'a drawn arch shape (also under structure)'),
+  baby: exact('baby', 'Twemoji baby face'),
+  ball: exact('ball', 'soccer ball sprite; basketball, tennis ball, baseball, volleyball are balls too'),
+  beach: exact('beach', 'background: sky above sea above sand, each band with its own mask'),
+  bird: exact('bird', 'bird sprite; duck, owl, parrot, penguin… are birds too'),
+  blue: exact('blue'),
+  boat: exact('boat', 'sailboat sprite; ship, canoe, speedboat are boats too'),
+  brick: exact('brick', 'brick texture on items; the brick wall background is brick too'),
+  bridge: exact('bridge', 'Twemoji "bridge at night": a square tile, so its mask includes its night sky'),
+  building: exact('building', 'office building sprite; house, temple, church, castle… are buildings too'),
+  button: exact('button', 'our own SVG of a four-hole sewing button'),
+  'car window': substitute('window', 'no sprite shows a car window apart from the car; a window stands in'),
+  car: exact('car', 'car sprite; racecar, taxi, police car are cars too'),
+  circle: exact('circle', 'shape'),
+  cup: exact('cup', 'Twemoji hot beverage: a cup with a handle'),
+  dog: exact('dog', 'dog sprite; poodle and guide dog are dogs too'),
+  ear: exact('ear'),
+  eyes: exact('eyes'),
+  feathers: exact('feather'),
+  fence: exact('fence', 'our own SVG of a picket fence'),
+  fire: exact('flame', "'fire' is a synonym of flame"),
+  fish: exact('fish', 'fish sprite; tropical fish and shark are fish too'),
+  flame: exact('flame'),
+  flower: exact('flower', 'cherry blossom sprite; rose, sunflower, tulip, hibiscus are flowers too'),
+  frog: exact('frog'),
+  fur: exact('fur', 'procedural fur texture'),
+  grass: exact('grass', 'background or texture'),
+  hair: exact('hair', 'Twemoji curly-hair component: a hair swatch, weakly recognisable on its own'),
+  hand: exact('hand'),
+  handle: exact(
+    'handle',
+    "our own SVG of a door handle; the cup sprite's handle is not separable from the cup",
+  ),
+  hands: exact('hand'),
+  hat: exact('hat', 'sun hat sprite; top hat and cap are hats too'),
+  horse: exact('horse'),
+  instrument: exact(
+    'instrument',
+    'category: guitar, piano, trumpet, violin, drum, saxophone, banjo, accordion',
+  ),
+  jeans: exact('jeans'),
+  jigsaw: exact('jigsaw', 'puzzle piece sprite'),
+  leash: exact('leash', 'our own SVG of a leash; the guide dog sprite also wears a harness'),
+  legs: exact('leg'),
+  light: exact('light bulb', "'light' is a synonym of light bulb"),
+  mountain: exact('mountain'),
+  neck: substitute(
+    'giraffe',
+    'no sprite shows a neck on its own; the giraffe is the most neck-defined sprite',
+  ),
+  necklace: exact('necklace', 'Twemoji prayer beads: a bead necklace'),
+  orange: exact('orange', 'the colour (the fruit is tangerine)'),
+  paws: exact('paw', 'Twemoji paw prints'),
+  pencil: exact('pencil'),
+  people: exact('people', 'category: person, man, woman, child, baby, family, swimmer, cyclist, businessman'),
+  pink: exact('pink'),
+  pizza: exact('pizza'),
+  playground: exact('playground', 'Twemoji playground slide'),
+  pool: substitute('swimmer', 'no swimming-pool sprite; a swimmer in water stands in'),
+  purple: exact('purple'),
+  racecar: exact('racecar'),
+  red: exact('red'),
+  road: exact('road', 'background (asphalt with markings) or object (Twemoji motorway)'),
+  roof: exact('roof', 'our own SVG of a tiled roof'),
+  shirt: exact('shirt', 'T-shirt sprite'),
+  shoe: exact('shoe', 'running shoe sprite; boot and high heel are shoes too'),
+  shoes: exact('shoe'),
+  shoulders: substitute('person', 'no sprite shows shoulders on their own; a standing person stands in'),
+  sink: exact('sink', 'our own SVG of a washbasin with a tap'),
+  sky: exact('sky', 'background (also the top band of the beach background)'),
+  skyline: exact('skyline', 'Twemoji cityscape: a square tile, so its mask includes its sky'),
+  snake: exact('snake'),
+  snow: exact('snow', 'background or texture'),
+  spiral: exact('spiral', 'shape'),
+  stripes: exact('stripes', 'texture'),
+  suit: exact('suit', 'category whose one member is the businessman sprite (man in a business suit)'),
+  sunglasses: exact('sunglasses'),
+  tail: exact('tail', 'our own SVG of a bushy tail'),
+  temple: exact('temple', 'Twemoji hindu temple'),
+  tent: exact('tent'),
+  text: exact('text', 'every word item; the word itself is also the concept word:<text>'),
+  tie: exact('tie', 'Twemoji necktie: drawn on a collar tile, so its mask includes the collar'),
+  tires: exact('wheel', "'tire' is a synonym of wheel"),
+  tractor: exact('tractor'),
+  train: exact('train', 'train sprite; locomotive is a train too'),
+  tree: exact('tree', 'tree sprite; evergreen and palm tree are trees too'),
+  truck: exact('truck', 'delivery truck sprite; fire engine is a truck too'),
+  bug: exact('bug', 'category: caterpillar, ant, bee, ladybug, beetle, butterfly, cricket, spider'),
+  vehicle: exact('vehicle', 'category: cars, trucks, trains, boats, bikes, aircraft…'),
+  water: exact('water', 'background or texture (also the sea band of the beach)'),
+  wheel: exact('wheel'),
+  window: exact('window'),
+  wing: exact('wing'),
+  wood: exact('wood', 'procedural wood texture, or wood background'),
+  yarn: exact('yarn'),
+  yellow: exact('yellow'),
+};

@@ -1,0 +1,269 @@
+import { InputError } from '../../util/errors.ts';
+import {
+  COMPARISONS,
+  DEFAULT_HUE_SIGMA,
+  FUNCTION_NAMES,
+  HALVES,
+  KEYWORDS,
+  RELATIONS,
+  SIZE_BANDS,
+  type Comparison,
+  type Formula,
+  type Half,
+  type Relation,
+  type SizeBandName,
+} from './ast.ts';
+import { HUE_COLOURS } from './hues.ts';
+import { didYouMean, editDistance } from './nearest.ts';
+import { tokenize, type Token } from './tokenize.ts';
+
+/** Parse a formula of the concept language (grammar: formula.ts). Throws InputError naming the bad token. */
+export function parseFormula(source: string): Formula {
+  return new Parser(source).parseAll();
+}
+
+/** Whether `name` can be written as a bare concept in a formula (words of letters, digits, _ ' -). */
+export function isConceptName(name: string): boolean {
+  const words = name.split(' ');
+  return words.every(
+    (word) =>
+      /^[\p{L}\p{N}_][\p{L}\p{N}_'-]*$/u.test(word) &&
+      !/^\d+$/.test(word) &&
+      !isKeyword(word) &&
+      word === word.toLowerCase(),
+  );
+}
+
+function isKeyword(word: string): boolean {
+  return (KEYWORDS as readonly string[]).includes(word.toUpperCase());
+}
+
+const MAX_COUNT = 1000;
+
+class Parser {
+  private readonly tokens: Token[];
+  private position = 0;
+
+  constructor(private readonly source: string) {
+    this.tokens = tokenize(source);
+  }
+
+  parseAll(): Formula {
+    if (this.peek().type === 'end') throw this.error('the formula is empty; write a concept such as dog');
+    const formula = this.parseOr();
+    const next = this.peek();
+    if (next.type !== 'end') {
+      throw this.unexpected(next, next.type === 'word' ? 'AND, OR, & or the end' : 'the end of the formula');
+    }
+    return formula;
+  }
+
+  private parseOr(): Formula {
+    let left = this.parseAnd();
+    while (this.atKeyword('OR')) {
+      this.next();
+      left = { op: 'or', left, right: this.parseAnd() };
+    }
+    return left;
+  }
+
+  private parseAnd(): Formula {
+    let left = this.parseIntersect();
+    while (this.atKeyword('AND')) {
+      this.next();
+      left = { op: 'and', left, right: this.parseIntersect() };
+    }
+    return left;
+  }
+
+  private parseIntersect(): Formula {
+    let left = this.parseUnary();
+    while (this.peek().type === '&') {
+      this.next();
+      left = { op: 'intersect', left, right: this.parseUnary() };
+    }
+    return left;
+  }
+
+  private parseUnary(): Formula {
+    if (this.atKeyword('NOT')) {
+      this.next();
+      return { op: 'not', arg: this.parseUnary() };
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): Formula {
+    const token = this.peek();
+    if (token.type === '(') {
+      this.next();
+      const inner = this.parseOr();
+      this.expect(')');
+      return inner;
+    }
+    if (token.type !== 'word' || isKeyword(token.text)) {
+      throw this.unexpected(token, "a concept (such as dog), NOT, a function such as left(...), or '('");
+    }
+    if (this.peek(1).type === '(') return this.parseCall();
+    return { op: 'concept', name: this.readName('a concept') };
+  }
+
+  /** One or more words: a concept may have spaces ("car window"). */
+  private readName(what: string): string {
+    const words: string[] = [];
+    while (this.peek().type === 'word' && !isKeyword(this.peek().text)) {
+      const token = this.next();
+      this.rejectMistypedKeyword(token);
+      words.push(token.text.toLowerCase());
+    }
+    if (words.length === 0) throw this.unexpected(this.peek(), what);
+    if (this.peek().type === '(') {
+      throw this.unexpected(this.peek(), `AND, OR or & after '${words.join(' ')}'`);
+    }
+    return words.join(' ');
+  }
+
+  /** "dog ANDD cat" would otherwise read as the concept "dog andd cat": catch capitalised near-keywords. */
+  private rejectMistypedKeyword(token: Token): void {
+    if (token.text.length < 2 || token.text !== token.text.toUpperCase() || !/\p{L}/u.test(token.text))
+      return;
+    const keyword = KEYWORDS.find((k) => editDistance(k, token.text) <= 1);
+    if (keyword) {
+      throw this.error(
+        `unknown operator '${token.text}' at column ${token.column} (did you mean ${keyword}?)`,
+      );
+    }
+  }
+
+  private parseCall(): Formula {
+    const nameToken = this.next();
+    const name = nameToken.text.toLowerCase();
+    if (!FUNCTION_NAMES.includes(name)) {
+      throw this.error(
+        `unknown function '${nameToken.text}' at column ${nameToken.column}${didYouMean(name, FUNCTION_NAMES)}; ` +
+          `functions are ${FUNCTION_NAMES.join(', ')}`,
+      );
+    }
+    this.expect('(');
+    let formula: Formula;
+    if ((HALVES as readonly string[]).includes(name)) {
+      formula = { op: 'half', half: name as Half, arg: this.parseOr() };
+    } else if (name in SIZE_BANDS) {
+      formula = { op: 'size', band: { ...SIZE_BANDS[name as SizeBandName] }, arg: this.parseOr() };
+    } else if (name === 'area') {
+      formula = this.parseAreaArguments();
+    } else if ((RELATIONS as readonly string[]).includes(name)) {
+      const arg = this.parseOr();
+      this.expect(',');
+      formula = { op: 'relation', relation: name as Relation, arg, reference: this.parseOr() };
+    } else if (name === 'count') {
+      const arg = this.parseOr();
+      this.expect(')');
+      return this.parseCountComparison(arg);
+    } else if (name === 'word') {
+      formula = this.parseWordArgument();
+    } else {
+      formula = this.parseHueArguments();
+    }
+    this.expect(')');
+    return formula;
+  }
+
+  private parseAreaArguments(): Formula {
+    const arg = this.parseOr();
+    this.expect(',');
+    const minToken = this.peek();
+    const min = this.readNumber('the smallest area fraction');
+    this.expect(',');
+    const maxToken = this.peek();
+    const max = this.readNumber('the largest area fraction');
+    if (min > 1) throw this.error(`area minimum ${min} at column ${minToken.column} must be at most 1`);
+    if (max > 1 || max <= min) {
+      throw this.error(`area maximum ${max} at column ${maxToken.column} must be above ${min} and at most 1`);
+    }
+    return { op: 'size', band: { min, max }, arg };
+  }
+
+  private parseCountComparison(arg: Formula): Formula {
+    const token = this.peek();
+    if (token.type !== 'comparison' || !(COMPARISONS as readonly string[]).includes(token.text)) {
+      throw this.unexpected(token, 'a comparison after count(...): =, >= or <=, then a number');
+    }
+    this.next();
+    const countToken = this.peek();
+    const count = this.readNumber('a whole number of items');
+    if (!Number.isInteger(count) || count < 1 || count > MAX_COUNT) {
+      throw this.error(
+        `count ${countToken.text} at column ${countToken.column} must be a whole number from 1 to ${MAX_COUNT}`,
+      );
+    }
+    return { op: 'count', comparison: token.text as Comparison, count, arg };
+  }
+
+  private parseWordArgument(): Formula {
+    const token = this.peek();
+    if (token.type !== 'string') throw this.unexpected(token, 'a quoted word, as in word("stop")');
+    this.next();
+    const text = token.text.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (text === '') throw this.error(`word(...) at column ${token.column} needs a non-empty word`);
+    return { op: 'word', text };
+  }
+
+  private parseHueArguments(): Formula {
+    const colourToken = this.peek();
+    const colour = this.readName('a colour name, as in hue(red)');
+    if (!HUE_COLOURS.includes(colour)) {
+      throw this.error(
+        `'${colour}' at column ${colourToken.column} is not a colour with a hue${didYouMean(colour, HUE_COLOURS)}; ` +
+          `hue colours are ${HUE_COLOURS.join(', ')}`,
+      );
+    }
+    let sigma = DEFAULT_HUE_SIGMA;
+    if (this.peek().type === ',') {
+      this.next();
+      const sigmaToken = this.peek();
+      sigma = this.readNumber('the tuning width in degrees');
+      if (sigma < 1 || sigma > 180) {
+        throw this.error(`hue width ${sigma} at column ${sigmaToken.column} must be from 1 to 180 degrees`);
+      }
+    }
+    return { op: 'hue', colour, sigma };
+  }
+
+  private readNumber(what: string): number {
+    const token = this.peek();
+    if (token.type !== 'number') throw this.unexpected(token, what);
+    this.next();
+    return Number(token.text);
+  }
+
+  private expect(type: ')' | '(' | ','): void {
+    const token = this.peek();
+    if (token.type !== type) throw this.unexpected(token, `'${type}'`);
+    this.next();
+  }
+
+  private atKeyword(keyword: (typeof KEYWORDS)[number]): boolean {
+    const token = this.peek();
+    return token.type === 'word' && token.text.toUpperCase() === keyword;
+  }
+
+  private peek(ahead = 0): Token {
+    return this.tokens[Math.min(this.position + ahead, this.tokens.length - 1)]!;
+  }
+
+  private next(): Token {
+    const token = this.peek();
+    if (token.type !== 'end') this.position++;
+    return token;
+  }
+
+  private unexpected(token: Token, expected: string): InputError {
+    const found = token.type === 'end' ? 'end of formula' : `'${token.text}'`;
+    return this.error(`unexpected ${found} at column ${token.column}; expected ${expected}`);
+  }
+
+  private error(message: string): InputError {
+    return new InputError(`formula "${this.source}": ${message}`);
+  }
+}

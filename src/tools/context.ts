@@ -1,0 +1,169 @@
+import { resolve, join } from 'node:path';
+import type { LoadOptions } from '../subjects/index.ts';
+import { makeProbeSet, type ProbeSet, type ProbeSetDistribution } from '../stimuli/probeset.ts';
+import type { RenderedScene } from '../stimuli/render.ts';
+import { InputError } from '../util/errors.ts';
+import { Progress } from '../util/progress.ts';
+import { ActivationCache, type SiteActivations } from './cache/activation-cache.ts';
+import { probeSetScenes } from './cache/probe-scenes.ts';
+import { loadProbe } from './probe/load.ts';
+import { OnnxProbe } from './probe/onnx-probe.ts';
+import type { Probe } from './probe/types.ts';
+
+/**
+ * What every vision tool runs against: the probe (the subject), its default probe set (made or loaded
+ * lazily, seeded), the activation cache over that set, and the investigation's running record of
+ * hypotheses and answer. One context per investigation; tools mutate only `hypotheses` and `answer`.
+ */
+
+export type HypothesisStatus = 'proposed' | 'supported' | 'refuted';
+
+export interface HypothesisRecord {
+  /** `h1`, `h2`, … in order of recording. */
+  id: string;
+  text: string;
+  status: HypothesisStatus;
+  /** Ids of the evidence (tool-call ids, other hypotheses) the agent cites. */
+  evidence: string[];
+  /** Which hypothesis this one revises, when it does. */
+  revises?: string;
+}
+
+export interface AnswerRecord {
+  description: string;
+  /** Canonical formula in the concept language (printFormula of what was submitted). */
+  formula?: string;
+  confidence: number;
+  evidence: string[];
+  /** The unit the answer is about, when the agent names one. */
+  unit?: string;
+}
+
+export interface ToolContext {
+  probe: Probe;
+  /** The subject's default probe set: made (or loaded from the cache) on first use, then kept open. */
+  probeSet(): Promise<ProbeSet>;
+  /** Root of every cache: probe sets in `probesets/`, activations in `activations/`. */
+  cacheDir: string;
+  seed: number;
+  hypotheses: HypothesisRecord[];
+  /** Set by submit_answer. */
+  answer: AnswerRecord | undefined;
+  /** A site's activations over the probe set, from the activation cache (computed on first use). */
+  activations(site: string): Promise<SiteActivations>;
+  /** Probe-set scenes materialised as RenderedScenes (image, masks, item map). */
+  probeScenes(indices: readonly number[]): Promise<RenderedScene[]>;
+  /** Close the probe set and release the subject. */
+  dispose(): Promise<void>;
+}
+
+export interface ToolContextOptions {
+  /** Cache root (default: AIA_CACHE_DIR, else `.cache`). */
+  cacheDir?: string;
+  /** Seeds the probe set and every seeded tool (default 1). */
+  seed?: number;
+  /** Scenes in the default probe set (default DEFAULT_PROBE_SET_SIZE). */
+  probeSetSize?: number;
+  /** Worker threads for rendering the probe set (default: the probe-set default). */
+  workers?: number;
+  /** Side of a synthetic unit's map (default 14). */
+  grid?: number;
+  /** Show progress of long work on stderr (TTY only; default true). */
+  progress?: boolean;
+  /** Options for loading an ONNX subject. */
+  subject?: LoadOptions;
+}
+
+/** Scenes in a default probe set: enough for stable exemplars and statistics, quick to make. */
+export const DEFAULT_PROBE_SET_SIZE = 1000;
+export const DEFAULT_SEED = 1;
+
+export function defaultCacheRoot(): string {
+  return resolve(process.env.AIA_CACHE_DIR ?? '.cache');
+}
+
+/**
+ * Load a subject (see `loadProbe` for the reference syntax: a zoo name, an ONNX file, or
+ * `synthetic:maia`, `synthetic:maia/<mode|id>`, `synthetic:<file.json>`, inline JSON) and build its
+ * tool context.
+ */
+export async function createToolContext(
+  subjectRef: string,
+  options: ToolContextOptions = {},
+): Promise<ToolContext> {
+  const cacheDir = resolve(options.cacheDir ?? defaultCacheRoot());
+  const probe = await loadProbe(subjectRef, {
+    ...(options.grid !== undefined ? { grid: options.grid } : {}),
+    subject: { cacheDir, ...options.subject },
+  });
+  return createContextForProbe(probe, { ...options, cacheDir });
+}
+
+/**
+ * The probe-set distribution a probe's scenes come from: text lines for text models that read
+ * line-shaped crops (the orientation classifier, the recogniser), else general scenes.
+ */
+export function probeSetDistribution(probe: Probe): ProbeSetDistribution {
+  const { width, height } = probe.sceneSize;
+  const textTask = probe instanceof OnnxProbe && /\btext\b/i.test(probe.subject.manifest.task ?? '');
+  return textTask && width >= 2 * height ? 'text-lines' : 'scenes';
+}
+
+/** A context around an already loaded probe. */
+export function createContextForProbe(probe: Probe, options: ToolContextOptions = {}): ToolContext {
+  const cacheDir = resolve(options.cacheDir ?? defaultCacheRoot());
+  const seed = options.seed ?? DEFAULT_SEED;
+  const n = options.probeSetSize ?? DEFAULT_PROBE_SET_SIZE;
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new InputError(`seed must be a non-negative integer, got ${seed}`);
+  const showProgress = options.progress ?? true;
+  const activationCache = new ActivationCache(join(cacheDir, 'activations'));
+  let probeSetPromise: Promise<ProbeSet> | undefined;
+
+  const probeSet = (): Promise<ProbeSet> => {
+    if (!probeSetPromise) {
+      const progress = showProgress ? new Progress('rendering probe set', n) : undefined;
+      probeSetPromise = makeProbeSet({
+        n,
+        seed,
+        size: probe.sceneSize.width,
+        height: probe.sceneSize.height,
+        distribution: probeSetDistribution(probe),
+        cacheDir: join(cacheDir, 'probesets'),
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
+        onProgress: (done) => progress?.update(done),
+      }).then((set) => {
+        progress?.done();
+        return set;
+      });
+      probeSetPromise.catch(() => (probeSetPromise = undefined));
+    }
+    return probeSetPromise;
+  };
+
+  const activations = async (site: string): Promise<SiteActivations> => {
+    const set = await probeSet();
+    const progress = showProgress ? new Progress(`activations of ${site}`, set.n) : undefined;
+    const result = await activationCache.get(probe, set, site, (done) => progress?.update(done));
+    if (!result.fromCache) progress?.done();
+    return result;
+  };
+
+  // Mean ablation sets units to their mean over the probe set, read from the same cache.
+  probe.setReferenceMeans(async (site) => (await activations(site)).means);
+
+  return {
+    probe,
+    probeSet,
+    cacheDir,
+    seed,
+    hypotheses: [],
+    answer: undefined,
+    activations,
+    probeScenes: async (indices) => probeSetScenes(await probeSet(), indices),
+    dispose: async () => {
+      if (probeSetPromise) (await probeSetPromise.catch(() => undefined))?.close();
+      await probe.dispose();
+    },
+  };
+}
