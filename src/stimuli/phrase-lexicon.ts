@@ -1,3 +1,4 @@
+import { editDistance } from '../util/names.ts';
 import { InputError } from '../util/errors.ts';
 import {
   conceptsOfKind,
@@ -292,19 +293,6 @@ export const GRAMMAR_WORDS = [
   'a',
   'an',
 ];
-
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min(previous[j]! + 1, current[j - 1]! + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
 
 /** An error for a word the grammar could not place, quoting it and listing near concepts and words. */
 export function unknownWordError(word: string, phrase: string, extraWords: string[] = []): InputError {

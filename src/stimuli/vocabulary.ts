@@ -7,6 +7,7 @@
  * The tables live in vocabulary-data.ts; this file indexes them and answers questions about them.
  * Object sprites are Twemoji graphics (CC-BY 4.0, see vocabulary-data.ts and docs/vocabulary.md).
  */
+import { editDistance } from '../util/names.ts';
 import {
   BACKGROUNDS,
   CATEGORIES,
@@ -175,25 +176,6 @@ export function lookupConcept(word: string): Concept | undefined {
     }
   }
   return undefined;
-}
-
-/** Optimal-string-alignment distance: edits plus adjacent transpositions ("dgo" is one step from "dog"). */
-function editDistance(a: string, b: string): number {
-  const rows = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => rows[i]?.[j] ?? 0;
-  for (let i = 1; i <= a.length; i++) {
-    const row = rows[i] ?? [];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d = Math.min(d, at(i - 2, j - 2) + 1);
-      row[j] = d;
-    }
-  }
-  return at(a.length, b.length);
 }
 
 /**

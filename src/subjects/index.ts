@@ -27,4 +27,3 @@ export {
   type RandomizedSubject,
   type WeightLayer,
 } from './onnx/randomize.ts';
-export { editDistance, nearNames } from './suggest.ts';

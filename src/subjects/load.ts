@@ -11,7 +11,7 @@ import { OnnxSubject } from './onnx/onnx-subject.ts';
 import { describeSites } from './onnx/site-infos.ts';
 import { decodeModel } from './onnx/proto.ts';
 import { createSession, defaultSessionOptions, SessionCache, type SessionOptions } from './onnx/session.ts';
-import { nearNames } from './suggest.ts';
+import { nearNames } from '../util/names.ts';
 import { zooEntry, zooNames } from './zoo.ts';
 
 export interface LoadOptions {

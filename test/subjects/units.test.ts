@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nearNames } from '../../src/subjects/suggest.ts';
+import { nearNames } from '../../src/util/names.ts';
 import { defaultUnitAxis, formatUnit, splitUnit } from '../../src/subjects/units.ts';
 
 describe('unit addressing', () => {

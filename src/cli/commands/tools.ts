@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { nearNames } from '../../subjects/suggest.ts';
+import { nearNames } from '../../util/names.ts';
 import { createToolContext, createVisionRegistry } from '../../tools/index.ts';
 import { InputError } from '../../util/errors.ts';
 import { printResult } from '../output.ts';

@@ -1,5 +1,5 @@
 import { InputError } from '../../util/errors.ts';
-import { nearNames } from '../suggest.ts';
+import { nearNames } from '../../util/names.ts';
 import type { DiscoveredSite } from './discover.ts';
 import type { GraphIndex } from './graph.ts';
 import type { NodeProto } from './proto.ts';

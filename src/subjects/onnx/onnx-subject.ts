@@ -11,7 +11,7 @@ import {
   type ImagePlacement,
 } from '../preprocess.ts';
 import type { Edit, RunResult, SiteInfo, Subject, SubjectInputs, TensorMap, UnitRef } from '../subject.ts';
-import { nearNames } from '../suggest.ts';
+import { nearNames } from '../../util/names.ts';
 import { checkUnit, splitUnit } from '../units.ts';
 import type { SiteTable, TensorDescription } from './discover.ts';
 import { ElemType, type ModelProto } from './proto.ts';

@@ -1,7 +1,7 @@
 import { InputError } from '../../util/errors.ts';
 import type { SubjectManifest } from '../manifest.ts';
 import type { SiteInfo } from '../subject.ts';
-import { nearNames } from '../suggest.ts';
+import { nearNames } from '../../util/names.ts';
 import { defaultUnitAxis } from '../units.ts';
 import { buildAliases } from './aliases.ts';
 import type { DiscoveredSite } from './discover.ts';

@@ -14,7 +14,8 @@ import {
   type SizeBandName,
 } from './ast.ts';
 import { HUE_COLOURS } from './hues.ts';
-import { didYouMean, editDistance } from './nearest.ts';
+import { editDistance } from '../../util/names.ts';
+import { didYouMean } from './nearest.ts';
 import { tokenize, type Token } from './tokenize.ts';
 
 /** Parse a formula of the concept language (grammar: formula.ts). Throws InputError naming the bad token. */

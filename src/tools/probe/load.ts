@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadSubject, type LoadOptions } from '../../subjects/index.ts';
-import { nearNames } from '../../subjects/suggest.ts';
+import { nearNames } from '../../util/names.ts';
 import {
   maiaUnitDefinitions,
   SyntheticSubject,

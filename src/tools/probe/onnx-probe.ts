@@ -8,7 +8,7 @@ import {
   type Subject,
   type Tensor,
 } from '../../subjects/index.ts';
-import { nearNames } from '../../subjects/suggest.ts';
+import { nearNames } from '../../util/names.ts';
 import type { RenderedScene } from '../../stimuli/render.ts';
 import { InputError } from '../../util/errors.ts';
 import type { RgbImage } from '../../util/image.ts';

@@ -1,4 +1,4 @@
-import { nearNames } from '../../subjects/suggest.ts';
+import { nearNames } from '../../util/names.ts';
 import { InputError } from '../../util/errors.ts';
 import type { Probe, ProbeSite } from './types.ts';
 
