@@ -11,7 +11,7 @@
  */
 import { backgroundRegionConcepts } from './backgrounds.ts';
 import { maiaConceptMapping } from './maia-mapping.ts';
-import { createRandom, hash32 } from '../util/random.ts';
+import { createRandom, hash32, pick, uniform, type Random } from '../util/random.ts';
 import type { EffectSpec, ItemSpec, SceneSpec } from './spec.ts';
 import { ancestors, conceptsOfKind, getConcept, membersOf, TEXT_CONCEPT_NAME } from './vocabulary.ts';
 import { itemOwnConcepts } from './render.ts';
@@ -20,14 +20,6 @@ export const PROBESET_GENERATOR_VERSION = 2;
 export const PAIR_FRACTION = 0.4;
 const EFFECT_FRACTION = 0.08;
 
-type Rng = () => number;
-
-const pick = <T>(rng: Rng, list: readonly T[]): T => {
-  const value = list[Math.floor(rng() * list.length)];
-  if (value === undefined) throw new Error('pick from an empty list');
-  return value;
-};
-const uniform = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng();
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 const OBJECTS = conceptsOfKind('object');
@@ -94,7 +86,7 @@ export function camouflaged(item: ItemSpec, background: string | undefined): boo
 }
 
 /** A random item (kind, name, colour, texture) that brings none of `avoid`; null if none found. */
-function randomItem(rng: Rng, avoid: readonly string[], background?: string): ItemSpec | null {
+function randomItem(rng: Random, avoid: readonly string[], background?: string): ItemSpec | null {
   for (let attempt = 0; attempt < 30; attempt++) {
     const r = rng();
     const kind: ItemSpec['kind'] = r < 0.62 ? 'object' : r < 0.9 ? 'shape' : 'word';
@@ -112,7 +104,7 @@ function randomItem(rng: Rng, avoid: readonly string[], background?: string): It
 }
 
 /** A random non-word item kind to carry a colour or texture concept. */
-function carrier(rng: Rng, avoid: readonly string[]): ItemSpec {
+function carrier(rng: Random, avoid: readonly string[]): ItemSpec {
   for (let attempt = 0; attempt < 30; attempt++) {
     const item = rng() < 0.5 ? baseItem('shape', pick(rng, SHAPES)) : baseItem('object', pick(rng, OBJECTS));
     if (!intersects(closure([item.name]), avoid)) return item;
@@ -124,7 +116,7 @@ function carrier(rng: Rng, avoid: readonly string[]): ItemSpec {
  * Add `concept` to the draft in one of the roles it can play (background, object, shape, colour,
  * texture, word, or a member of a category), without bringing any of `avoid`. False if impossible.
  */
-function realise(rng: Rng, draft: Draft, concept: string, avoid: readonly string[]): boolean {
+function realise(rng: Random, draft: Draft, concept: string, avoid: readonly string[]): boolean {
   const c = getConcept(concept);
   if (!c) return false;
   const roles = c.roles;
@@ -154,7 +146,7 @@ function realise(rng: Rng, draft: Draft, concept: string, avoid: readonly string
 }
 
 /** Sizes, positions, rotations: spread items out so most stay visible (later items may overlap). */
-function place(rng: Rng, items: ItemSpec[]): ItemSpec[] {
+function place(rng: Random, items: ItemSpec[]): ItemSpec[] {
   const boxes: { x0: number; y0: number; x1: number; y1: number }[] = [];
   return items.map((item) => {
     const size = item.kind === 'word' ? uniform(rng, 0.1, 0.17) : uniform(rng, 0.22, 0.5);
@@ -184,7 +176,7 @@ function place(rng: Rng, items: ItemSpec[]): ItemSpec[] {
   });
 }
 
-function randomEffect(rng: Rng): EffectSpec {
+function randomEffect(rng: Random): EffectSpec {
   const r = rng();
   if (r < 0.4) return { kind: 'noise', amount: round3(uniform(rng, 0.04, 0.15)) };
   if (r < 0.7) return { kind: 'blur', sigma: round3(uniform(rng, 0.5, 1.5)) };
@@ -199,7 +191,7 @@ function randomEffect(rng: Rng): EffectSpec {
   };
 }
 
-function randomCount(rng: Rng): number {
+function randomCount(rng: Random): number {
   const r = rng();
   return r < 0.3 ? 1 : r < 0.6 ? 2 : r < 0.85 ? 3 : 4;
 }

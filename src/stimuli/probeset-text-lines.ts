@@ -5,7 +5,7 @@
  * of the time, so orientation units and outputs have both classes to respond to. Scene i depends only
  * on (seed, i, width, height). Documented in docs/probe-sets.md.
  */
-import { createRandom, hash32 } from '../util/random.ts';
+import { createRandom, hash32, pick, uniform } from '../util/random.ts';
 import { itemAspect } from './phrase-layout.ts';
 import { camouflaged, PROBE_WORDS } from './probeset-specs.ts';
 import type { EffectSpec, ItemSpec, SceneSpec } from './spec.ts';
@@ -16,14 +16,6 @@ export const UPSIDE_DOWN_FRACTION = 0.5;
 const COMPANION_FRACTION = 0.25;
 const EFFECT_FRACTION = 0.1;
 
-type Rng = () => number;
-
-const pick = <T>(rng: Rng, list: readonly T[]): T => {
-  const value = list[Math.floor(rng() * list.length)];
-  if (value === undefined) throw new Error('pick from an empty list');
-  return value;
-};
-const uniform = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng();
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 const COLOURS = conceptsOfKind('colour');

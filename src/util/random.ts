@@ -65,3 +65,15 @@ export function hashString(text: string): number {
   }
   return h >>> 0;
 }
+
+/** A uniformly chosen element of a non-empty list. */
+export function pick<T>(random: Random, list: readonly T[]): T {
+  const value = list[Math.floor(random() * list.length)];
+  if (value === undefined) throw new Error('pick from an empty list');
+  return value;
+}
+
+/** A uniform number in [lo, hi). */
+export function uniform(random: Random, lo: number, hi: number): number {
+  return lo + (hi - lo) * random();
+}
