@@ -1,31 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderTextAlpha } from '../../src/stimuli/font.ts';
 import { encodePng } from '../../src/util/image.ts';
+import { cliRunner } from '../helpers/cli.ts';
 
 /** The CLI commands of the subjects layer, run as a user would: `aia models | inspect | probe`. */
 
-const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'aia-cli-'));
-const env = { ...process.env, AIA_CACHE_DIR: join(dir, 'cache'), AIA_LOG_LEVEL: 'warn' };
-
-async function aia(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/aia.js', ...args], {
-      env,
-      maxBuffer: 1 << 26,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const { dir, aia } = cliRunner('aia-cli-');
 
 const image = join(dir, 'hello.png');
 

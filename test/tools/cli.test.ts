@@ -1,34 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { cliRunner } from '../helpers/cli.ts';
 
 /** `aia tools list | call`, run as a person or another program would. */
 
-const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'aia-tools-cli-'));
+const { dir, aia } = cliRunner('aia-tools-cli-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const env = {
-  ...process.env,
-  AIA_CACHE_DIR: join(dir, 'cache'),
-  AIA_LOG_LEVEL: 'warn',
-  AIA_NO_PROGRESS: '1',
-};
-
-async function aia(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/aia.js', ...args], {
-      env,
-      maxBuffer: 1 << 26,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe.concurrent('aia tools', () => {
   it('list --json gives every tool with its description and JSON Schema', async () => {
