@@ -60,15 +60,7 @@ export function coverageScores(
     if (inG) groundTruthArea++;
     if (inS && inG) intersection++;
   }
-  const union = saliencyArea + groundTruthArea - intersection;
-  return withEmptyFlag({
-    iou: ratio(intersection, union),
-    gtc: ratio(intersection, groundTruthArea),
-    sc: ratio(intersection, saliencyArea),
-    intersection,
-    saliencyArea,
-    groundTruthArea,
-  });
+  return scoresFromAreas(intersection, saliencyArea, groundTruthArea);
 }
 
 /** Binarises a continuous saliency map (see {@link SharedInterestOptions}) and scores it against G. */
@@ -106,7 +98,16 @@ export function softCoverageScores(map: ArrayLike<number>, groundTruth: ArrayLik
     }
   }
   // With G binary and S in [0, 1]: Σ min(S, G) = Σ_{G} S and Σ max(S, G) = |G| + Σ_{not G} S.
-  const union = groundTruthArea + saliencyArea - intersection;
+  return scoresFromAreas(intersection, saliencyArea, groundTruthArea);
+}
+
+/** IoU, GTC and SC from |S ∩ G|, |S| and |G| (binary counts or soft sums alike). */
+function scoresFromAreas(
+  intersection: number,
+  saliencyArea: number,
+  groundTruthArea: number,
+): CoverageScores {
+  const union = saliencyArea + groundTruthArea - intersection;
   return withEmptyFlag({
     iou: ratio(intersection, union),
     gtc: ratio(intersection, groundTruthArea),

@@ -14,7 +14,12 @@ import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimulusArg, type Stimulus } from './stimulus-arg.ts';
 import { canonicalConcept } from './util-analysis-concepts.ts';
-import { computeSaliency, SaliencyArgs, type SaliencyMethod } from './util-analysis-saliency.ts';
+import {
+  computeSaliency,
+  SaliencyArgs,
+  saliencySettings,
+  type SaliencyMethod,
+} from './util-analysis-saliency.ts';
 import { resolveTarget, targetName, type SaliencyTarget } from './util-analysis-scorer.ts';
 
 /** Stimuli per alignment call: each needs one saliency map (a few hundred forward passes). */
@@ -107,14 +112,7 @@ export const alignmentTool = defineTool({
     const tolerancePx =
       args.tolerance_px ?? Math.round((POINTING_GAME_PAPER_TOLERANCE_PX * Math.min(width, height)) / 224);
     const correctness = await judgeCorrectness(ctx, target, stimuli, args);
-    const settings = {
-      method: args.method,
-      patchSize: args.patch_size,
-      stride: args.stride,
-      masks: args.masks,
-      seed: args.seed ?? ctx.seed,
-      pooling: args.unit_pooling,
-    };
+    const settings = saliencySettings(args, ctx.seed);
 
     const results: AlignmentStimulusResult[] = [];
     const images: ToolImage[] = [];

@@ -12,7 +12,12 @@ import {
 import type { ToolContext } from '../context.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimulusArg } from './stimulus-arg.ts';
-import { computeSaliency, SaliencyArgs, type SaliencyMethod } from './util-analysis-saliency.ts';
+import {
+  computeSaliency,
+  SaliencyArgs,
+  saliencySettings,
+  type SaliencyMethod,
+} from './util-analysis-saliency.ts';
 import { resolveTarget, targetName } from './util-analysis-scorer.ts';
 
 /** Stimuli per saliency call: each costs a few hundred forward passes. */
@@ -62,14 +67,7 @@ export const saliencyTool = defineTool({
   async execute(args: z.output<typeof SaliencyInput>, ctx: ToolContext) {
     const target = resolveTarget(ctx.probe, args);
     const stimuli = await resolveStimuli(args.stimuli, ctx, 'saliency');
-    const settings = {
-      method: args.method,
-      patchSize: args.patch_size,
-      stride: args.stride,
-      masks: args.masks,
-      seed: args.seed ?? ctx.seed,
-      pooling: args.unit_pooling,
-    };
+    const settings = saliencySettings(args, ctx.seed);
     const results: SaliencyStimulusResult[] = [];
     const images: ToolImage[] = [];
     let explains = '';

@@ -51,6 +51,28 @@ export interface SaliencySettings {
   pooling: UnitPooling;
 }
 
+/** The saliency arguments of a tool call (SaliencyArgs) as settings; the seed defaults to the session's. */
+export function saliencySettings(
+  args: {
+    method: SaliencyMethod;
+    patch_size?: number | undefined;
+    stride?: number | undefined;
+    masks?: number | undefined;
+    seed?: number | undefined;
+    unit_pooling: UnitPooling;
+  },
+  sessionSeed: number,
+): SaliencySettings {
+  return {
+    method: args.method,
+    patchSize: args.patch_size,
+    stride: args.stride,
+    masks: args.masks,
+    seed: args.seed ?? sessionSeed,
+    pooling: args.unit_pooling,
+  };
+}
+
 export interface ComputedSaliency {
   map: SaliencyMap;
   /** What the map explains, in words. */
