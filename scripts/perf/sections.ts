@@ -2,6 +2,7 @@ import type { PerfSection } from './types.ts';
 import { subjectsSection } from './subjects.ts';
 import { stimuliSection } from './stimuli.ts';
 import { toolsSection } from './tools.ts';
+import { agentSection } from './agent.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
-export const sections: PerfSection[] = [subjectsSection, stimuliSection, toolsSection];
+export const sections: PerfSection[] = [subjectsSection, stimuliSection, toolsSection, agentSection];

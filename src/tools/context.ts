@@ -49,6 +49,11 @@ export interface ToolContext {
   hypotheses: HypothesisRecord[];
   /** Set by submit_answer. */
   answer: AnswerRecord | undefined;
+  /**
+   * Evidence ids of the tool calls made so far (c1, c2, …), kept by the agent loop so that evidence
+   * cited in hypotheses and answers can be checked. Absent outside a loop (`aia tools call`): unchecked.
+   */
+  knownRefs?: Set<string>;
   /** A site's activations over the probe set, from the activation cache (computed on first use). */
   activations(site: string): Promise<SiteActivations>;
   /** Probe-set scenes materialised as RenderedScenes (image, masks, item map). */

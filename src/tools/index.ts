@@ -15,6 +15,7 @@ import { saliencyTool } from './vision/saliency.ts';
 import { alignmentTool } from './vision/alignment.ts';
 import { ablateUnitsTool } from './vision/ablate-units.ts';
 import { steerUnitsTool } from './vision/steer-units.ts';
+import { formulaSearchTool } from './vision/formula-search.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -29,6 +30,7 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   editScenesTool,
   classifyTool,
   conceptStatsTool,
+  formulaSearchTool,
   saliencyTool,
   alignmentTool,
   ablateUnitsTool,

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerAskCommand } from './ask.ts';
+import { registerBenchCommand } from './bench.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEditCommand } from './edit.ts';
 import { registerRenderCommand } from './render.ts';
@@ -6,10 +8,13 @@ import { registerInspectCommand } from './inspect.ts';
 import { registerModelsCommand } from './models.ts';
 import { registerProbeCommand } from './probe.ts';
 import { registerProbesetCommand } from './probeset.ts';
+import { registerReplayCommand } from './replay.ts';
+import { registerReportCommand } from './report.ts';
 import { registerToolsCommand } from './tools.ts';
 
 /** Every CLI command registers itself here; one file per command in this folder. */
 export function registerCommands(program: Command): void {
+  registerAskCommand(program);
   registerRenderCommand(program);
   registerEditCommand(program);
   registerModelsCommand(program);
@@ -17,5 +22,8 @@ export function registerCommands(program: Command): void {
   registerProbeCommand(program);
   registerProbesetCommand(program);
   registerToolsCommand(program);
+  registerReplayCommand(program);
+  registerReportCommand(program);
   registerDemoCommand(program);
+  registerBenchCommand(program);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HypothesisRecord, ToolContext } from '../context.ts';
 import { defineTool, ToolError } from '../tool.ts';
+import { checkEvidence } from './evidence.ts';
 
 const Input = z.strictObject({
   text: z
@@ -38,6 +39,7 @@ export const recordHypothesisTool = defineTool({
         'record_hypothesis',
       );
     }
+    checkEvidence(args.evidence, ctx, 'record_hypothesis');
     const record: HypothesisRecord = {
       id: `h${ctx.hypotheses.length + 1}`,
       text: args.text,

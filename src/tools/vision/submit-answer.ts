@@ -3,6 +3,7 @@ import { parseFormula, printFormula } from '../../subjects/synthetic/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import type { AnswerRecord, ToolContext } from '../context.ts';
 import { defineTool, ToolError } from '../tool.ts';
+import { checkEvidence } from './evidence.ts';
 
 const Input = z.strictObject({
   description: z.string().trim().min(1).max(2000).describe('what the unit (or model) does, in words'),
@@ -56,6 +57,7 @@ export const submitAnswerTool = defineTool({
         throw new ToolError(`submit_answer: ${errorMessage(error)}`, 'submit_answer');
       }
     }
+    checkEvidence(args.evidence, ctx, 'submit_answer');
     const replaced = ctx.answer !== undefined;
     const answer: AnswerRecord = {
       description: args.description,

@@ -1,0 +1,227 @@
+/**
+ * Make the built-in benchmark suites (benchmarks/suites/<name>.json) and check their ground truth:
+ *
+ *   npx tsx scripts/make-suites.ts                       all three suites
+ *   npx tsx scripts/make-suites.ts synthetic-hard        one (or several) by name
+ *   npx tsx scripts/make-suites.ts --cache-dir /tmp/c    where held-out sets and activations go
+ *
+ * maia-synthetic is pure data. synthetic-hard keeps, per family, the first seeded candidates that
+ * pass their checks on the held-out scenes. paddle-ocr runs every output-unit task's check on the
+ * real models and refuses a task that fails it. Deterministic: the same code gives the same files.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { format } from 'prettier';
+import { pearson } from '../src/tools/metrics/correlation.ts';
+import { ActivationCache } from '../src/tools/cache/activation-cache.ts';
+import { probeSetDistribution } from '../src/tools/context.ts';
+import { loadProbe } from '../src/tools/probe/load.ts';
+import { makeProbeSet } from '../src/stimuli/probeset.ts';
+import { DEFAULT_GRID, parseFormula, unitTruth, UnitDefinition } from '../src/subjects/synthetic/index.ts';
+import {
+  builtInSuitePath,
+  BUILT_IN_SUITES,
+  parseSuite,
+  SUITES_DIR,
+  type Suite,
+  type Task,
+} from '../src/benchmarks/suite.ts';
+import { formulaValues } from '../src/benchmarks/scorers/formula-values.ts';
+import { heldOutData, releaseHeldOut } from '../src/benchmarks/scorers/held-out.ts';
+import { maiaSyntheticSuite } from '../src/benchmarks/suites/maia-synthetic.ts';
+import {
+  checkCandidate,
+  HARD_CHECKS,
+  HARD_HELD_OUT,
+  HARD_QUOTAS,
+  HARD_SCORERS,
+  HARD_SUITE_NAME,
+  hardCandidates,
+  type HardFamily,
+} from '../src/benchmarks/suites/synthetic-hard.ts';
+import { syntheticTask } from '../src/benchmarks/suites/synthetic-task.ts';
+import {
+  checkClsOrientation,
+  checkRecChar,
+  CLS,
+  CLS_HELD_OUT,
+  CLS_INTERNAL_COUNT,
+  CLS_INTERNAL_SITE,
+  clsOrientationTask,
+  internalTask,
+  liveliestUnits,
+  PADDLE_SUITE_NAME,
+  REC,
+  REC_CHAR_CANDIDATES,
+  REC_CHAR_COUNT,
+  REC_HELD_OUT,
+  REC_INTERNAL_COUNT,
+  REC_INTERNAL_SITE,
+  recCharTask,
+} from '../src/benchmarks/suites/paddle-ocr.ts';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function writeSuite(suite: Suite): Promise<void> {
+  const checked = parseSuite(JSON.parse(JSON.stringify(suite)), suite.name);
+  mkdirSync(SUITES_DIR, { recursive: true });
+  const path = builtInSuitePath(checked.name);
+  writeFileSync(path, await format(JSON.stringify(checked), { parser: 'json', printWidth: 110 }));
+  say(`wrote ${path}: ${checked.tasks.length} tasks`);
+}
+
+async function makeHard(cacheDir: string): Promise<Suite> {
+  const set = await makeProbeSet({ ...HARD_HELD_OUT, size: 224, cacheDir: join(cacheDir, 'probesets') });
+  const tasks: Task[] = [];
+  for (const [family, candidates] of hardCandidates()) {
+    const quota = HARD_QUOTAS[family];
+    const kept: Task[] = [];
+    const rejected = new Map<string, number>();
+    for (const candidate of candidates) {
+      if (kept.length >= quota) break;
+      const check = checkCandidate(candidate, set, DEFAULT_GRID);
+      let reason = check.ok ? '' : check.reason.replace(/[\d.]+/g, 'N');
+      const task = syntheticTask({
+        id: candidate.id,
+        family,
+        definition: candidate.definition,
+        ...(candidate.concepts ? { concepts: candidate.concepts } : {}),
+        scorers: HARD_SCORERS,
+        heldOut: { ...HARD_HELD_OUT },
+        origin: check.ok
+          ? `synthetic-hard generator; fires on ${check.positives} of ${set.n} held-out scenes` +
+            (Number.isNaN(check.singleR) ? '' : `, best single concept r ${check.singleR.toFixed(2)}`)
+          : undefined,
+      });
+      if (check.ok && isNoisy(family)) {
+        // The unit's own (noisy) activations against its clean rule: noise must matter, not drown it.
+        const data = await heldOutData(task, cacheDir);
+        const clean = formulaValues(parseFormula(task.truth.formula ?? ''), data.set, data.grid);
+        const r = pearson(clean, data.truth);
+        if (r < HARD_CHECKS.minNoisyR || r > HARD_CHECKS.maxNoisyR) reason = 'noise too weak or too strong';
+        else task.origin = `${task.origin}, clean rule vs noisy unit r ${r.toFixed(2)}`;
+      }
+      if (reason === '') kept.push(task);
+      else rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
+    }
+    const reasons = [...rejected].map(([why, count]) => `${count}× ${why}`).join('; ');
+    say(
+      `${family}: kept ${kept.length}/${quota} of ${candidates.length} candidates${reasons ? ` (rejected ${reasons})` : ''}`,
+    );
+    if (kept.length < quota)
+      throw new Error(`synthetic-hard: family ${family} has only ${kept.length} passing candidates`);
+    tasks.push(...kept);
+  }
+  set.close();
+  return {
+    name: HARD_SUITE_NAME,
+    description:
+      'Synthetic units where naming one concept is not enough: spatial, size-tuned, graded hue, negation, ' +
+      'relational, counting, word and intersection units, plus noisy mono and OR units (docs/benchmarks.md).',
+    version: 1,
+    tasks,
+  };
+}
+
+function isNoisy(family: HardFamily): boolean {
+  return family === 'noisy-mono' || family === 'noisy-or';
+}
+
+async function makePaddle(cacheDir: string): Promise<Suite> {
+  const tasks: Task[] = [];
+  const subjectOptions = { subject: { cacheDir } };
+  const cls = await loadProbe(CLS, subjectOptions);
+  for (const label of ['180', '0'] as const) {
+    const check = await checkClsOrientation(cls, label);
+    say(`${CLS} class '${label}': ${check.ok ? 'ok' : 'REFUSED'} (${check.detail})`);
+    if (check.ok) tasks.push(clsOrientationTask(label, check.detail));
+  }
+  const rec = await loadProbe(REC, subjectOptions);
+  const chars: Task[] = [];
+  for (const char of REC_CHAR_CANDIDATES) {
+    if (chars.length >= REC_CHAR_COUNT) break;
+    const check = await checkRecChar(rec, char);
+    say(`${REC} '${char}' (${check.unit}): ${check.ok ? 'ok' : 'REFUSED'} (${check.detail})`);
+    if (check.ok) chars.push(recCharTask(char, check.unit, check.detail));
+  }
+  tasks.push(...chars);
+  const cache = new ActivationCache(join(cacheDir, 'activations'));
+  for (const [probe, subject, site, alias, count, heldOut] of [
+    [cls, CLS, CLS_INTERNAL_SITE, 'final_block', CLS_INTERNAL_COUNT, CLS_HELD_OUT],
+    [rec, REC, REC_INTERNAL_SITE, 'neck', REC_INTERNAL_COUNT, REC_HELD_OUT],
+  ] as const) {
+    const { width, height } = probe.sceneSize;
+    const set = await makeProbeSet({
+      ...heldOut,
+      size: width,
+      height,
+      distribution: probeSetDistribution(probe),
+      cacheDir: join(cacheDir, 'probesets'),
+    });
+    say(`${subject} ${alias}: reading ${set.n} held-out scenes…`);
+    const activations = await cache.get(probe, set, site);
+    for (const { index, std } of liveliestUnits(activations.values, activations.units, count)) {
+      tasks.push(
+        internalTask(
+          subject,
+          site,
+          alias,
+          index,
+          { ...heldOut },
+          `the ${alias} unit whose held-out activation varies most, std ${std.toFixed(3)}`,
+        ),
+      );
+    }
+    set.close();
+  }
+  await cls.dispose();
+  await rec.dispose();
+  return {
+    name: PADDLE_SUITE_NAME,
+    description:
+      'PaddleOCR (zoo models): recogniser output units (which character), orientation classifier outputs ' +
+      '(upright vs upside down), each checked on rendered text when the suite was made; and internal units ' +
+      'without ground truth, scored by predictive evaluation (docs/benchmarks.md).',
+    version: 1,
+    tasks,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const cacheAt = args.indexOf('--cache-dir');
+  const cacheDir = resolve(
+    cacheAt >= 0 ? (args[cacheAt + 1] ?? '.cache') : (process.env.AIA_CACHE_DIR ?? '.cache'),
+  );
+  const names = args.filter((arg, i) => !arg.startsWith('--') && (cacheAt < 0 || i !== cacheAt + 1));
+  const wanted = names.length > 0 ? names : [...BUILT_IN_SUITES];
+  for (const name of wanted) {
+    if (!(BUILT_IN_SUITES as readonly string[]).includes(name)) throw new Error(`unknown suite '${name}'`);
+  }
+  // The truth formula of every synthetic unit must be what its definition computes.
+  const agree = (task: Task) => {
+    const subject = task.subject.slice('synthetic:'.length);
+    if (!subject.startsWith('[')) return;
+    const [definition] = JSON.parse(subject) as unknown[];
+    if (unitTruth(UnitDefinition.parse(definition)).formula !== task.truth.formula)
+      throw new Error(`${task.id}: truth formula differs from the unit's`);
+  };
+  for (const name of wanted) {
+    const started = performance.now();
+    const suite =
+      name === 'maia-synthetic'
+        ? maiaSyntheticSuite()
+        : name === 'synthetic-hard'
+          ? await makeHard(cacheDir)
+          : await makePaddle(cacheDir);
+    suite.tasks.forEach(agree);
+    await writeSuite(suite);
+    say(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  await releaseHeldOut();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`make-suites: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

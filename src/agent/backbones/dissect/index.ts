@@ -1,0 +1,58 @@
+import type { Backbone, ModelRequest, ModelResponse } from '../../backbone.ts';
+import { ZERO_USAGE } from '../../backbone.ts';
+import { planStep } from './plan.ts';
+import { unitInQuestion } from './question.ts';
+import { foldConversation, initialState, type State } from './state.ts';
+
+export interface DissectOptions {
+  /** The unit to investigate, `site:index`; without it, the one the question names. */
+  unit?: string;
+  question: string;
+  /** Seeds the choices dissect makes (which member draws a category). */
+  seed?: number;
+}
+
+/**
+ * dissect: the offline agent. A real investigation, not canned answers — dataset exemplars, NetDissect
+ * IoU, a compositional formula search, then counterfactual tests of the best candidates (matched
+ * phrases where the formula holds and where it does not, exact edits of top exemplars), recording each
+ * hypothesis and its verdict, and an answer whose confidence follows the evidence (plan.ts).
+ *
+ * It reads tool results' structured `data` and cites their evidence refs (`[c7]`). It keeps no state:
+ * each turn it rebuilds what it knows from the conversation (state.ts), so it is deterministic given
+ * the conversation and its seed. Its calls are numbered d1, d2, … across the run.
+ */
+export class DissectBackbone implements Backbone {
+  readonly name = 'dissect';
+  readonly model = 'dissect-1';
+  private readonly seed: number;
+
+  constructor(private readonly options: DissectOptions) {
+    this.seed = options.seed ?? 0;
+  }
+
+  async next(request: ModelRequest): Promise<ModelResponse> {
+    const forced = typeof request.toolChoice === 'object' && request.toolChoice.name === 'submit_answer';
+    const plan = (state: State, force = false) =>
+      planStep(state, { question: this.options.question, seed: this.seed, forced: force });
+    const state = foldConversation(
+      request.messages,
+      initialState(this.options.unit),
+      (s) => plan(s),
+      () => unitInQuestion(this.options.question),
+    );
+    const step = plan(state, forced);
+    const toolCalls = step.calls.map((c, k) => ({
+      id: `d${state.calls + k + 1}`,
+      name: c.name,
+      arguments: JSON.stringify(c.args),
+    }));
+    return {
+      text: step.text,
+      toolCalls,
+      stopReason: toolCalls.length > 0 ? 'tool_calls' : 'end_turn',
+      usage: { ...ZERO_USAGE },
+      model: this.model,
+    };
+  }
+}

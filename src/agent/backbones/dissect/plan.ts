@@ -1,0 +1,409 @@
+import { assess, composeAnswer, scaleOf, type Assessment } from './answer.ts';
+import { clausesOf, contrastStimuli, designEdits, type EditPlan } from './experiments.ts';
+import {
+  candidate,
+  commonFiresOn,
+  conceptsOf,
+  initialCandidates,
+  refinementsOf,
+  type Candidate,
+} from './hypotheses.ts';
+import { contrastOf, ok, type PlannedCall, type State, type Step, type Trial } from './state.ts';
+import { parseFormula, printFormula } from '../../../subjects/synthetic/index.ts';
+
+/**
+ * dissect's phase machine. From the state it decides the next step:
+ *   1. (no unit given) describe_subject + list_units, then take the question's `site:index`;
+ *   2. dataset_exemplars — what the most activating probe scenes contain;
+ *   3. concept_stats — NetDissect IoU of every concept;
+ *   4. formula_search — compositional formulas, seeded with the top concepts, ranked by r;
+ *   5. for the best untested candidate: record_hypothesis (proposed); call_units on matched phrases
+ *      where it holds and where it does not, with render_scenes of the top exemplars; edit_scenes
+ *      taking it out of those exemplars; if contradicted, formula_search scores the refinement the
+ *      failures suggest; record_hypothesis (supported / refuted, revising the proposal);
+ *   6. repeat 5 for at most MAX_TRIALS candidates, then submit_answer.
+ * A forced final turn submits at once from whatever evidence there is.
+ */
+
+export interface PlanOptions {
+  question: string;
+  seed: number;
+  /** The loop demands the final answer now. */
+  forced: boolean;
+}
+
+const MAX_TRIALS = 3;
+/** Exemplars whose specs are fetched to edit. */
+const EDITED_EXEMPLARS = 3;
+/** Seeds given to formula_search: concept_stats' best plus what the exemplars fire on. */
+const SEEDS = 14;
+
+const num = (x: number) => String(Math.round(x * 100) / 100);
+
+export function planStep(state: State, options: PlanOptions): Step {
+  if (state.submissions.some((s) => s.ok))
+    return { text: 'The answer is submitted; nothing more to do.', calls: [] };
+  const last = state.submissions.at(-1);
+  // A formula the tool refused is left out of the next submission.
+  const formulaRefused = last !== undefined && !last.ok && last.withFormula;
+  if (options.forced)
+    return submitStep(state, 'I am asked for the final answer now: I submit my best.', !formulaRefused);
+  if (last && !last.ok) {
+    if (last.withFormula)
+      return submitStep(
+        state,
+        `submit_answer refused the answer (${last.error ?? 'error'}); I submit it without the formula.`,
+        false,
+      );
+    return { text: `submit_answer failed again (${last.error ?? 'error'}); I stop.`, calls: [] };
+  }
+  const unit = state.unit;
+  if (unit === undefined) {
+    if (!state.describe)
+      return {
+        text: 'No unit was given. I look at the subject and its sites, and will take the unit the question names (site:index).',
+        calls: [call('describe_subject', {}, { kind: 'describe' }), call('list_units', {}, { kind: 'list' })],
+      };
+    return submitStep(
+      state,
+      'The question names no unit (site:index), so there is no unit to investigate.',
+      false,
+    );
+  }
+  if (!state.exemplars) {
+    return {
+      text: `Investigating ${unit}. First: what the subject is, and which probe-set scenes drive the unit most (dataset_exemplars).`,
+      calls: [
+        ...(state.describe ? [] : [call('describe_subject', {}, { kind: 'describe' })]),
+        call('dataset_exemplars', { unit, k: 6, bottom: 3 }, { kind: 'exemplars' }),
+      ],
+    };
+  }
+  if (!state.stats)
+    return {
+      text: `${exemplarSummary(state)} Next: NetDissect IoU of every concept over the probe set (concept_stats), to rank them by overlap with where the unit fires.`,
+      calls: [call('concept_stats', { unit, top_k: 8 }, { kind: 'stats' })],
+    };
+  if (!state.search) {
+    const seeds = searchSeeds(state);
+    return {
+      text:
+        `${statsSummary(state)} Next: compositional explanations (formula_search) — formulas of concepts with OR, ` +
+        `AND, &, NOT and halves, scored by IoU and by r` +
+        (seeds.length ? `, combining ${seeds.slice(0, 6).join(', ')}${seeds.length > 6 ? ', …' : ''}.` : '.'),
+      calls: [
+        call(
+          'formula_search',
+          { unit, rank_by: 'r', top_k: 8, ...(seeds.length ? { candidates: seeds } : {}) },
+          { kind: 'search' },
+        ),
+      ],
+    };
+  }
+  const exemplars = ok(state.exemplars);
+  if (exemplars && exemplars.data.stats.max <= 0)
+    return submitStep(state, `${unit} never activates on the probe set: nothing to explain.`, false);
+
+  const scale = scaleOf(state);
+  const trial = state.trials.at(-1);
+  if (!trial || trial.verdict) {
+    if (trial?.verdict?.status === 'supported')
+      return submitStep(state, `${label(trial)} is supported: I submit it.`, true);
+    const next = nextCandidate(state);
+    if (!next || state.trials.length >= MAX_TRIALS)
+      return submitStep(
+        state,
+        next
+          ? `${MAX_TRIALS} hypotheses tested; I submit the best supported by the evidence.`
+          : 'No untested candidate remains; I submit the best one.',
+        true,
+      );
+    return proposeStep(state, next, unit);
+  }
+  const index = state.trials.length - 1;
+  const clauses = clausesOf(trial.candidate.tree, options.seed);
+  const concepts = conceptsOf(trial.candidate.tree);
+  if (!trial.contrast && clauses) {
+    const stimuli = contrastStimuli(clauses, concepts);
+    if (stimuli.length > 0) {
+      const top = topExemplars(state).slice(0, EDITED_EXEMPLARS);
+      const wantSpecs = !state.specs && top.length > 0;
+      const high = stimuli.filter((s) => s.expect === 'high').length;
+      return {
+        text:
+          `Testing ${label(trial)} by counterfactuals: ${high} scenes where ${trial.candidate.formula} holds ` +
+          `(${examples(stimuli, 'high')}) against ${stimuli.length - high} matched scenes where it does not ` +
+          `(${examples(stimuli, 'low')}).` +
+          (wantSpecs
+            ? ` I also read the specs of the top exemplars (${top.join(', ')}) to edit them next.`
+            : ''),
+        calls: [
+          call(
+            'call_units',
+            { units: [unit], stimuli: stimuli.map((s) => s.phrase), images: false },
+            { kind: 'contrast', trial: index, stimuli },
+          ),
+          ...(wantSpecs
+            ? [call('render_scenes', { stimuli: top.map((p) => ({ probe_scene: p })) }, { kind: 'specs' })]
+            : []),
+        ],
+      };
+    }
+  }
+  if (!trial.editsDone && clauses) {
+    const plans = editPlans(state, clauses, concepts, scale);
+    if (plans.length > 0)
+      return {
+        text:
+          `${contrastSentence(trial, scale)} Next, exact edits of top exemplars: ` +
+          plans.map((p) => `probe scene ${p.probeScene}: ${p.summary}`).join('; ') +
+          '. If the formula is right, each edit should silence the unit.',
+        calls: plans.map((plan) =>
+          call(
+            'edit_scenes',
+            { stimuli: [{ probe_scene: plan.probeScene }], edits: plan.edits, units: [unit] },
+            { kind: 'edit', trial: index, plan },
+          ),
+        ),
+      };
+  }
+  const assessment = assess(trial, scale);
+  if (assessment.status === 'refuted' && !trial.rescore) {
+    const contrast = contrastOf(trial, scale);
+    const tried = new Set(state.trials.map((t) => t.candidate.formula));
+    const refined = contrast
+      ? refinementsOf(trial.candidate.tree, contrast, exemplars?.data)
+          .map((f) => printFormula(f))
+          .filter((f) => !tried.has(f))
+      : [];
+    if (refined.length > 0)
+      return {
+        text:
+          `${label(trial)} is contradicted: ${assessment.summary}. ` +
+          `${failureSentence(contrast)} I score the refinement${refined.length > 1 ? 's' : ''} ${refined.join('; ')} on the probe set.`,
+        calls: [
+          call(
+            'formula_search',
+            { unit, formulas: refined, max_length: 1, top_k: 1, rank_by: 'r' },
+            { kind: 'rescore', trial: index, formulas: refined },
+          ),
+        ],
+      };
+  }
+  return verdictStep(state, trial, index, assessment, unit);
+}
+
+function call(name: string, args: Record<string, unknown>, purpose: PlannedCall['purpose']): PlannedCall {
+  return { name, args, purpose };
+}
+
+function label(trial: Trial): string {
+  return trial.hypothesis ?? `the hypothesis ${trial.candidate.formula}`;
+}
+
+function hypothesisText(unit: string, c: Candidate): string {
+  const scores =
+    c.r !== undefined && c.iou !== undefined ? ` (IoU ${num(c.iou)}, r ${num(c.r)} over the probe set)` : '';
+  return `${unit} fires on ${c.description} — formula: ${c.formula}${scores}`;
+}
+
+function proposeStep(state: State, next: Candidate, unit: string): Step {
+  const search = ok(state.search);
+  const others = search?.data.formulas
+    .filter((f) => f.formula !== next.formula)
+    .slice(0, 2)
+    .map((f) => `${f.formula} (IoU ${num(f.iou)}, r ${num(f.r)})`);
+  const why =
+    next.source === 'refinement'
+      ? `The failures suggest a refinement: ${next.formula}${next.r !== undefined ? ` (r ${num(next.r)} over the probe set)` : ''}.`
+      : state.trials.length === 0 && search
+        ? `${searchSummary(next)}${others && others.length ? ` Runners-up: ${others.join('; ')}.` : ''}`
+        : `Next candidate: ${next.formula} (from ${next.source}).`;
+  return {
+    text: `${why} Hypothesis: ${unit} fires on ${next.description}. I record it as proposed and test it.`,
+    calls: [
+      call(
+        'record_hypothesis',
+        { text: hypothesisText(unit, next), status: 'proposed', evidence: next.refs },
+        { kind: 'propose', trial: state.trials.length, candidate: next },
+      ),
+    ],
+  };
+}
+
+function verdictStep(state: State, trial: Trial, index: number, assessment: Assessment, unit: string): Step {
+  const refs = [
+    ok(trial.contrast)?.ref,
+    ...trial.edits.map((e) => ok(e)?.ref),
+    ok(trial.rescore)?.ref,
+  ].filter((r): r is string => r !== undefined);
+  const verdict = assessment.status;
+  return {
+    text:
+      `Verdict on ${label(trial)}: ${verdict} — ${assessment.summary}` +
+      (assessment.score !== undefined ? ` (counterfactual score ${num(assessment.score)}).` : '.'),
+    calls: [
+      call(
+        'record_hypothesis',
+        {
+          text: hypothesisText(unit, trial.candidate),
+          status: verdict,
+          evidence: refs,
+          ...(trial.hypothesis !== undefined ? { revises: trial.hypothesis } : {}),
+        },
+        { kind: 'verdict', trial: index, status: verdict },
+      ),
+    ],
+  };
+}
+
+function submitStep(state: State, why: string, withFormula: boolean): Step {
+  const answer = composeAnswer(state, withFormula);
+  return {
+    text: `${why} Answer: ${answer.description} (confidence ${answer.confidence})`,
+    calls: [
+      call('submit_answer', { ...answer }, { kind: 'submit', withFormula: answer.formula !== undefined }),
+    ],
+  };
+}
+
+/** Refinements of the last refuted trial (scored on the probe set), then untried search candidates. */
+function nextCandidate(state: State): Candidate | undefined {
+  const tried = new Set(state.trials.map((t) => t.candidate.formula));
+  const last = state.trials.at(-1);
+  const rescore = last && ok(last.rescore);
+  if (last && rescore) {
+    const floor = (last.candidate.r ?? 0) - 0.05;
+    const refined = rescore.data.scored
+      .flatMap((s) => (s.score && s.score.r >= floor ? [s.score] : []))
+      .sort((a, b) => b.r - a.r);
+    for (const s of refined) {
+      if (tried.has(s.formula)) continue;
+      const refs = [ok(last.contrast)?.ref, rescore.ref].filter((r): r is string => r !== undefined);
+      return candidate(parseFormula(s.formula), 'refinement', refs, s);
+    }
+  }
+  const search = ok(state.search);
+  const stats = ok(state.stats);
+  const exemplars = ok(state.exemplars);
+  return initialCandidates(search, stats, exemplars).find((c) => !tried.has(c.formula));
+}
+
+/** Top exemplars that fire (at least half the unit's maximum), as probe-scene indices. */
+function topExemplars(state: State): number[] {
+  const exemplars = ok(state.exemplars);
+  if (!exemplars) return [];
+  const scale = scaleOf(state);
+  return exemplars.data.exemplars
+    .filter((e) => e.rank === 'top' && e.activation >= 0.5 * scale)
+    .map((e) => e.probeScene);
+}
+
+function editPlans(
+  state: State,
+  clauses: NonNullable<ReturnType<typeof clausesOf>>,
+  concepts: string[],
+  scale: number,
+): EditPlan[] {
+  const specs = ok(state.specs);
+  const exemplars = ok(state.exemplars);
+  if (!specs || !exemplars) return [];
+  const firing = new Set(
+    exemplars.data.exemplars
+      .filter((e) => e.rank === 'top' && e.activation >= 0.5 * scale)
+      .map((e) => e.probeScene),
+  );
+  const scenes = specs.data.scenes.flatMap((s) =>
+    s.probeScene !== undefined && firing.has(s.probeScene)
+      ? [{ probeScene: s.probeScene, spec: s.spec }]
+      : [],
+  );
+  return designEdits(clauses, scenes, concepts);
+}
+
+function searchSeeds(state: State): string[] {
+  const seeds: string[] = [];
+  const add = (c: string) => {
+    if (!seeds.includes(c) && seeds.length < SEEDS) seeds.push(c);
+  };
+  for (const c of ok(state.stats)?.data.top ?? []) if (c.iou > 0) add(c.concept);
+  for (const e of ok(state.exemplars)?.data.exemplars ?? [])
+    if (e.rank === 'top') for (const f of e.firesOn) add(f.concept);
+  return seeds;
+}
+
+function exemplarSummary(state: State): string {
+  const exemplars = ok(state.exemplars);
+  if (!exemplars) return `dataset_exemplars failed (${errorOf(state.exemplars)}).`;
+  const top = exemplars.data.exemplars.filter((e) => e.rank === 'top');
+  const bottom = exemplars.data.exemplars.filter((e) => e.rank === 'bottom');
+  if (top.length === 0) return 'dataset_exemplars returned no scenes.';
+  const activations = top.map((e) => e.activation);
+  const counts = new Map<string, number>();
+  for (const e of top) for (const f of e.firesOn) counts.set(f.concept, (counts.get(f.concept) ?? 0) + 1);
+  const common = [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([c, n]) => `${c} in ${n}/${top.length}`);
+  const best = commonFiresOn(exemplars.data);
+  const low = num(Math.min(...activations));
+  const high = num(Math.max(...activations));
+  return (
+    `The top ${top.length} exemplars activate ${low === high ? `all at ${high}` : `${low}–${high}`}` +
+    (common.length ? `; the unit fires on ${common.join(', ')}` : '; it fires on no single concept there') +
+    (bottom.length
+      ? ` (bottom ${bottom.length}: ≤ ${num(Math.max(...bottom.map((e) => e.activation)))})`
+      : '') +
+    `.${best ? ` First guess: ${best}.` : ''}`
+  );
+}
+
+function statsSummary(state: State): string {
+  const stats = ok(state.stats);
+  if (!stats) return `concept_stats failed (${errorOf(state.stats)}).`;
+  const top = stats.data.top.slice(0, 4).map((c) => `${c.concept} ${num(c.iou)}`);
+  return (
+    `concept_stats (IoU): ${top.join(', ') || 'nothing'}` +
+    (stats.data.detector
+      ? '; the best passes the detector bar (IoU > 0.04).'
+      : '; no concept passes the detector bar (IoU > 0.04).')
+  );
+}
+
+function searchSummary(next: Candidate): string {
+  return `formula_search ranks ${next.formula} first (IoU ${num(next.iou ?? 0)}, r ${num(next.r ?? 0)}).`;
+}
+
+function examples(stimuli: { phrase: string; expect: string; role: string }[], expect: string): string {
+  const chosen = stimuli.filter((s) => s.expect === expect);
+  const shown = chosen
+    .slice(0, 3)
+    .map((s) => (expect === 'low' ? `${s.role}: "${s.phrase}"` : `"${s.phrase}"`));
+  return shown.join(', ') + (chosen.length > 3 ? ', …' : '');
+}
+
+function contrastSentence(trial: Trial, scale: number): string {
+  const contrast = contrastOf(trial, scale);
+  if (!contrast)
+    return `The contrast could not be measured${trial.contrast && 'error' in trial.contrast ? ` (${trial.contrast.error})` : ''}.`;
+  return (
+    `Contrast: where it holds the unit averages ${num(contrast.meanHigh)} (${Math.round(contrast.hitRate * 100)}% fire), ` +
+    `where it does not ${num(contrast.meanLow)} (${Math.round(contrast.falseRate * 100)}% fire).`
+  );
+}
+
+function failureSentence(contrast: ReturnType<typeof contrastOf>): string {
+  if (!contrast) return '';
+  const failed = contrast.failures.slice(0, 2).map((s) => `"${s.phrase}"`);
+  const alarms = contrast.falseAlarms.slice(0, 2).map((s) => `"${s.phrase}"`);
+  return [
+    failed.length ? `It stayed silent on ${failed.join(', ')}.` : '',
+    alarms.length ? `It fired on ${alarms.join(', ')}.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function errorOf(outcome: { error: string } | object | undefined): string {
+  return outcome && 'error' in outcome ? String(outcome.error) : 'no data';
+}

@@ -1,0 +1,213 @@
+import { join, resolve } from 'node:path';
+import {
+  createVisionRegistry,
+  createToolContext,
+  type AnswerRecord,
+  type HypothesisRecord,
+} from '../tools/index.ts';
+import type { ToolContext } from '../tools/context.ts';
+import { OnnxProbe } from '../tools/probe/onnx-probe.ts';
+import { DEFAULT_PROBE_SET_SIZE, defaultCacheRoot } from '../tools/context.ts';
+import { renderPrompt } from '../prompts/index.ts';
+import type { Backbone, Usage } from './backbone.ts';
+import { createBackbone, type BackboneName } from './backbones/index.ts';
+import { DEFAULT_BUDGET, type BudgetLimits } from './budget.ts';
+import { DEFAULT_CONTEXT, type ContextLimits } from './context-window.ts';
+import { runLoop } from './loop.ts';
+import { ModelCallCache, type CacheMode } from './model-cache.ts';
+import { costUsd } from './prices.ts';
+import { runVersions } from './versions.ts';
+import { RUN_FORMAT, type RunHeader } from './transcript/header.ts';
+import type { RunStatus } from './transcript/events.ts';
+import { TranscriptWriter } from './transcript/writer.ts';
+
+/**
+ * The one entry point for an investigation: what `aia ask` runs and what the benchmark runner drives.
+ * It loads the subject, picks the backbone, opens the run directory and runs the loop.
+ */
+export interface InvestigateOptions {
+  /** A subject reference: zoo name, ONNX file, `synthetic:…`. */
+  subject: string;
+  question: string;
+  /** The unit the question is about, `site:index`. */
+  unit?: string;
+  /** A backbone name (anthropic, openai, dissect, replay, …) or a ready backbone. */
+  backbone: BackboneName | Backbone;
+  model?: string;
+  /** For the replay backbone: the run whose model outputs are re-driven. */
+  replayOf?: string;
+  budget?: Partial<BudgetLimits>;
+  window?: Partial<ContextLimits>;
+  /** This run's directory (default `<runsRoot>/<time>-<slug>`). */
+  runDir?: string;
+  runsRoot?: string;
+  seed?: number;
+  /** Cache root: probe sets, activations, model calls (default AIA_CACHE_DIR or .cache). */
+  cacheDir?: string;
+  /** Model-call cache (default: write for hosted backbones, off for offline ones). */
+  cacheMode?: CacheMode;
+  /** Scenes in the subject's probe set (default 1000). */
+  probeSetSize?: number;
+  progress?: boolean;
+  signal?: AbortSignal;
+  /** Output tokens per model call. */
+  maxOutputTokens?: number;
+  /** Environment to read keys and model names from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface InvestigationResult {
+  runDir: string;
+  status: RunStatus;
+  answer?: AnswerRecord;
+  hypotheses: HypothesisRecord[];
+  usage: Usage;
+  costUsd?: number;
+  steps: number;
+  toolCalls: number;
+  wallMs: number;
+  error?: string;
+}
+
+/** Backbones that never reach the network: nothing to cache, nothing to pay. */
+const OFFLINE_BACKBONES = new Set(['dissect', 'replay', 'random', 'exemplars-only']);
+
+export async function investigate(options: InvestigateOptions): Promise<InvestigationResult> {
+  const startedAt = Date.now();
+  const cacheDir = resolve(options.cacheDir ?? defaultCacheRoot());
+  const seed = options.seed ?? 1;
+  const backbone =
+    typeof options.backbone === 'string'
+      ? createBackbone(options.backbone, {
+          question: options.question,
+          seed,
+          ...(options.unit !== undefined ? { unit: options.unit } : {}),
+          ...(options.model !== undefined ? { model: options.model } : {}),
+          ...(options.replayOf !== undefined ? { replayOf: options.replayOf } : {}),
+          env: options.env ?? process.env,
+        })
+      : options.backbone;
+  const offline = OFFLINE_BACKBONES.has(backbone.name);
+  const cacheMode = options.cacheMode ?? (offline ? 'off' : 'write');
+  const budget: BudgetLimits = { ...DEFAULT_BUDGET, ...options.budget };
+  const window: ContextLimits = { ...DEFAULT_CONTEXT, ...options.window };
+
+  const context: ToolContext = await createToolContext(options.subject, {
+    cacheDir,
+    seed,
+    progress: options.progress ?? true,
+    ...(options.probeSetSize !== undefined ? { probeSetSize: options.probeSetSize } : {}),
+  });
+  try {
+    const unit = options.unit !== undefined ? context.probe.parseUnit(options.unit).id : undefined;
+    const runDir = resolve(
+      options.runDir ?? join(options.runsRoot ?? 'runs', runName(options.question, startedAt)),
+    );
+    const header: RunHeader = {
+      format: RUN_FORMAT,
+      id: runDir.split(/[\\/]/).pop() ?? runDir,
+      createdAt: new Date(startedAt).toISOString(),
+      versions: runVersions(),
+      subject: {
+        ref: options.subject,
+        hash: context.probe.hash,
+        files:
+          context.probe instanceof OnnxProbe
+            ? [{ path: context.probe.name, sha256: context.probe.subject.hash }]
+            : [],
+      },
+      question: options.question,
+      ...(unit !== undefined ? { unit } : {}),
+      config: {
+        backbone: backbone.name,
+        model: backbone.model,
+        seed,
+        probeSetSize: options.probeSetSize ?? DEFAULT_PROBE_SET_SIZE,
+        budget: { ...budget },
+        context: window,
+        cacheMode,
+        ...(options.replayOf !== undefined ? { replayOf: options.replayOf } : {}),
+      },
+      status: 'running',
+    };
+    const transcript = new TranscriptWriter(runDir, header);
+    transcript.append({
+      type: 'run_start',
+      question: options.question,
+      subject: options.subject,
+      ...(unit !== undefined ? { unit } : {}),
+      backbone: backbone.name,
+      model: backbone.model,
+    });
+    const modelCache = new ModelCallCache(join(cacheDir, 'model-calls'), cacheMode);
+    const registry = createVisionRegistry();
+    try {
+      const result = await runLoop({
+        backboneName: backbone.name,
+        model: backbone.model,
+        callModel: (request, signal) =>
+          modelCache.call(backbone, request, signal !== undefined ? { signal } : {}),
+        registry,
+        context,
+        transcript,
+        system: renderPrompt('system', { maxSteps: budget.maxSteps, maxImages: window.maxImages }),
+        task: renderPrompt('task', {
+          subject: options.subject,
+          unitLine: unit !== undefined ? `Unit: \`${unit}\`` : '',
+          question: options.question,
+        }),
+        budget,
+        window,
+        cost: (usage) => (offline ? 0 : costUsd(backbone.model, usage)),
+        maxOutputTokensPerCall: options.maxOutputTokens ?? 4096,
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+      });
+      const wallMs = Date.now() - startedAt;
+      transcript.updateHeader({
+        status: result.status,
+        result: {
+          ...(context.answer !== undefined ? { answer: context.answer } : {}),
+          hypotheses: context.hypotheses,
+          steps: result.steps,
+          toolCalls: result.toolCalls,
+          usage: result.usage,
+          ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
+          wallMs,
+          ...(result.error !== undefined ? { error: result.error } : {}),
+        },
+      });
+      return {
+        runDir,
+        status: result.status,
+        ...(context.answer !== undefined ? { answer: context.answer } : {}),
+        hypotheses: [...context.hypotheses],
+        usage: result.usage,
+        ...(result.costUsd !== undefined ? { costUsd: result.costUsd } : {}),
+        steps: result.steps,
+        toolCalls: result.toolCalls,
+        wallMs,
+        ...(result.error !== undefined ? { error: result.error } : {}),
+      };
+    } catch (error) {
+      // A bug in the loop itself: the transcript still says how the run ended.
+      const message = error instanceof Error ? error.message : String(error);
+      transcript.append({ type: 'error', where: 'loop', message });
+      transcript.updateHeader({ status: 'error' });
+      throw error;
+    } finally {
+      transcript.close();
+    }
+  } finally {
+    await context.dispose();
+  }
+}
+
+function runName(question: string, time: number): string {
+  const stamp = new Date(time).toISOString().replace(/[:.]/g, '-').replace('Z', '');
+  const slug = question
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+  return `${stamp}-${slug || 'run'}`;
+}

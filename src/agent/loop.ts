@@ -1,0 +1,256 @@
+import type { ToolContext } from '../tools/context.ts';
+import type { ToolRegistry, ToolSpec } from '../tools/registry.ts';
+import { errorMessage } from '../util/errors.ts';
+import { log } from '../util/log.ts';
+import { renderPrompt } from '../prompts/index.ts';
+import {
+  addUsage,
+  userText,
+  ZERO_USAGE,
+  type ImagePart,
+  type Message,
+  type ModelRequest,
+  type ModelResponse,
+  type ToolCall,
+  type ToolResultPart,
+  type Usage,
+} from './backbone.ts';
+import { exhausted, type BudgetLimits, type BudgetState } from './budget.ts';
+import { boundMessages, estimateTokens, type ContextLimits } from './context-window.ts';
+import { executeToolCall, outcomeHash } from './tool-outcome.ts';
+import { hashValue } from './hash.ts';
+import type { TranscriptWriter } from './transcript/writer.ts';
+import type { RunStatus } from './transcript/events.ts';
+
+/**
+ * The investigation loop: ask the backbone for the next step, run its tool calls, give the results
+ * back, until it submits an answer or a budget runs out (then it is asked once for its final answer).
+ * Everything that happens is appended to the transcript as it happens. Malformed calls (bad JSON,
+ * schema violations, unknown tools) go back to the model as tool errors and the loop goes on.
+ */
+
+/** How the loop reaches the model: the backbone, usually through the model-call cache. */
+export type ModelCaller = (
+  request: ModelRequest,
+  signal?: AbortSignal,
+) => Promise<{ response: ModelResponse; cached: boolean; hash: string }>;
+
+export interface LoopOptions {
+  backboneName: string;
+  model: string;
+  callModel: ModelCaller;
+  registry: ToolRegistry<ToolContext>;
+  context: ToolContext;
+  transcript: TranscriptWriter;
+  system: string;
+  task: string;
+  budget: BudgetLimits;
+  window: ContextLimits;
+  /** USD of one call's usage; undefined when the model has no known price. */
+  cost: (usage: Usage) => number | undefined;
+  maxOutputTokensPerCall: number;
+  signal?: AbortSignal;
+}
+
+export interface LoopResult {
+  status: RunStatus;
+  steps: number;
+  toolCalls: number;
+  usage: Usage;
+  costUsd?: number;
+  error?: string;
+}
+
+/** Data results larger than this (JSON characters) go to a blob instead of inline in events.jsonl. */
+const INLINE_DATA_LIMIT = 32_000;
+/** Turns in a row without a tool call before the loop gives up on the model. */
+const MAX_IDLE_TURNS = 2;
+
+export async function runLoop(options: LoopOptions): Promise<LoopResult> {
+  const { context, transcript, registry } = options;
+  const specs = registry.specs();
+  const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(specs));
+  const messages: Message[] = [userText(options.task)];
+  const state: BudgetState = { steps: 0, usage: { ...ZERO_USAGE }, costUsd: 0, startedAt: Date.now() };
+  context.knownRefs ??= new Set();
+  let priced = true;
+  let toolCalls = 0;
+  let finalTurn = false;
+  let idleTurns = 0;
+  let status: RunStatus | undefined;
+  let failure: string | undefined;
+
+  while (status === undefined) {
+    if (options.signal?.aborted) {
+      status = 'interrupted';
+      break;
+    }
+    const over = finalTurn ? undefined : exhausted(options.budget, state);
+    if (over) {
+      transcript.append({ type: 'budget', limit: over.limit, detail: over.detail });
+      messages.push(userText(renderPrompt('final-answer', { detail: over.detail })));
+      finalTurn = true;
+    }
+
+    const bounded = boundMessages(messages, options.window, fixedTokens);
+    const request: ModelRequest = {
+      system: options.system,
+      messages: bounded.messages,
+      tools: finalTurn ? onlyAnswerTool(specs) : specs,
+      maxOutputTokens: options.maxOutputTokensPerCall,
+      toolChoice: finalTurn ? { name: 'submit_answer' } : 'auto',
+    };
+
+    const started = performance.now();
+    let call: Awaited<ReturnType<ModelCaller>>;
+    try {
+      call = await options.callModel(request, options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) {
+        status = 'interrupted';
+        break;
+      }
+      failure = errorMessage(error);
+      transcript.append({ type: 'error', where: 'model', message: failure });
+      status = 'error';
+      break;
+    }
+    const { response } = call;
+    state.steps++;
+    state.usage = addUsage(state.usage, response.usage);
+    const cost = options.cost(response.usage);
+    if (cost === undefined) priced = false;
+    else state.costUsd += cost;
+    transcript.append({
+      type: 'model_call',
+      step: state.steps,
+      backbone: options.backboneName,
+      model: options.model,
+      requestHash: call.hash,
+      requestImages: bounded.images,
+      requestTokens: bounded.tokens,
+      response: {
+        text: response.text,
+        toolCalls: response.toolCalls,
+        stopReason: response.stopReason,
+        model: response.model,
+      },
+      usage: response.usage,
+      ...(cost !== undefined ? { costUsd: cost } : {}),
+      durationMs: Math.round(performance.now() - started),
+      cached: call.cached,
+      ...(finalTurn ? { final: true } : {}),
+    });
+    messages.push({ role: 'assistant', text: response.text, toolCalls: response.toolCalls });
+
+    if (response.toolCalls.length === 0) {
+      if (finalTurn) status = 'budget';
+      else if (++idleTurns >= MAX_IDLE_TURNS) status = 'no_answer';
+      else messages.push(userText(renderPrompt('continue')));
+      continue;
+    }
+    idleTurns = 0;
+
+    const results: ToolResultPart[] = [];
+    for (const toolCall of response.toolCalls) {
+      const ref = `c${++toolCalls}`;
+      results.push(await runToolCall(options, toolCall, ref, state.steps));
+      context.knownRefs.add(ref);
+    }
+    messages.push({ role: 'tool', results });
+
+    if (context.answer !== undefined && response.toolCalls.some((c) => c.name === 'submit_answer'))
+      status = 'answered';
+    else if (finalTurn) status = 'budget';
+  }
+
+  const result: LoopResult = {
+    status,
+    steps: state.steps,
+    toolCalls,
+    usage: state.usage,
+    ...(priced ? { costUsd: state.costUsd } : {}),
+    ...(failure !== undefined ? { error: failure } : {}),
+  };
+  transcript.append({
+    type: 'run_end',
+    status,
+    steps: state.steps,
+    usage: state.usage,
+    ...(priced ? { costUsd: state.costUsd } : {}),
+    wallMs: Date.now() - state.startedAt,
+  });
+  return result;
+}
+
+function onlyAnswerTool(specs: ToolSpec[]): ToolSpec[] {
+  return specs.filter((spec) => spec.name === 'submit_answer');
+}
+
+/** Run one call, record it, and build what the model reads: its text prefixed with the evidence id. */
+async function runToolCall(
+  options: LoopOptions,
+  call: ToolCall,
+  ref: string,
+  step: number,
+): Promise<ToolResultPart> {
+  const { context, transcript } = options;
+  const started = performance.now();
+  const { outcome, unexpected } = await executeToolCall(options.registry, context, call.name, call.arguments);
+  if (unexpected !== undefined) {
+    // A tool bug, still reported to the model (and logged) so one broken experiment does not end the run.
+    log.warn({ tool: call.name, err: unexpected }, 'tool failed unexpectedly');
+    transcript.append({ type: 'error', where: 'tool', message: `${call.name}: ${outcome.text}` });
+  }
+  const durationMs = Math.round(performance.now() - started);
+  const images: ImagePart[] = outcome.images.map((image) => {
+    transcript.putBlob(image.png, 'png', image.sha256);
+    return { type: 'image', sha256: image.sha256, png: image.png, caption: image.caption };
+  });
+  const dataFields = storeData(transcript, outcome.data);
+  transcript.append({
+    type: 'tool_call',
+    step,
+    ref,
+    callId: call.id,
+    tool: call.name,
+    arguments: call.arguments,
+    argsHash: hashValue(call.arguments),
+    ok: outcome.ok,
+    text: outcome.text,
+    images: images.map(({ sha256, caption }) => ({ sha256, caption })),
+    ...dataFields,
+    resultHash: outcomeHash(outcome),
+    durationMs,
+  });
+  if (outcome.ok) recordDecisions(options, call.name, ref);
+  return {
+    callId: call.id,
+    name: call.name,
+    text: `[${ref}] ${outcome.ok ? '' : 'error: '}${outcome.text}`,
+    images,
+    isError: !outcome.ok,
+    ...(outcome.data !== undefined ? { data: outcome.data } : {}),
+  };
+}
+
+/** Hypotheses and the answer get events of their own, so a reader need not parse tool results. */
+function recordDecisions(options: LoopOptions, tool: string, ref: string): void {
+  const { context, transcript } = options;
+  if (tool === 'record_hypothesis') {
+    const hypothesis = context.hypotheses[context.hypotheses.length - 1];
+    if (hypothesis) transcript.append({ type: 'hypothesis', ref, hypothesis });
+  } else if (tool === 'submit_answer' && context.answer) {
+    transcript.append({ type: 'answer', ref, answer: context.answer });
+  }
+}
+
+function storeData(transcript: TranscriptWriter, data: unknown): { data?: unknown; dataBlob?: string } {
+  if (data === undefined) return {};
+  const json = JSON.stringify(data, (_key, value: unknown) =>
+    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value,
+  );
+  if (json === undefined) return {};
+  if (json.length <= INLINE_DATA_LIMIT) return { data: JSON.parse(json) as unknown };
+  return { dataBlob: transcript.putBlob(Buffer.from(json), 'json') };
+}

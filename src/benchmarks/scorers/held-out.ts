@@ -1,0 +1,107 @@
+import { join, resolve } from 'node:path';
+import { makeProbeSet, type ProbeSet } from '../../stimuli/probeset.ts';
+import { ActivationCache } from '../../tools/cache/activation-cache.ts';
+import { probeSetDistribution } from '../../tools/context.ts';
+import { loadProbe } from '../../tools/probe/load.ts';
+import { SyntheticProbe } from '../../tools/probe/synthetic-probe.ts';
+import type { Probe, UnitAddress } from '../../tools/probe/types.ts';
+import { DEFAULT_GRID } from '../../subjects/synthetic/index.ts';
+import { taskUnit, type Task } from '../suite.ts';
+
+/**
+ * The held-out scenes of a task and the unit's true activation on each: a probe set made with the
+ * task's own seed and size (never the agent's seed), the subject's native scene size and probe-set
+ * distribution, and the unit's values read through the same probe the agent's tools use (so what is
+ * scored is what the agent could observe, noise included). Sets and activations are cached on disk
+ * under the cache root exactly as the tool context caches its own, and kept open in this process, so
+ * scoring a second answer on the same task costs no rendering and no model runs.
+ */
+
+export interface HeldOutData {
+  probe: Probe;
+  set: ProbeSet;
+  unit: UnitAddress;
+  /** The unit's true activation on each held-out scene (max of its map, as every tool reports it). */
+  truth: Float32Array;
+  /**
+   * Activation above which the unit counts as firing: halfway between its held-out minimum and
+   * maximum (half its maximum for a unit resting at 0). Undefined (NaN) for a constant unit.
+   */
+  threshold: number;
+  /** Held-out maximum minus minimum: the scale of the predictive scorer's gap. */
+  range: number;
+  /** Side of the coarse map a formula is pooled to, as the unit's own map is. */
+  grid: number;
+}
+
+const probes = new Map<string, Promise<Probe>>();
+const sets = new Map<string, Promise<ProbeSet>>();
+const activationCaches = new Map<string, ActivationCache>();
+
+function memo<T>(map: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let pending = map.get(key);
+  if (!pending) {
+    pending = make();
+    map.set(key, pending);
+    pending.catch(() => map.delete(key));
+  }
+  return pending;
+}
+
+/** The task's probe, loaded once per process (an ONNX session is worth keeping). */
+export function taskProbe(task: Task, cacheDir: string): Promise<Probe> {
+  const root = resolve(cacheDir);
+  return memo(probes, `${root}\n${task.subject}`, () =>
+    loadProbe(task.subject, { subject: { cacheDir: root } }),
+  );
+}
+
+export async function heldOutData(task: Task, cacheDir: string): Promise<HeldOutData> {
+  const root = resolve(cacheDir);
+  const probe = await taskProbe(task, root);
+  const unit = probe.parseUnit(taskUnit(task));
+  const { seed, n } = task.heldOut;
+  const { width, height } = probe.sceneSize;
+  const distribution = probeSetDistribution(probe);
+  const set = await memo(sets, `${root}\n${seed}\n${n}\n${width}x${height}\n${distribution}`, () =>
+    makeProbeSet({ n, seed, size: width, height, distribution, cacheDir: join(root, 'probesets') }),
+  );
+  let cache = activationCaches.get(root);
+  if (!cache) {
+    cache = new ActivationCache(join(root, 'activations'));
+    activationCaches.set(root, cache);
+  }
+  const activations = await cache.get(probe, set, unit.site);
+  const truth = new Float32Array(set.n);
+  for (let i = 0; i < set.n; i++) truth[i] = activations.values[i * activations.units + unit.index] ?? 0;
+  let max = -Infinity;
+  let min = Infinity;
+  for (const value of truth) {
+    max = Math.max(max, value);
+    min = Math.min(min, value);
+  }
+  const range = max - min;
+  const grid = probe instanceof SyntheticProbe ? probe.subject.grid : DEFAULT_GRID;
+  return { probe, set, unit, truth, threshold: range > 0 ? min + range / 2 : Number.NaN, range, grid };
+}
+
+/** Indices of the held-out scenes where the unit fires (above the threshold). */
+export function firingScenes(data: HeldOutData): number[] {
+  const out: number[] = [];
+  if (Number.isNaN(data.threshold)) return out;
+  data.truth.forEach((value, i) => {
+    if (value > data.threshold) out.push(i);
+  });
+  return out;
+}
+
+/** Close every held-out set and dispose every probe this process opened for scoring. */
+export async function releaseHeldOut(): Promise<void> {
+  const openSets = [...sets.values()];
+  const openProbes = [...probes.values()];
+  sets.clear();
+  probes.clear();
+  activationCaches.clear();
+  for (const pending of openSets) (await pending.catch(() => undefined))?.close();
+  for (const pending of openProbes) await (await pending.catch(() => undefined))?.dispose();
+}

@@ -1,0 +1,98 @@
+import { parsePhrase } from '../../stimuli/phrase.ts';
+import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
+import { hashString } from '../../util/random.ts';
+import type { Task } from '../suite.ts';
+import { heldOutData } from './held-out.ts';
+import { extractMentions } from './mentions.ts';
+import { driversOf, planScenePairs, type ScenePlan } from './predictive-scenes.ts';
+import { noAnswer, type ScoredAnswer, type ScoreOptions, type ScorerResult } from './types.ts';
+
+/**
+ * The predictive scorer, for any unit, with or without ground truth: draw what the description says
+ * drives the unit and a paired neutral scene without it (predictive-scenes.ts), run the unit on both,
+ * and score the gap:
+ *
+ *   score = clip((mean predicted − mean neutral) / (held-out max − held-out min), 0, 1)
+ *
+ * So a description that names what really drives the unit scores near 1, one that names something
+ * the unit ignores scores 0. Chance is 0. The held-out range puts units of any scale on one footing.
+ */
+export const PREDICTIVE_CHANCE = 0;
+export const DEFAULT_PREDICTIVE_TRIALS = 8;
+
+async function render(
+  plan: ScenePlan,
+  size: { width: number; height: number },
+  seed: number,
+): Promise<RenderedScene> {
+  const spec = parsePhrase(plan.phrase, { width: size.width, height: size.height, seed });
+  return renderScene({ ...spec, effects: [...spec.effects, ...plan.effects] });
+}
+
+/** The phrase, plus the turn that phrases cannot say. */
+function planText(plan: ScenePlan | undefined): string {
+  if (!plan) return '';
+  return `"${plan.phrase}"${plan.effects.some((e) => e.kind === 'rotate') ? ' turned upside down' : ''}`;
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
+}
+
+export async function scorePredictive(
+  task: Task,
+  answer: ScoredAnswer | undefined,
+  options: ScoreOptions,
+): Promise<ScorerResult> {
+  if (!answer) return noAnswer(PREDICTIVE_CHANCE);
+  const drivers = driversOf(extractMentions(answer.description, answer.formula));
+  const data = await heldOutData(task, options.cacheDir);
+  const seed = hashString(`predictive\n${task.id}`);
+  const pairs = planScenePairs(drivers, {
+    seed,
+    trials: options.predictiveTrials ?? DEFAULT_PREDICTIVE_TRIALS,
+    textLines: data.set.distribution === 'text-lines',
+  });
+  if (pairs.length === 0) {
+    return { score: 0, chance: PREDICTIVE_CHANCE, detail: 'the description names nothing that can be drawn' };
+  }
+  if (!(data.range > 0)) {
+    return { score: 0, chance: PREDICTIVE_CHANCE, detail: 'the unit is constant on the held-out scenes' };
+  }
+  const size = data.probe.sceneSize;
+  const predicted: RenderedScene[] = [];
+  const neutral: RenderedScene[] = [];
+  const failures: string[] = [];
+  for (const [t, pair] of pairs.entries()) {
+    try {
+      const [p, n] = await Promise.all([
+        render(pair.predicted, size, seed + t),
+        render(pair.neutral, size, seed + t),
+      ]);
+      predicted.push(p);
+      neutral.push(n);
+    } catch (error) {
+      failures.push(`"${pair.predicted.phrase}": ${(error as Error).message}`);
+    }
+  }
+  if (predicted.length === 0) {
+    return { score: 0, chance: PREDICTIVE_CHANCE, detail: `no scene could be drawn (${failures[0] ?? ''})` };
+  }
+  const values = await data.probe.sceneValues([...predicted, ...neutral], data.unit.site);
+  const units = values.length / (predicted.length + neutral.length);
+  const column = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => values[(from + i) * units + data.unit.index] ?? 0);
+  const meanPredicted = mean(column(0, predicted.length));
+  const meanNeutral = mean(column(predicted.length, neutral.length));
+  const gap = (meanPredicted - meanNeutral) / data.range;
+  const example = pairs[0];
+  return {
+    score: Math.min(1, Math.max(0, gap)),
+    chance: PREDICTIVE_CHANCE,
+    detail:
+      `mean ${meanPredicted.toFixed(3)} on ${predicted.length} predicted scenes vs ${meanNeutral.toFixed(3)} on neutral ` +
+      `ones (held-out range ${data.range.toFixed(3)}); e.g. ${planText(example?.predicted)} vs ${planText(example?.neutral)}` +
+      (failures.length > 0 ? `; ${failures.length} pair(s) could not be drawn` : ''),
+    metrics: { gap, meanPredicted, meanNeutral, range: data.range, pairs: predicted.length },
+  };
+}

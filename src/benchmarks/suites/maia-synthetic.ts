@@ -1,0 +1,72 @@
+import { readMaiaNeurons } from '../../subjects/synthetic/maia.ts';
+import type { UnitDefinitionInput } from '../../subjects/synthetic/index.ts';
+import { maiaConceptMapping } from '../../stimuli/maia-mapping.ts';
+import { Suite, type ScorerName, type Substitution, type Task } from '../suite.ts';
+import { syntheticTask } from './synthetic-task.ts';
+
+/**
+ * MAIA's synthetic-neuron benchmark (Shaham et al., ICML 2024; data/maia_synthetic_concepts.txt):
+ * 47 mono, 18 OR and 20 AND neurons, each as one synthetic unit over our vocabulary. MAIA's concept
+ * names go through src/stimuli/maia-mapping.ts: spellings become ours ('hands' → hand, 'tires' →
+ * wheel), and the four concepts nothing can depict alone are replaced by the nearest depictable one,
+ * recorded in the task's truth.substitution.
+ */
+
+export const MAIA_SUITE_NAME = 'maia-synthetic';
+/** Held-out scenes: the probe-set distribution under its own seed (the agent's is 1). */
+export const MAIA_HELD_OUT = { seed: 101, n: 1000 } as const;
+export const MAIA_SCORERS: ScorerName[] = ['formula', 'concept', 'judge', 'predictive'];
+
+function mapConcept(name: string): { concept: string; substitution?: Substitution } {
+  const mapping = maiaConceptMapping[name];
+  if (!mapping || mapping.concept === null) {
+    throw new Error(`MAIA concept '${name}' has no depictable concept in src/stimuli/maia-mapping.ts`);
+  }
+  return mapping.kind === 'substitute'
+    ? { concept: mapping.concept, substitution: { from: name, to: mapping.concept, why: mapping.note } }
+    : { concept: mapping.concept };
+}
+
+export function maiaTasks(): Task[] {
+  return readMaiaNeurons().map(({ mode, concepts }) => {
+    const id = `maia-${mode}-${concepts.join('-').replace(/ /g, '_')}`;
+    const mapped = concepts.map(mapConcept);
+    const ours = mapped.map((m) => m.concept);
+    const substitutions = mapped.flatMap((m) => (m.substitution ? [m.substitution] : []));
+    if (substitutions.length > 1)
+      throw new Error(`${id}: a task records one substitution, this one needs ${substitutions.length}`);
+    const [first = '', second = ''] = ours;
+    const definition: UnitDefinitionInput =
+      mode === 'mono'
+        ? { id, family: 'mono', concept: first }
+        : mode === 'or'
+          ? { id, family: 'or', concepts: [first, second] }
+          : { id, family: 'and', concepts: [first, second] };
+    const substitution = substitutions[0];
+    return syntheticTask({
+      id,
+      family: mode,
+      definition,
+      scorers: MAIA_SCORERS,
+      heldOut: { ...MAIA_HELD_OUT },
+      origin: `MAIA synthetic neuron, ${mode}: ${concepts.join(' / ')}`,
+      ...(substitution
+        ? {
+            substitution,
+            note: `(MAIA's concept is '${substitution.from}'; ${substitution.to} stands in for it: ${substitution.why}.)`,
+          }
+        : {}),
+    });
+  });
+}
+
+export function maiaSyntheticSuite(): Suite {
+  return Suite.parse({
+    name: MAIA_SUITE_NAME,
+    description:
+      "MAIA's 85 synthetic neurons (47 mono, 18 OR, 20 AND; Shaham et al., ICML 2024) as synthetic units " +
+      'over the aia scene vocabulary, with four undepictable concepts substituted (docs/benchmarks.md).',
+    version: 1,
+    tasks: maiaTasks(),
+  });
+}

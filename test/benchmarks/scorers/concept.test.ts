@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { conceptChance, conceptCredit, scoreConcepts } from '../../../src/benchmarks/scorers/concept.ts';
+import { extractMentions } from '../../../src/benchmarks/scorers/mentions.ts';
+import { Task } from '../../../src/benchmarks/suite.ts';
+
+function task(concepts: string[]): Task {
+  return Task.parse({
+    id: 'concept-test',
+    family: 'mono',
+    subject: 'synthetic:maia/mono-dog',
+    question: 'What does unit synthetic:0 detect?',
+    truth: { concepts, description: 'test' },
+    scorers: ['concept'],
+    heldOut: { seed: 5, n: 100 },
+  });
+}
+
+const score = (concepts: string[], description: string, formula?: string) =>
+  scoreConcepts(task(concepts), { description, ...(formula ? { formula } : {}) }).score;
+
+describe('extractMentions', () => {
+  it('finds vocabulary concepts through synonyms, plurals and multi-word names', () => {
+    expect(extractMentions('Puppies and hot dogs on a lawn; light bulbs')).toEqual([
+      'dog',
+      'hot dog',
+      'grass',
+      'light bulb',
+    ]);
+    expect(extractMentions('It detects tires and the hands of people')).toEqual(['wheel', 'hand', 'people']);
+  });
+
+  it('skips words that mean something else in a description', () => {
+    expect(extractMentions('The unit fires when a cat is present, firing most on light blue ones')).toEqual([
+      'cat',
+      'blue',
+    ]);
+    expect(extractMentions('upright text lines')).toEqual(['orientation:upright', 'text']);
+  });
+
+  it('reads words, characters and orientations', () => {
+    expect(extractMentions('the word "stop" and the letter \'e\'')).toEqual(['word:stop', 'char:e', 'text']);
+    expect(extractMentions('digit 7 in numbers')).toContain('char:7');
+    expect(extractMentions('Lines rotated 180 degrees')).toContain('orientation:upside-down');
+    expect(extractMentions("a dog's tail")).toEqual(['dog', 'tail']);
+  });
+
+  it('adds the formula’s concepts and words', () => {
+    expect(extractMentions('see formula', 'left(dogs) OR word("exit") OR hue(red)')).toEqual([
+      'dog',
+      'red',
+      'word:exit',
+    ]);
+  });
+});
+
+describe('concept scorer', () => {
+  it('gives 1 for the exact concept, by any synonym or plural', () => {
+    expect(score(['dog'], 'Fires on dogs.')).toBe(1);
+    expect(score(['dog'], 'Responds to puppies.')).toBe(1);
+    expect(score(['wheel'], 'car tyres')).toBe(1);
+    expect(score(['dog'], 'no words at all', 'dog')).toBe(1);
+  });
+
+  it('gives 0.5 for a parent or member concept', () => {
+    expect(score(['dog'], 'Fires on animals.')).toBe(0.5);
+    expect(score(['dog'], 'mammals of any kind')).toBe(0.5);
+    expect(score(['animal'], 'cats and horses')).toBe(0.5);
+    expect(conceptCredit('word:stop', ['text'])).toEqual({ credit: 0.5, via: 'text' });
+    expect(conceptCredit('char:E', ['char:e'])).toEqual({ credit: 0.5, via: 'char:e' });
+  });
+
+  it('gives 0 for a wrong concept', () => {
+    expect(score(['dog'], 'Fires on cars and trucks.')).toBe(0);
+    expect(score(['char:e'], "the letter 'a'")).toBe(0);
+    expect(score(['orientation:upside-down'], 'upright text')).toBe(0);
+  });
+
+  it('averages over two concepts: one of two named is 0.5', () => {
+    expect(score(['cup', 'handle'], 'cups with handles')).toBe(1);
+    expect(score(['cup', 'handle'], 'cups')).toBe(0.5);
+    expect(score(['cup', 'handle'], 'tableware with handles')).toBe(0.75);
+    expect(score(['orientation:upside-down', 'text'], 'Fires on upside-down text')).toBe(1);
+  });
+
+  it('reports what was named, a small chance floor, and 0 without an answer', () => {
+    const result = scoreConcepts(task(['dog', 'leash']), { description: 'dogs on a lead' });
+    expect(result.detail).toContain('missing leash');
+    expect(result.chance).toBeGreaterThan(0);
+    expect(result.chance).toBeLessThan(0.05);
+    expect(conceptChance(['animal'])).toBeGreaterThan(conceptChance(['dog']));
+    expect(scoreConcepts(task(['dog']), undefined).score).toBe(0);
+  });
+});
