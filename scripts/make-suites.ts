@@ -28,7 +28,8 @@ import {
 } from '../src/benchmarks/suite.ts';
 import { formulaValues } from '../src/benchmarks/scorers/formula-values.ts';
 import { heldOutData, releaseHeldOut } from '../src/benchmarks/scorers/held-out.ts';
-import { maiaSyntheticSuite } from '../src/benchmarks/suites/maia-synthetic.ts';
+import { MAIA_HELD_OUT, maiaSyntheticSuite, maiaTasks } from '../src/benchmarks/suites/maia-synthetic.ts';
+import { chooseHeldOutSize, HELD_OUT_SIZES } from '../src/benchmarks/suites/held-out-size.ts';
 import {
   checkCandidate,
   HARD_CHECKS,
@@ -68,6 +69,24 @@ async function writeSuite(suite: Suite): Promise<void> {
   const path = builtInSuitePath(checked.name);
   writeFileSync(path, await format(JSON.stringify(checked), { parser: 'json', printWidth: 110 }));
   say(`wrote ${path}: ${checked.tasks.length} tasks`);
+}
+
+async function makeMaia(cacheDir: string): Promise<Suite> {
+  const sets = [];
+  for (const n of HELD_OUT_SIZES) {
+    say(`maia-synthetic: held-out set of ${n} scenes…`);
+    sets.push(
+      await makeProbeSet({ seed: MAIA_HELD_OUT.seed, n, size: 224, cacheDir: join(cacheDir, 'probesets') }),
+    );
+  }
+  const sizes = new Map<string, { n: number; positives: number }>();
+  for (const task of maiaTasks()) {
+    const size = chooseHeldOutSize(parseFormula(task.truth.formula ?? ''), sets, DEFAULT_GRID);
+    sizes.set(task.id, size);
+    if (size.n > MAIA_HELD_OUT.n) say(`  ${task.id}: ${size.n} held-out scenes (fires on ${size.positives})`);
+  }
+  for (const set of sets) set.close();
+  return maiaSyntheticSuite(sizes);
 }
 
 async function makeHard(cacheDir: string): Promise<Suite> {
@@ -210,7 +229,7 @@ async function main(): Promise<void> {
     const started = performance.now();
     const suite =
       name === 'maia-synthetic'
-        ? maiaSyntheticSuite()
+        ? await makeMaia(cacheDir)
         : name === 'synthetic-hard'
           ? await makeHard(cacheDir)
           : await makePaddle(cacheDir);

@@ -152,7 +152,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
         transcript,
         system: renderPrompt('system', { maxSteps: budget.maxSteps, maxImages: window.maxImages }),
         task: renderPrompt('task', {
-          subject: options.subject,
+          // A synthetic reference spells out its units' definitions: the model sees only the name.
+          subject: context.probe.kind === 'synthetic' ? context.probe.name : options.subject,
           unitLine: unit !== undefined ? `Unit: \`${unit}\`` : '',
           question: options.question,
         }),

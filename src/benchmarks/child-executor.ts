@@ -67,7 +67,7 @@ class TaskProcess {
         );
         for (const [id, waiter] of this.waiters) {
           this.waiters.delete(id);
-          waiter.resolve(exitOutcome(how, waiter.signal));
+          waiter.resolve(exitOutcome(reason ? `${how}: ${reason}` : how, waiter.signal));
         }
       });
     });

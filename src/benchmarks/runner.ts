@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BudgetLimits } from '../agent/budget.ts';
@@ -175,8 +176,9 @@ export async function runBench(options: BenchOptions): Promise<BenchRunResult> {
           ...(options.judge !== undefined ? { judge: options.judge } : {}),
         };
         const outcome = await executor.run(request, options.signal);
-        // An interrupted task has no result: the resume reruns it from a clean directory.
-        if (outcome.status === 'interrupted' || options.signal?.aborted) return;
+        // An interrupted task has no result: the resume reruns it from a clean directory. A task that
+        // finished as the signal came is kept: nothing finished is ever thrown away.
+        if (outcome.status === 'interrupted') return;
         const line = resultLine(request, outcome, runDir, scorersOf(task, outcome.scores));
         appendResult(resultsPath, line);
         results.set(task.id, line);
@@ -247,7 +249,10 @@ function selectTasks(all: readonly BenchTask[], limit: number | undefined): Benc
 async function createExecutor(options: BenchOptions, concurrency: number): Promise<TaskExecutor> {
   const injected = options.runTask ?? options.score ?? options.randomBaseline;
   if (injected === undefined && !options.inProcess && concurrency > 1)
-    return childExecutor(options.taskModule !== undefined ? { module: options.taskModule } : {});
+    return childExecutor({
+      ...(options.taskModule !== undefined ? { module: options.taskModule } : {}),
+      env: taskProcessEnv(concurrency),
+    });
   const needsReal = options.runTask === undefined || options.score === undefined;
   const real = needsReal ? await loadTaskFunctions(options.taskModule ?? DEFAULT_TASK_MODULE) : undefined;
   const pick = <K extends keyof TaskFunctions>(key: K): TaskFunctions[K] => {
@@ -262,6 +267,21 @@ async function createExecutor(options: BenchOptions, concurrency: number): Promi
     score: pick('score'),
     ...(randomBaseline !== undefined ? { randomBaseline } : {}),
   });
+}
+
+/**
+ * The environment of task processes. ONNX Runtime and libvips each start a thread per core in every
+ * process; N processes doing that oversubscribe the cores N times over, so each gets its share
+ * (unless the user chose otherwise).
+ */
+function taskProcessEnv(concurrency: number): NodeJS.ProcessEnv {
+  const share = String(Math.max(1, Math.floor(availableParallelism() / concurrency)));
+  return {
+    ...process.env,
+    AIA_NO_PROGRESS: '1',
+    AIA_ORT_THREADS: process.env.AIA_ORT_THREADS ?? share,
+    VIPS_CONCURRENCY: process.env.VIPS_CONCURRENCY ?? share,
+  };
 }
 
 async function loadTaskFunctions(path: string): Promise<TaskFunctions> {

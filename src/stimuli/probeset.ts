@@ -273,8 +273,18 @@ export async function makeProbeSet(options: MakeProbeSetOptions): Promise<ProbeS
   writeSync(file, JSON.stringify(index));
   closeSync(file);
   // Publish atomically: readers see either no set or a complete one.
+  // Another process may publish the same set between the check and the rename (two benchmark
+  // workers on a cold cache): the sets are identical by construction, so keep theirs.
   if (existsSync(dir)) rmSync(staging, { recursive: true, force: true });
-  else renameSync(staging, dir);
+  else {
+    try {
+      renameSync(staging, dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || !existsSync(join(dir, 'index.json'))) throw error;
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
   return { ...openProbeSet(dir), reused: false };
 }
 

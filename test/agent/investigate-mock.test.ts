@@ -104,6 +104,8 @@ describe.each(['anthropic', 'openai'] as const)('an investigation through the %s
     // 4 scripted turns, one of them a 429 that was retried.
     const calls = mock.calls();
     expect(calls).toHaveLength(4);
+    // The model never sees the synthetic reference, which names the unit's concept.
+    for (const call of calls) expect(JSON.stringify(call.body)).not.toContain('mono-dog');
     expect(mock.requests.filter((r) => r.status === 429)).toHaveLength(1);
     // The turn after the renders carries their images where the API wants them, and the malformed
     // call's error text.

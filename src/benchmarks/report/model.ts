@@ -234,7 +234,9 @@ function failuresSection(main: RunData): Section {
   const lines = main.results;
   if (lines.length === 0)
     return { heading: 'Where it fails', paragraphs: ['No task has finished yet.'], tables: [] };
-  const worst = [...lines]
+  // Scores run from 0 to 1: a task at 1 has not failed, however low it ranks.
+  const worst = lines
+    .filter((line) => line.status !== 'answered' || primaryScore(line) < 1)
     .sort(
       (a, b) =>
         primaryScore(a) - primaryScore(b) || failureRank(a) - failureRank(b) || a.id.localeCompare(b.id),
@@ -266,12 +268,19 @@ function failuresSection(main: RunData): Section {
     (a, b) => a[1].primary.mean - b[1].primary.mean,
   );
   const weakest = families[0];
-  if (weakest && families.length > 1)
+  const strongest = families.at(-1);
+  if (weakest && strongest && weakest[1].primary.mean < strongest[1].primary.mean)
     paragraphs.push(
       `The weakest family is ${weakest[0]} (mean ${score(weakest[1].primary.mean)} over ${plural(weakest[1].tasks, 'task')}); ` +
-        `the strongest is ${families[families.length - 1]?.[0]} (mean ${score(families[families.length - 1]?.[1].primary.mean)}).`,
+        `the strongest is ${strongest[0]} (mean ${score(strongest[1].primary.mean)}).`,
     );
-  paragraphs.push(`The ${worst.length} lowest-scoring tasks, with the truth and the answer given:`);
+  if (worst.length === 0) {
+    paragraphs.push(`Nowhere on this suite: every task has the top primary score.`);
+    return { heading: 'Where it fails', paragraphs, tables: [] };
+  }
+  paragraphs.push(
+    `The ${worst.length === 1 ? 'one task' : `${worst.length} tasks`} with the lowest scores, with the truth and the answer given:`,
+  );
   const table: Table = {
     header: ['task', 'family', 'score', 'truth', 'answer', 'why'],
     rows: worst.map((line) => [

@@ -65,7 +65,13 @@ function constantWhenAbsent(formula: Formula): boolean {
   return !some(formula, (node) => itemLevel(node) && some(node, (inner) => inner.op === 'not'));
 }
 
-export function formulaValues(formula: Formula, set: ProbeSet, grid: number): Float32Array {
+/** The formula's value on each scene of `indices` (default: every scene of the set), in that order. */
+export function formulaValues(
+  formula: Formula,
+  set: ProbeSet,
+  grid: number,
+  indices?: readonly number[],
+): Float32Array {
   const { width, height } = set;
   const concepts = formulaConcepts(formula).filter(
     (name) => !HUE_COLOURS.includes(name) || hasConcept(formula, name),
@@ -84,12 +90,13 @@ export function formulaValues(formula: Formula, set: ProbeSet, grid: number): Fl
     annotation: { items: [], background: '' },
   };
   const absentValue = evaluateFormula(formula, empty, { grid }).value;
-  const values = new Float32Array(set.n);
-  for (let i = 0; i < set.n; i++) {
+  const scenes = indices ?? Array.from({ length: set.n }, (_, i) => i);
+  const values = new Float32Array(scenes.length);
+  for (const [k, i] of scenes.entries()) {
     const annotation = set.scenes[i]?.annotation;
     if (!annotation) throw new Error(`probe set ${set.id} has no scene ${i}`);
     if (shortcut && !annotation.concepts.some((c) => relevant.has(c.name))) {
-      values[i] = absentValue;
+      values[k] = absentValue;
       continue;
     }
     const labels = set.labels(i);
@@ -99,7 +106,7 @@ export function formulaValues(formula: Formula, set: ProbeSet, grid: number): Fl
       itemMap: deriveItemMap(labels.labels, labels.labelItem),
       annotation,
     };
-    values[i] = evaluateFormula(formula, scene, { grid }).value;
+    values[k] = evaluateFormula(formula, scene, { grid }).value;
   }
   return values;
 }

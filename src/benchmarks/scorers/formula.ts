@@ -3,14 +3,16 @@ import { pearson } from '../../tools/metrics/correlation.ts';
 import type { Task } from '../suite.ts';
 import { auroc } from './auroc.ts';
 import { canonicalFormula, formulaValues } from './formula-values.ts';
-import { heldOutData } from './held-out.ts';
+import { heldOutData, scoringScenes } from './held-out.ts';
 import { noAnswer, type ScoredAnswer, type ScoreOptions, type ScorerResult } from './types.ts';
 
 /**
  * The formula scorer: the answer's formula is evaluated on the task's held-out scenes and compared
  * with the unit's true activations there.
  *
- * - r: Pearson correlation between the formula's value and the unit's activation per scene;
+ * - r: Pearson correlation between the formula's value and the unit's activation per scene (over
+ *   the scoring scenes: all held-out scenes of a set of up to 1,000, else every scene where the unit
+ *   fires plus a seeded sample of the rest, 1,000 in all — held-out.ts);
  * - AUROC: how well the formula's value ranks the scenes where the unit fires (above halfway between
  *   its held-out minimum and maximum) above those where it does not.
  *
@@ -46,14 +48,17 @@ export async function scoreFormula(
   }
   const { formula, unknown } = canonicalFormula(parsed);
   const data = await heldOutData(task, options.cacheDir);
-  const values = formulaValues(formula, data.set, data.grid);
-  const r = pearson(values, data.truth);
-  const firing = Array.from(data.truth, (value) => value > data.threshold);
+  const scenes = scoringScenes(data);
+  const values = formulaValues(formula, data.set, data.grid, scenes);
+  const truth = scenes.map((i) => data.truth[i] ?? 0);
+  const r = pearson(values, truth);
+  const firing = truth.map((value) => value > data.threshold);
   const positives = firing.filter(Boolean).length;
   const area = auroc(values, firing);
   const notes = [
     `r ${r.toFixed(3)}`,
-    `AUROC ${Number.isNaN(area) ? 'n/a' : area.toFixed(3)} (unit fires on ${positives} of ${data.set.n} held-out scenes)`,
+    `AUROC ${Number.isNaN(area) ? 'n/a' : area.toFixed(3)} (unit fires on ${positives} of ${scenes.length} ` +
+      `scenes${scenes.length < data.set.n ? `, sampled from ${data.set.n} held-out` : ' held out'})`,
     `formula ${printFormula(formula)}`,
   ];
   if (unknown.length > 0) notes.push(`not in the vocabulary, never true: ${unknown.join(', ')}`);
@@ -61,6 +66,6 @@ export async function scoreFormula(
     score: Math.max(0, r),
     chance: FORMULA_CHANCE,
     detail: notes.join('; '),
-    metrics: { r, ...(Number.isNaN(area) ? {} : { auroc: area }), positives, scenes: data.set.n },
+    metrics: { r, ...(Number.isNaN(area) ? {} : { auroc: area }), positives, scenes: scenes.length },
   };
 }

@@ -6,6 +6,7 @@ import { loadProbe } from '../../tools/probe/load.ts';
 import { SyntheticProbe } from '../../tools/probe/synthetic-probe.ts';
 import type { Probe, UnitAddress } from '../../tools/probe/types.ts';
 import { DEFAULT_GRID } from '../../subjects/synthetic/index.ts';
+import { createRandom, hash32 } from '../../util/random.ts';
 import { taskUnit, type Task } from '../suite.ts';
 
 /**
@@ -83,6 +84,29 @@ export async function heldOutData(task: Task, cacheDir: string): Promise<HeldOut
   const range = max - min;
   const grid = probe instanceof SyntheticProbe ? probe.subject.grid : DEFAULT_GRID;
   return { probe, set, unit, truth, threshold: range > 0 ? min + range / 2 : Number.NaN, range, grid };
+}
+
+/** Scenes the formula scorer compares on: all of a set this size or smaller (see scoringScenes). */
+export const SCORING_SCENES = 1000;
+
+/**
+ * The held-out scenes an answer is compared on: every scene where the unit fires, plus a seeded
+ * sample of the others, SCORING_SCENES in all (every scene of a set no larger). Tasks on rare
+ * concepts get large held-out sets so their units fire often enough; this keeps those positives and
+ * bounds the cost of evaluating an answer, the same subset for every answer to a task.
+ */
+export function scoringScenes(data: HeldOutData): number[] {
+  const n = data.set.n;
+  if (n <= SCORING_SCENES) return Array.from({ length: n }, (_, i) => i);
+  const firing = new Set(firingScenes(data));
+  const others = Array.from({ length: n }, (_, i) => i).filter((i) => !firing.has(i));
+  const random = createRandom(hash32(data.set.seed, n, 0x73636f72));
+  for (let i = others.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [others[i], others[j]] = [others[j] as number, others[i] as number];
+  }
+  const kept = others.slice(0, Math.max(0, SCORING_SCENES - firing.size));
+  return [...firing, ...kept].sort((a, b) => a - b);
 }
 
 /** Indices of the held-out scenes where the unit fires (above the threshold). */

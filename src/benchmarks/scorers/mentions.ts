@@ -45,9 +45,9 @@ const STOP_WORDS = new Set([
 const SHADE_WORDS = new Set(['light', 'dark', 'pale', 'bright']);
 
 const UPSIDE_DOWN =
-  /\bupside[\s-]*down\b|\binverted\b|\b(?:rotated|turned|flipped)\s+(?:by\s+|through\s+)?180\b|\b180\s*(?:°|degrees?|deg)\b|\bflipped\s+vertically\b/i;
+  /\bupside[\s-]*down\b|\binverted\b|\b(?:rotated|turned|flipped)\s+(?:by\s+|through\s+)?180\b|\b180\s*(?:°|degrees?\b|deg\b)|\bflipped\s+vertically\b/i;
 const UPRIGHT =
-  /\bupright\b|\bright[\s-]+side[\s-]+up\b|\bnot\s+(?:rotated|inverted|flipped)\b|\bunrotated\b|\b0\s*(?:°|degrees?|deg)\b|\bnormal(?:ly)?\s+orient/i;
+  /\bupright\b|\bright[\s-]+side[\s-]+up\b|\bnot\s+(?:rotated|inverted|flipped)\b|\bunrotated\b|\b0\s*(?:°|degrees?\b|deg\b)|\bnormal(?:ly)?\s+orient/i;
 
 /** Quotes open after a space or bracket and close before a space or punctuation, so "dog's" is no quote. */
 const QUOTED = /(^|[\s([{:,;=])["“'‘`]([^"“”'‘’`\n]{1,40}?)["”'’`](?=$|[\s)\]}.,;:!?])/g;

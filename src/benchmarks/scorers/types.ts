@@ -1,5 +1,4 @@
 import type { Backbone } from '../../agent/backbone.ts';
-import type { ScorerName } from '../suite.ts';
 
 /** One scorer's verdict on one answer. */
 export interface ScorerResult {
@@ -13,8 +12,11 @@ export interface ScorerResult {
   metrics?: Record<string, number>;
 }
 
-/** Scores of one answer, by scorer name, in the task's scorer order. */
-export type TaskScores = Partial<Record<ScorerName, ScorerResult>>;
+/**
+ * Scores of one answer, by scorer name (a ScorerName), in the task's scorer order; a scorer that did
+ * not run (the judge, without a judge model) is absent. A plain record, so it is also a runner ScoreMap.
+ */
+export type TaskScores = Record<string, ScorerResult>;
 
 export interface ScoreOptions {
   /** Cache root: held-out probe sets in `probesets/`, unit activations in `activations/`. */

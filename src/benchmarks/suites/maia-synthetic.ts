@@ -13,7 +13,10 @@ import { syntheticTask } from './synthetic-task.ts';
  */
 
 export const MAIA_SUITE_NAME = 'maia-synthetic';
-/** Held-out scenes: the probe-set distribution under its own seed (the agent's is 1). */
+/**
+ * Held-out scenes: the probe-set distribution under its own seed (the agent's is 1); the size per
+ * task is chosen by scripts/make-suites.ts (held-out-size.ts), 1,000 unless the unit is rare.
+ */
 export const MAIA_HELD_OUT = { seed: 101, n: 1000 } as const;
 export const MAIA_SCORERS: ScorerName[] = ['formula', 'concept', 'judge', 'predictive'];
 
@@ -27,7 +30,10 @@ function mapConcept(name: string): { concept: string; substitution?: Substitutio
     : { concept: mapping.concept };
 }
 
-export function maiaTasks(): Task[] {
+/** `heldOut` gives a task's held-out size and what its unit fires on there (from make-suites). */
+export type HeldOutSizes = ReadonlyMap<string, { n: number; positives: number }>;
+
+export function maiaTasks(heldOut: HeldOutSizes = new Map()): Task[] {
   return readMaiaNeurons().map(({ mode, concepts }) => {
     const id = `maia-${mode}-${concepts.join('-').replace(/ /g, '_')}`;
     const mapped = concepts.map(mapConcept);
@@ -43,13 +49,16 @@ export function maiaTasks(): Task[] {
           ? { id, family: 'or', concepts: [first, second] }
           : { id, family: 'and', concepts: [first, second] };
     const substitution = substitutions[0];
+    const size = heldOut.get(id);
     return syntheticTask({
       id,
       family: mode,
       definition,
       scorers: MAIA_SCORERS,
-      heldOut: { ...MAIA_HELD_OUT },
-      origin: `MAIA synthetic neuron, ${mode}: ${concepts.join(' / ')}`,
+      heldOut: { seed: MAIA_HELD_OUT.seed, n: size?.n ?? MAIA_HELD_OUT.n },
+      origin:
+        `MAIA synthetic neuron, ${mode}: ${concepts.join(' / ')}` +
+        (size ? `; fires on ${size.positives} of ${size.n} held-out scenes` : ''),
       ...(substitution
         ? {
             substitution,
@@ -60,13 +69,13 @@ export function maiaTasks(): Task[] {
   });
 }
 
-export function maiaSyntheticSuite(): Suite {
+export function maiaSyntheticSuite(heldOut: HeldOutSizes = new Map()): Suite {
   return Suite.parse({
     name: MAIA_SUITE_NAME,
     description:
       "MAIA's 85 synthetic neurons (47 mono, 18 OR, 20 AND; Shaham et al., ICML 2024) as synthetic units " +
       'over the aia scene vocabulary, with four undepictable concepts substituted (docs/benchmarks.md).',
     version: 1,
-    tasks: maiaTasks(),
+    tasks: maiaTasks(heldOut),
   });
 }

@@ -224,6 +224,7 @@ async function runCommand(suiteRef: string | undefined, opts: RunOptions): Promi
 export function registerBenchCommand(program: Command): void {
   const bench = program
     .command('bench')
+    .usage('<suite|path> [options]   (options: aia bench run --help)\n       aia bench report <dir>')
     .description('run a benchmark suite with ground truth (resumable), or rebuild a run’s report');
 
   bench
@@ -245,7 +246,10 @@ export function registerBenchCommand(program: Command): void {
     .option('--max-cost <usd>', 'USD per task')
     .option('--cache-dir <dir>', 'cache root (probe sets, activations, model calls)')
     .option('--cache-mode <mode>', `model-call cache: ${CACHE_MODES.join(', ')}`)
-    .option('--judge <model>', 'a judge model for the LLM-judge scorer')
+    .option(
+      '--judge <backbone[:model]>',
+      'a judge for the LLM-judge scorer, e.g. anthropic or openai:gpt-4.1-mini',
+    )
     .option('--retry-errors', 'on resume, rerun tasks that ended in an error too')
     .option('--json', 'print the summary as JSON')
     .action((suite: string | undefined, opts: RunOptions) => runCommand(suite, opts));

@@ -74,6 +74,34 @@ export interface TopRegion {
   mapSize: { width: number; height: number } | undefined;
 }
 
+/** A Float32Array that grows as values are pushed, and can be filtered in place. */
+class GrowingArray {
+  private data = new Float32Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Float32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = value;
+  }
+
+  keep(test: (value: number) => boolean): void {
+    let kept = 0;
+    for (let i = 0; i < this.length; i++) {
+      const v = this.data[i] as number;
+      if (test(v)) this.data[kept++] = v;
+    }
+    this.length = kept;
+  }
+
+  view(): Float32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
 /**
  * The unit's top region over `bounds.length` scenes. `bounds[i]` must be at least every value of scene
  * i's map (its scalar activation, the map's maximum, is); `loadMaps` gives the maps of some scenes.
@@ -99,15 +127,18 @@ export async function topRegion(
   const values = new Map<number, Float32Array>();
   const axes = new Map<string, { rows: AxisSamples; columns: AxisSamples }>();
   let mapSize: TopRegion['mapSize'];
-  let collected = new Float32Array(0);
+  // The threshold never falls as scenes are added, so values below the last one can never be in the
+  // top k again: only the values at or above it are kept to select from (about k of them).
+  const pool = new GrowingArray();
+  let floor = -Infinity;
+  let seen = 0;
+  let minimum = Infinity;
   let threshold = Number.NaN;
   let next = 0;
   while (next < n) {
     const indices = order.slice(next, next + batch);
     next += indices.length;
     const maps = await loadMaps(indices);
-    const grown = new Float32Array(collected.length + indices.length * pixels);
-    grown.set(collected);
     indices.forEach((scene, j) => {
       const map = maps[j];
       if (!map) throw new Error(`no map came back for scene ${scene}`);
@@ -118,26 +149,28 @@ export async function topRegion(
         axis = { rows: linearAxis(map.height, height), columns: linearAxis(map.width, width) };
         axes.set(key, axis);
       }
-      const out = grown.subarray(collected.length + j * pixels, collected.length + (j + 1) * pixels);
-      sampleBilinear(map.map, map.width, axis.rows, axis.columns, out);
+      const out = sampleBilinear(map.map, map.width, axis.rows, axis.columns, new Float32Array(pixels));
       for (let p = 0; p < pixels; p++) {
-        if (!Number.isFinite(out[p])) throw new InputError(`unit map has a non-finite value (${out[p]})`);
+        const v = out[p] as number;
+        if (!Number.isFinite(v)) throw new InputError(`unit map has a non-finite value (${v})`);
+        if (v < minimum) minimum = v;
+        if (v >= floor) pool.push(v);
       }
       values.set(scene, out);
     });
-    collected = grown;
-    if (collected.length < k) continue;
-    threshold = valueAtTopFraction(collected, k / collected.length);
+    seen += indices.length * pixels;
+    if (seen < k) continue;
+    threshold = valueAtTopFraction(pool.view(), k / pool.length);
+    floor = threshold;
+    pool.keep((v) => v >= floor);
     const bound = next < n ? (bounds[order[next] as number] as number) : -Infinity;
     // A small margin: bilinear blends may round a hair above the map's own maximum.
     if (bound < threshold - 1e-6 * Math.max(1, Math.abs(threshold))) break;
   }
-  if (Number.isNaN(threshold)) threshold = valueAtTopFraction(collected, k / collected.length);
+  if (Number.isNaN(threshold)) threshold = valueAtTopFraction(pool.view(), k / pool.length);
   // As NetDissect: values tied at the threshold are in M, unless the threshold is the minimum of all
   // values (a mostly silent unit), when only values strictly above count. Skipped scenes lie below the
   // threshold, so it can be the minimum only when every scene was visited.
-  let minimum = Infinity;
-  if (next >= n) for (const v of collected) if (v < minimum) minimum = v;
   const strict = next >= n && !(threshold > minimum);
   const masks = new Map<number, Uint8Array>();
   let activeTotal = 0;
@@ -176,35 +209,85 @@ export interface LabelledScene {
   height: number;
 }
 
-export interface LabelTable {
+/**
+ * What the search needs to know about the probe set, whatever the unit: its scenes reduced to
+ * (scene, label) entries. Unit-independent, so one index serves every unit on the same probe set.
+ */
+export interface LabelIndex {
   scenes: number;
   grid: number;
   comparison: { width: number; height: number };
   concepts: string[];
-  /** Per entry: its scene; entries of scene s are [sceneStart[s], sceneStart[s + 1]). */
+  /** Per entry: its scene and label; entries of scene s are [sceneStart[s], sceneStart[s + 1]). */
   entryScene: Int32Array;
+  entryLabel: Int32Array;
   sceneStart: Int32Array;
-  /** Per entry × 4 quadrants: comparison pixels, and those in M. */
+  /** Per entry × 4 quadrants: comparison pixels. */
   quadrantArea: Float64Array;
-  quadrantHits: Float64Array;
+  /** The label under each comparison pixel of each scene (scene-major), and each pixel's quadrant slot. */
+  comparisonLabels: Uint8Array;
+  comparisonSlot: Uint8Array;
   /** Per entry: its cells [cellStart[e], cellStart[e + 1]) as (cell, covered fraction of the cell). */
   cellStart: Int32Array;
   cellIndex: Int32Array;
   cellCover: Float32Array;
   /** Quadrant bit of each cell (by its centre). */
   cellQuadrant: Uint8Array;
-  /** Per concept id: the entries whose label has it. */
+  /** Per concept id: the entries whose label has it, and its position in each label's concept list. */
   conceptEntries: Int32Array[];
+  conceptPositions: Int32Array[];
   /** Per concept id: 1 for scenes where it covers at least one pixel (full resolution). */
   presence: Uint8Array[];
   /** Per concept id: scenes where it is present. */
   presenceCount: Int32Array;
   /** The specificity of each concept: its smallest position in any label's concept list. */
   specificity: Int32Array;
+}
+
+/** The index with one unit's region and activations: what formulas are scored against. */
+export interface LabelTable extends LabelIndex {
+  /** Per entry × 4 quadrants: comparison pixels in the unit's region M. */
+  quadrantHits: Float64Array;
+  /** Σ|M| in comparison pixels. */
   activeTotal: number;
   /** The unit's scalar activation per scene, centred, and its sum of squares (for Pearson r). */
   unitCentred: Float64Array;
   unitSumSquares: number;
+}
+
+/** The table of one unit: the index, with the unit's region (per scene, on the comparison grid) and values. */
+export function unitLabelTable(
+  index: LabelIndex,
+  region: ReadonlyMap<number, Uint8Array>,
+  unitValues: ArrayLike<number>,
+): LabelTable {
+  const { scenes } = index;
+  if (unitValues.length !== scenes)
+    throw new InputError(`${unitValues.length} unit values for ${scenes} scenes`);
+  const pixels = index.comparison.width * index.comparison.height;
+  const quadrantHits = new Float64Array(index.quadrantArea.length);
+  const entryOf = new Int32Array(256);
+  let activeTotal = 0;
+  for (const [scene, mask] of region) {
+    if (scene < 0 || scene >= scenes) continue;
+    entryOf.fill(-1);
+    for (let e = index.sceneStart[scene] as number; e < (index.sceneStart[scene + 1] as number); e++)
+      entryOf[index.entryLabel[e] as number] = e;
+    const offset = scene * pixels;
+    for (let p = 0; p < pixels; p++) {
+      if (mask[p] !== 1) continue;
+      activeTotal++;
+      const e = entryOf[index.comparisonLabels[offset + p] as number] as number;
+      if (e >= 0) quadrantHits[e * 4 + (index.comparisonSlot[p] as number)]! += 1;
+    }
+  }
+  let mean = 0;
+  for (let s = 0; s < scenes; s++) mean += unitValues[s] as number;
+  mean /= scenes;
+  const unitCentred = Float64Array.from({ length: scenes }, (_, s) => (unitValues[s] as number) - mean);
+  let unitSumSquares = 0;
+  for (const v of unitCentred) unitSumSquares += v * v;
+  return { ...index, quadrantHits, activeTotal, unitCentred, unitSumSquares };
 }
 
 /** For each of `count` reduced pixels along an axis of `length`, the source pixel under its centre. */
@@ -227,21 +310,21 @@ function quadrantOf(x: number, y: number, width: number, height: number): number
   return top ? (left ? TOP_LEFT : TOP_RIGHT) : left ? BOTTOM_LEFT : BOTTOM_RIGHT;
 }
 
-/** Builds a LabelTable scene by scene, so label maps need not all be held at once. */
-export class LabelTableBuilder {
+/** Builds a LabelIndex scene by scene, so label maps need not all be held at once. */
+export class LabelIndexBuilder {
   private readonly conceptIds = new Map<string, number>();
   private readonly concepts: string[] = [];
   private readonly specificity: number[] = [];
   private readonly entryScene: number[] = [];
+  private readonly entryLabel: number[] = [];
   private readonly entryConcepts: number[][] = [];
   private readonly area: number[] = [];
-  private readonly hits: number[] = [];
+  private readonly comparisonLabels: Uint8Array[] = [];
   private readonly cellStart: number[] = [0];
   private readonly cellIndex: number[] = [];
   private readonly cellCover: number[] = [];
   private readonly presentIn: number[][] = [];
   private readonly sceneStart: number[] = [0];
-  private activeTotal = 0;
   private geometry:
     | {
         width: number;
@@ -263,23 +346,16 @@ export class LabelTableBuilder {
     readonly grid: number,
   ) {}
 
-  /** Add the next scene (scenes must come in order 0, 1, …) with its M at the comparison grid. */
-  add(scene: LabelledScene, active?: Uint8Array): void {
+  /** Add the next scene (scenes must come in order 0, 1, …). */
+  add(scene: LabelledScene): void {
     const g = this.geometryFor(scene.width, scene.height);
     const index = this.sceneStart.length - 1;
     const labelCount = scene.labelConcepts.length;
     const cells = this.grid * this.grid;
     const area = new Float64Array(labelCount * 4);
-    const hits = new Float64Array(labelCount * 4);
-    this.activeTotal += countComparison(
-      scene.labels,
-      labelCount,
-      g.compSource,
-      g.compSlot,
-      active,
-      area,
-      hits,
-    );
+    const sampled = new Uint8Array(g.compSource.length);
+    countComparison(scene.labels, labelCount, g.compSource, g.compSlot, area, sampled);
+    this.comparisonLabels.push(sampled);
     const counts = new Float64Array(labelCount * cells);
     const total = new Int32Array(labelCount);
     countCells(scene, labelCount, this.grid, g, counts, total);
@@ -291,11 +367,9 @@ export class LabelTableBuilder {
         if (list[list.length - 1] !== index) list.push(index);
       }
       this.entryScene.push(index);
+      this.entryLabel.push(label);
       this.entryConcepts.push(ids);
-      for (let q = 0; q < 4; q++) {
-        this.area.push(area[label * 4 + q] as number);
-        this.hits.push(hits[label * 4 + q] as number);
-      }
+      for (let q = 0; q < 4; q++) this.area.push(area[label * 4 + q] as number);
       for (let c = 0; c < cells; c++) {
         const count = counts[label * cells + c] as number;
         if (count === 0) continue;
@@ -307,45 +381,45 @@ export class LabelTableBuilder {
     this.sceneStart.push(this.entryScene.length);
   }
 
-  /** The table, with the unit's scalar activation per scene (one per scene added). */
-  finish(unitValues: ArrayLike<number>): LabelTable {
+  finish(): LabelIndex {
     const scenes = this.sceneStart.length - 1;
-    if (unitValues.length !== scenes)
-      throw new InputError(`${unitValues.length} unit values for ${scenes} scenes`);
     if (scenes === 0) throw new InputError('formula search needs at least one scene');
     const conceptEntries: number[][] = this.concepts.map(() => []);
-    this.entryConcepts.forEach((ids, e) => ids.forEach((id) => (conceptEntries[id] as number[]).push(e)));
-    let mean = 0;
-    for (let s = 0; s < scenes; s++) mean += unitValues[s] as number;
-    mean /= scenes;
-    const unitCentred = Float64Array.from({ length: scenes }, (_, s) => (unitValues[s] as number) - mean);
-    let unitSumSquares = 0;
-    for (const v of unitCentred) unitSumSquares += v * v;
+    const conceptPositions: number[][] = this.concepts.map(() => []);
+    this.entryConcepts.forEach((ids, e) =>
+      ids.forEach((id, position) => {
+        (conceptEntries[id] as number[]).push(e);
+        (conceptPositions[id] as number[]).push(position);
+      }),
+    );
     const presence = this.presentIn.map((list) => {
       const row = new Uint8Array(scenes);
       for (const s of list) row[s] = 1;
       return row;
     });
+    const pixels = this.comparison.width * this.comparison.height;
+    const comparisonLabels = new Uint8Array(scenes * pixels);
+    this.comparisonLabels.forEach((sampled, s) => comparisonLabels.set(sampled, s * pixels));
     return {
       scenes,
       grid: this.grid,
       comparison: this.comparison,
       concepts: [...this.concepts],
       entryScene: Int32Array.from(this.entryScene),
+      entryLabel: Int32Array.from(this.entryLabel),
       sceneStart: Int32Array.from(this.sceneStart),
       quadrantArea: Float64Array.from(this.area),
-      quadrantHits: Float64Array.from(this.hits),
+      comparisonLabels,
+      comparisonSlot: this.geometry?.compSlot ?? new Uint8Array(pixels),
       cellStart: Int32Array.from(this.cellStart),
       cellIndex: Int32Array.from(this.cellIndex),
       cellCover: Float32Array.from(this.cellCover),
       cellQuadrant: this.geometry?.cellQuadrant ?? new Uint8Array(this.grid * this.grid),
       conceptEntries: conceptEntries.map((list) => Int32Array.from(list)),
+      conceptPositions: conceptPositions.map((list) => Int32Array.from(list)),
       presence,
       presenceCount: Int32Array.from(this.presentIn, (list) => list.length),
       specificity: Int32Array.from(this.specificity),
-      activeTotal: this.activeTotal,
-      unitCentred,
-      unitSumSquares,
     };
   }
 
@@ -361,7 +435,7 @@ export class LabelTableBuilder {
     return id;
   }
 
-  private geometryFor(width: number, height: number): NonNullable<LabelTableBuilder['geometry']> {
+  private geometryFor(width: number, height: number): NonNullable<LabelIndexBuilder['geometry']> {
     if (this.geometry) {
       if (this.geometry.width !== width || this.geometry.height !== height)
         throw new InputError(
@@ -413,31 +487,46 @@ export class LabelTableBuilder {
   }
 }
 
+/** A table built scene by scene with each scene's region: an index and a unit at once (tests, one-offs). */
+export class LabelTableBuilder {
+  private readonly index: LabelIndexBuilder;
+  private readonly region = new Map<number, Uint8Array>();
+  private added = 0;
+
+  constructor(comparison: { width: number; height: number }, grid: number) {
+    this.index = new LabelIndexBuilder(comparison, grid);
+  }
+
+  add(scene: LabelledScene, active?: Uint8Array): void {
+    this.index.add(scene);
+    if (active) this.region.set(this.added, active);
+    this.added++;
+  }
+
+  finish(unitValues: ArrayLike<number>): LabelTable {
+    return unitLabelTable(this.index.finish(), this.region, unitValues);
+  }
+}
+
 /**
- * Comparison grid: per label and quadrant, the pixels and those in M (`active`); returns |M| of the
- * scene. A separate function so the JIT optimises this hot loop on its own.
+ * Comparison grid: per label and quadrant, the pixels sampled there, and the label under each sampled
+ * pixel. A separate function so the JIT optimises this hot loop on its own.
  */
 function countComparison(
   labels: Uint8Array,
   labelCount: number,
   compSource: Int32Array,
   compSlot: Uint8Array,
-  active: Uint8Array | undefined,
   area: Float64Array,
-  hits: Float64Array,
-): number {
-  let activeCount = 0;
-  const on = active ?? new Uint8Array(compSource.length);
+  sampled: Uint8Array,
+): void {
   for (let p = 0; p < compSource.length; p++) {
-    const hit = on[p] as number;
-    activeCount += hit;
     const label = labels[compSource[p] as number] as number;
+    sampled[p] = label;
     if (label >= labelCount) continue; // a label without concepts (an occluder)
     const q = label * 4 + (compSlot[p] as number);
     area[q] = (area[q] as number) + 1;
-    hits[q] = (hits[q] as number) + hit;
   }
-  return activeCount;
 }
 
 /**
@@ -749,6 +838,63 @@ export function conceptFormula(name: string): Formula {
   return name.startsWith('word:')
     ? { op: 'word', text: name.slice('word:'.length) }
     : { op: 'concept', name };
+}
+
+/** A concept's NetDissect score, as netdissect.ts reports it. */
+export interface ConceptOverlap {
+  concept: string;
+  iou: number;
+  intersection: number;
+  union: number;
+  area: number;
+  scenes: number;
+  specificity: number;
+}
+
+/**
+ * NetDissect over the table: every concept's IoU with the unit's region, ranked as `dissectUnit`
+ * ranks them, with the same numbers (scenes and specificity count labels seen on the comparison
+ * grid, as it does). What concept_stats reports, from a table formula_search can share.
+ */
+export function conceptOverlaps(table: LabelTable): ConceptOverlap[] {
+  const out: ConceptOverlap[] = [];
+  table.concepts.forEach((concept, id) => {
+    const entries = table.conceptEntries[id] as Int32Array;
+    const positions = table.conceptPositions[id] as Int32Array;
+    let intersection = 0;
+    let area = 0;
+    let scenes = 0;
+    let lastScene = -1;
+    let specificity = Infinity;
+    entries.forEach((e, k) => {
+      let entryArea = 0;
+      for (let q = 0; q < 4; q++) {
+        entryArea += table.quadrantArea[e * 4 + q] as number;
+        intersection += table.quadrantHits[e * 4 + q] as number;
+      }
+      if (entryArea === 0) return;
+      area += entryArea;
+      specificity = Math.min(specificity, positions[k] as number);
+      const scene = table.entryScene[e] as number;
+      if (scene !== lastScene) scenes++;
+      lastScene = scene;
+    });
+    if (area === 0) return;
+    const union = table.activeTotal + area - intersection;
+    out.push({
+      concept,
+      iou: union > 0 ? intersection / union : 0,
+      intersection,
+      union,
+      area,
+      scenes,
+      specificity,
+    });
+  });
+  return out.sort(
+    (a, b) =>
+      b.iou - a.iou || a.area - b.area || a.specificity - b.specificity || a.concept.localeCompare(b.concept),
+  );
 }
 
 /**

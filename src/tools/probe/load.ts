@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { loadSubject, type LoadOptions } from '../../subjects/index.ts';
 import { nearNames } from '../../util/names.ts';
+import { maiaConceptMapping } from '../../stimuli/maia-mapping.ts';
 import {
   maiaUnitDefinitions,
   SyntheticSubject,
@@ -49,7 +50,7 @@ export async function loadProbe(ref: string, options: LoadProbeOptions = {}): Pr
 function syntheticDefinitions(spec: string): UnitDefinitionInput[] {
   if (spec.startsWith('[') || spec.startsWith('{'))
     return asDefinitions(parseJson(spec, 'inline synthetic units'));
-  if (spec === 'maia') return maiaUnitDefinitions();
+  if (spec === 'maia') return depictableMaiaUnits();
   if (spec.startsWith('maia/')) return maiaSelection(spec.slice('maia/'.length));
   if (spec.endsWith('.json')) {
     if (!existsSync(spec)) throw new InputError(`synthetic unit file '${spec}' does not exist`);
@@ -61,8 +62,26 @@ function syntheticDefinitions(spec: string): UnitDefinitionInput[] {
   );
 }
 
+/**
+ * MAIA's units with each concept named as our vocabulary depicts it (maia-mapping: 'hands' → 'hand',
+ * 'car window' → 'window', …): scene masks carry only our names, so a unit keyed on MAIA's own word
+ * would never fire. Ids keep MAIA's names.
+ */
+function depictableMaiaUnits(): UnitDefinitionInput[] {
+  const depict = (concept: string): string => maiaConceptMapping[concept]?.concept ?? concept;
+  return maiaUnitDefinitions().map((definition) => {
+    if (definition.family === 'mono') return { ...definition, concept: depict(definition.concept) };
+    if (definition.family === 'or') return { ...definition, concepts: definition.concepts.map(depict) };
+    if (definition.family === 'and') {
+      const [first, second] = definition.concepts;
+      return { ...definition, concepts: [depict(first), depict(second)] };
+    }
+    return definition;
+  });
+}
+
 function maiaSelection(key: string): UnitDefinitionInput[] {
-  const all = maiaUnitDefinitions();
+  const all = depictableMaiaUnits();
   if (key === 'mono' || key === 'or' || key === 'and') return all.filter((d) => d.family === key);
   const id = key.startsWith('maia-') ? key : `maia-${key}`;
   const found = all.find((d) => d.id === id);

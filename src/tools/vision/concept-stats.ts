@@ -1,20 +1,11 @@
 import { z } from 'zod';
-import {
-  DEFAULT_RESOLUTION_PIXELS,
-  DEFAULT_TOP_FRACTION,
-  DETECTOR_IOU,
-  comparisonSize,
-  dissectUnit,
-  type ConceptIoU,
-  type DissectionScene,
-} from '../analysis/netdissect.ts';
+import { conceptOverlaps } from '../analysis/compositional.ts';
+import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, type ConceptIoU } from '../analysis/netdissect.ts';
 import { roundTo } from '../analysis/saliency-summary.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool } from '../tool.ts';
+import { unitTable } from './formula-search.ts';
 import { canonicalConcept, conceptKind } from './util-analysis-concepts.ts';
-
-/** Probe-set scenes materialised at a time: bounds memory (masks) while keeping forward passes batched. */
-const SCENE_BATCH = 64;
 
 const ConceptStatsInput = z.strictObject({
   unit: z.string().min(1).describe("the unit, 'site:index'"),
@@ -68,26 +59,16 @@ export const conceptStatsTool = defineTool({
     const requested = (args.concepts ?? []).map((c) => canonicalConcept(c, 'concept_stats'));
     const set = await ctx.probeSet();
     const n = Math.min(set.n, args.scenes ?? set.n);
-    const dissection: DissectionScene[] = [];
-    for (let start = 0; start < n; start += SCENE_BATCH) {
-      const indices = Array.from({ length: Math.min(SCENE_BATCH, n - start) }, (_, k) => start + k);
-      const scenes = await ctx.probeScenes(indices);
-      const maps = (await ctx.probe.unitMaps(scenes, [unit]))[0] ?? [];
-      scenes.forEach((scene, k) => {
-        const map = maps[k];
-        if (!map) return;
-        dissection.push({
-          map: map.map,
-          mapWidth: map.width,
-          mapHeight: map.height,
-          width: scene.image.width,
-          height: scene.image.height,
-          labels: scene.labels.labels,
-          labelConcepts: scene.labels.labelConcepts,
-        });
-      });
-    }
-    const result = dissectUnit(dissection, { topFraction: args.top_fraction });
+    // The same table formula_search builds (and keeps, per context): one pass serves both tools, and
+    // only the scenes that can reach the threshold have their maps computed.
+    const { table, region } = await unitTable(ctx, unit, n, args.top_fraction);
+    const result = {
+      threshold: region.threshold,
+      topFraction: region.topFraction,
+      activeFraction: region.activeFraction,
+      scenes: n,
+      concepts: conceptOverlaps(table),
+    };
     const scored = result.concepts.map((c) => ({ ...c, kind: conceptKind(c.concept) }));
     const byKind: Record<string, ConceptScore[]> = {};
     for (const concept of scored) {
@@ -107,16 +88,13 @@ export const conceptStatsTool = defineTool({
           specificity: 0,
         },
     );
-    const first = dissection[0];
     const data: ConceptStatsData = {
       unit: unit.id,
       scenes: result.scenes,
       threshold: result.threshold,
       topFraction: result.topFraction,
       activeFraction: result.activeFraction,
-      comparison: first
-        ? comparisonSize(first.width, first.height, DEFAULT_RESOLUTION_PIXELS)
-        : { width: 0, height: 0 },
+      comparison: table.comparison,
       top: scored.slice(0, args.top_k),
       byKind,
       requested: asked,

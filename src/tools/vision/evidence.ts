@@ -12,7 +12,9 @@ export function checkEvidence(evidence: readonly string[], ctx: ToolContext, too
   if (unknown.length === 0) return;
   const calls = [...known];
   const range = calls.length ? `tool calls ${calls[0]}–${calls[calls.length - 1]}` : 'no tool calls yet';
-  const hypotheses = ctx.hypotheses.length ? `, hypotheses ${ctx.hypotheses.map((h) => h.id).join(', ')}` : '';
+  const hypotheses = ctx.hypotheses.length
+    ? `, hypotheses ${ctx.hypotheses.map((h) => h.id).join(', ')}`
+    : '';
   throw new ToolError(
     `${tool}: unknown evidence id${unknown.length > 1 ? 's' : ''} ${unknown.map((id) => `'${id}'`).join(', ')}; ` +
       `cite the ids shown in brackets at the start of tool results (${range}${hypotheses})`,

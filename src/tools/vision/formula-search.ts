@@ -8,16 +8,19 @@ import {
 } from '../../subjects/synthetic/index.ts';
 import { errorMessage } from '../../util/errors.ts';
 import {
-  LabelTableBuilder,
+  LabelIndexBuilder,
   scoreFormulas,
   searchFormulas,
   topRegion,
+  unitLabelTable,
   type FormulaScore,
+  type LabelIndex,
   type LabelTable,
   type Objective,
   type TopRegion,
 } from '../analysis/compositional.ts';
 import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, comparisonSize } from '../analysis/netdissect.ts';
+import type { ProbeSet } from '../../stimuli/probeset.ts';
 import type { ToolContext } from '../context.ts';
 import type { UnitAddress } from '../probe/types.ts';
 import { defineTool, ToolError } from '../tool.ts';
@@ -221,7 +224,12 @@ function asResult(score: FormulaScore): FormulaResult {
   };
 }
 
-function unitTable(
+/**
+ * The unit's label table over the first `n` probe-set scenes (and its top region), built once per
+ * context and kept: formula_search builds it, and concept_stats can read NetDissect's numbers from the
+ * same table (`conceptOverlaps`) instead of a second pass over the probe set.
+ */
+export function unitTable(
   ctx: ToolContext,
   unit: UnitAddress,
   n: number,
@@ -264,12 +272,33 @@ async function buildTable(
     ctx.probe.kind === 'synthetic' && region.mapSize && region.mapSize.width === region.mapSize.height
       ? Math.min(side, region.mapSize.width)
       : Math.min(side, DEFAULT_GRID);
-  const builder = new LabelTableBuilder(comparison, grid);
-  for (let i = 0; i < n; i++) {
-    const labels = set.labels(i);
-    builder.add({ ...labels, width: set.width, height: set.height }, region.masks.get(i));
-  }
-  return { table: builder.finish(values), region };
+  const index = await labelIndex(set, n, grid, comparison);
+  return { table: unitLabelTable(index, region.masks, values), region };
+}
+
+/**
+ * The probe set's label index, shared by every unit and context on the same probe set (it is
+ * content-addressed, so its id names its scenes): a benchmark investigating many units decodes and
+ * indexes the labels once. The last few indexes are kept.
+ */
+const indexes = new Map<string, LabelIndex>();
+const KEPT_INDEXES = 2;
+
+async function labelIndex(
+  set: ProbeSet,
+  n: number,
+  grid: number,
+  comparison: { width: number; height: number },
+): Promise<LabelIndex> {
+  const key = `${set.id}|${n}|${grid}|${comparison.width}x${comparison.height}`;
+  const kept = indexes.get(key);
+  if (kept) return kept;
+  const builder = new LabelIndexBuilder(comparison, grid);
+  for (let i = 0; i < n; i++) builder.add({ ...set.labels(i), width: set.width, height: set.height });
+  const index = builder.finish();
+  indexes.set(key, index);
+  for (const old of indexes.keys()) if (indexes.size > KEPT_INDEXES) indexes.delete(old);
+  return index;
 }
 
 function describeSearch(data: FormulaSearchData, asked: string[] | undefined): string {

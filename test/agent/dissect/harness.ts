@@ -48,6 +48,8 @@ export async function runBackbone(
   const messages: Message[] = [userText(task)];
   const steps: HarnessStep[] = [];
   let refs = 0;
+  // As the loop does: evidence may cite only calls made so far (and recorded hypotheses).
+  ctx.knownRefs ??= new Set();
   for (let turn = 0; turn <= maxSteps; turn++) {
     const forced = turn === maxSteps;
     if (forced)
@@ -100,6 +102,7 @@ export async function runBackbone(
       const ms = Math.round(performance.now() - started);
       step.calls.push({ id: call.id, name: call.name, args, ref, ok: !part.isError, text: part.text, ms });
       results.push(part);
+      ctx.knownRefs.add(ref);
     }
     messages.push({ role: 'tool', results });
     if (ctx.answer !== undefined && response.toolCalls.some((c) => c.name === 'submit_answer'))

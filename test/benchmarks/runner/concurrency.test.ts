@@ -65,6 +65,21 @@ describe('concurrency', () => {
     expect(existsSync(join(out, 'results.jsonl'))).toBe(false);
   });
 
+  it('a task process that dies mid-task costs that task an error line; the others go on in a new one', async () => {
+    const out = join(root, 'dying');
+    const tasks = fakeTasks(4).map((task, i) => (i === 1 ? { ...task, id: 'task-die' } : task));
+    const run = await runBench({
+      suite: { name: 'fake', ref: 'fake', tasks },
+      out,
+      backbone: 'fake',
+      concurrency: 2,
+      taskModule: fileURLToPath(new URL('./fixtures/fake-tasks.ts', import.meta.url)),
+      report: false,
+    });
+    expect(run.results.map((line) => line.status)).toEqual(['answered', 'error', 'answered', 'answered']);
+    expect(run.results[1]?.error).toMatch(/exited mid-task \(code 3: Error: fake native crash\)/);
+  });
+
   it('the pool keeps at most N in flight, starts in order, and stops starting once aborted', async () => {
     let inFlight = 0;
     let most = 0;

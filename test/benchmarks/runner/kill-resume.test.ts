@@ -20,7 +20,7 @@ const root = mkdtempSync(join(tmpdir(), 'aia-bench-kill-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const TASKS = 6;
-const CPU_MS = 300;
+const CPU_MS = 400;
 const script = fileURLToPath(new URL('./fixtures/run-bench.ts', import.meta.url));
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 

@@ -13,7 +13,7 @@ import {
 } from '../../../src/benchmarks/report/index.ts';
 import { runBench, type BenchOptions } from '../../../src/benchmarks/runner.ts';
 import type { ScoreMap, TaskFunctions } from '../../../src/benchmarks/task-run.ts';
-import { fakeRunTask, fakeScore, fakeTasks } from './fixtures/fake-tasks.ts';
+import { fakeRunTask, fakeTasks } from './fixtures/fake-tasks.ts';
 
 /** Reports: built from result files alone, baselines side by side with margins, failures named. */
 
@@ -87,6 +87,15 @@ describe('benchmark reports', () => {
     expect(html).not.toContain('<b>dogs');
     const markdown = renderMarkdown(document);
     expect(markdown).toContain('fires on &lt;b>dogs&lt;/b> & "cats" \\| birds');
+  });
+
+  it('lists no task as a failure when every task has the top score', async () => {
+    const out = join(root, 'perfect');
+    await runBench({ ...options(out, 'agent', flat(1)), report: false });
+    const failures = buildReport(loadRun(out)).sections.find((s) => s.heading === 'Where it fails');
+    expect(failures?.paragraphs.at(-1)).toBe('Nowhere on this suite: every task has the top primary score.');
+    expect(failures?.paragraphs.join(' ')).not.toMatch(/without a usable answer|no better than/);
+    expect(failures?.tables).toEqual([]);
   });
 
   it('can be rebuilt from the run directory alone, identically', async () => {

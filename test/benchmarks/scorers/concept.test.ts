@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { conceptChance, conceptCredit, scoreConcepts } from '../../../src/benchmarks/scorers/concept.ts';
 import { extractMentions } from '../../../src/benchmarks/scorers/mentions.ts';
+import {
+  RANDOM_ANSWER_CONCEPTS,
+  RANDOM_CONCEPT_POOL,
+  randomAnswer,
+  randomConcepts,
+} from '../../../src/benchmarks/scorers/random-answer.ts';
 import { Task } from '../../../src/benchmarks/suite.ts';
+import { parseFormula } from '../../../src/subjects/synthetic/index.ts';
 
 function task(concepts: string[]): Task {
   return Task.parse({
@@ -41,6 +48,8 @@ describe('extractMentions', () => {
     expect(extractMentions('the word "stop" and the letter \'e\'')).toEqual(['word:stop', 'char:e', 'text']);
     expect(extractMentions('digit 7 in numbers')).toContain('char:7');
     expect(extractMentions('Lines rotated 180 degrees')).toContain('orientation:upside-down');
+    expect(extractMentions('text at 180°')).toContain('orientation:upside-down');
+    expect(extractMentions('class 180 output')).toEqual([]);
     expect(extractMentions("a dog's tail")).toEqual(['dog', 'tail']);
   });
 
@@ -89,5 +98,17 @@ describe('concept scorer', () => {
     expect(result.chance).toBeLessThan(0.05);
     expect(conceptChance(['animal'])).toBeGreaterThan(conceptChance(['dog']));
     expect(scoreConcepts(task(['dog']), undefined).score).toBe(0);
+  });
+});
+
+describe('random-description baseline', () => {
+  it('names k seeded concepts, the same for a task every time, as a description and a formula that parses', () => {
+    const answer = randomAnswer('some-task');
+    expect(randomAnswer('some-task')).toEqual(answer);
+    expect(randomAnswer('other-task')).not.toEqual(answer);
+    const concepts = randomConcepts('some-task');
+    expect(new Set(concepts).size).toBe(RANDOM_ANSWER_CONCEPTS);
+    expect(extractMentions(answer.description)).toEqual(expect.arrayContaining(concepts));
+    for (const name of RANDOM_CONCEPT_POOL) parseFormula(name);
   });
 });

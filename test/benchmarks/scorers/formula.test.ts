@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { scoreFormula } from '../../../src/benchmarks/scorers/formula.ts';
 import { canonicalFormula, formulaValues } from '../../../src/benchmarks/scorers/formula-values.ts';
-import { heldOutData, releaseHeldOut } from '../../../src/benchmarks/scorers/held-out.ts';
+import {
+  heldOutData,
+  releaseHeldOut,
+  SCORING_SCENES,
+  scoringScenes,
+  type HeldOutData,
+} from '../../../src/benchmarks/scorers/held-out.ts';
 import { auroc } from '../../../src/benchmarks/scorers/auroc.ts';
 import { evaluateFormula, parseFormula } from '../../../src/subjects/synthetic/index.ts';
 import { makeProbeSet, type ProbeSet } from '../../../src/stimuli/probeset.ts';
@@ -117,6 +123,26 @@ describe('formulaValues', () => {
         );
       }
     }
+  });
+});
+
+describe('scoringScenes', () => {
+  it('keeps every firing scene of a large set and a fixed sample of the rest', () => {
+    const n = 4000;
+    const truth = Float32Array.from({ length: n }, (_, i) => (i % 400 === 7 ? 1 : 0));
+    // Only the set's size and seed, the truth and the threshold matter here.
+    const data = { set: { n, seed: 9 }, truth, threshold: 0.5, range: 1 } as unknown as HeldOutData;
+    const scenes = scoringScenes(data);
+    expect(scenes).toHaveLength(SCORING_SCENES);
+    expect(scenes.filter((i) => truth[i] === 1)).toHaveLength(10);
+    expect([...scenes].sort((a, b) => a - b)).toEqual(scenes);
+    expect(scoringScenes(data)).toEqual(scenes);
+    const small = {
+      ...data,
+      set: { n: 500, seed: 9 },
+      truth: truth.subarray(0, 500),
+    } as unknown as HeldOutData;
+    expect(scoringScenes(small)).toHaveLength(500);
   });
 });
 

@@ -34,7 +34,15 @@ describe('built-in suites', () => {
       // Every concept the unit uses is one the renderer draws, so the unit can fire.
       for (const concept of task.truth.concepts ?? []) expect(getConcept(concept), concept).toBeDefined();
     }
-    expect(loadSuite('maia-synthetic')).toEqual(maiaSyntheticSuite());
+    // The file is the generator's output, given the held-out sizes make-suites chose.
+    const sizes = new Map(
+      tasks.map((t) => [
+        t.id,
+        { n: t.heldOut.n, positives: Number(/fires on (\d+)/.exec(t.origin ?? '')?.[1]) },
+      ]),
+    );
+    expect(loadSuite('maia-synthetic')).toEqual(maiaSyntheticSuite(sizes));
+    expect(new Set(tasks.map((t) => t.heldOut.n))).toEqual(new Set([1000, 2000, 4000]));
   });
 
   it('maia-synthetic lists each substitution in its task and in docs/benchmarks.md', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  conceptOverlaps,
   formulaValues,
   LabelTableBuilder,
   scoreFormulas,
@@ -48,7 +49,10 @@ function tableOf(scenes: RenderedScene[], unit: (scene: RenderedScene) => MapLik
   ).then((region) => {
     const builder = new LabelTableBuilder(comparison, 14);
     scenes.forEach((scene, i) =>
-      builder.add({ ...scene.labels, width: scene.image.width, height: scene.image.height }, region.masks.get(i)),
+      builder.add(
+        { ...scene.labels, width: scene.image.width, height: scene.image.height },
+        region.masks.get(i),
+      ),
     );
     const values = scenes.map((s) => peak(unit(s)));
     return { region, table: builder.finish(values) };
@@ -98,7 +102,7 @@ describe('compositional formula values', () => {
     expect(formulaValues(table, parseFormula('dog AND (ball OR cup)'))).toBeUndefined();
   });
 
-  it('gives the IoU NetDissect gives for single concepts', async () => {
+  it('gives NetDissect’s numbers for every concept, and its IoU for single-concept formulas', async () => {
     const scenes = await renderAll();
     const unit = formulaUnit('dog OR red');
     const { table, region } = await tableOf(scenes, unit);
@@ -118,8 +122,12 @@ describe('compositional formula values', () => {
       { topFraction: 0.05 },
     );
     expect(region.threshold).toBeCloseTo(direct.threshold, 6);
+    expect(conceptOverlaps(table)).toEqual(direct.concepts);
     const names = ['dog', 'red', 'grass', 'animal', 'circle'];
-    const scores = scoreFormulas(table, names.map((n) => parseFormula(n)));
+    const scores = scoreFormulas(
+      table,
+      names.map((n) => parseFormula(n)),
+    );
     names.forEach((name, i) => {
       const expected = direct.concepts.find((c) => c.concept === name)?.iou ?? 0;
       expect(scores[i]?.iou, name).toBeCloseTo(expected, 9);
@@ -133,7 +141,9 @@ describe('topRegion', () => {
     const maps: MapLike[] = Array.from({ length: 200 }, (_, s) => ({
       width: 4,
       height: 4,
-      map: Float32Array.from({ length: 16 }, (_, p) => (s % 20 === 0 ? 0.5 + ((p * 7 + s) % 16) / 32 : ((p + s) % 10) / 50)),
+      map: Float32Array.from({ length: 16 }, (_, p) =>
+        s % 20 === 0 ? 0.5 + ((p * 7 + s) % 16) / 32 : ((p + s) % 10) / 50,
+      ),
     }));
     const bounds = maps.map(peak);
     const asked: number[] = [];
@@ -163,7 +173,11 @@ describe('topRegion', () => {
   });
 
   it('visits every scene when no scene can be ruled out, and keeps ties as NetDissect does', async () => {
-    const maps: MapLike[] = Array.from({ length: 30 }, () => ({ width: 2, height: 2, map: new Float32Array(4) }));
+    const maps: MapLike[] = Array.from({ length: 30 }, () => ({
+      width: 2,
+      height: 2,
+      map: new Float32Array(4),
+    }));
     maps[3] = { width: 2, height: 2, map: Float32Array.from([1, 0, 0, 0]) };
     const asked: number[] = [];
     const region = await topRegion(
@@ -209,4 +223,3 @@ describe('searchFormulas', () => {
     expect(table.activeTotal).toBe(0);
   });
 });
-

@@ -1,4 +1,4 @@
-import { editDrop, type ContrastResult } from './experiments.ts';
+import { editDrop, type ContrastResult, type Scale } from './experiments.ts';
 import { initialCandidates, type Candidate } from './hypotheses.ts';
 import { contrastOf, ok, type State, type Trial } from './state.ts';
 
@@ -27,13 +27,17 @@ const SUPPORT_R = 0.6;
 const num = (x: number) => String(Math.round(x * 100) / 100);
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-/** The unit's scale: its maximum over the probe set (what "firing" is measured against). */
-export function scaleOf(state: State): number {
-  const max = ok(state.exemplars)?.data.stats.max ?? 0;
-  return max > 0 ? max : 1;
+/**
+ * The unit's range over the probe set: firing is measured from its minimum towards its maximum, so
+ * units with an offset or negative values are judged as fairly as those that rest at 0.
+ */
+export function scaleOf(state: State): Scale {
+  const stats = ok(state.exemplars)?.data.stats;
+  if (!stats || !(stats.max > stats.min)) return { low: 0, high: stats && stats.max > 0 ? stats.max : 1 };
+  return { low: stats.min, high: stats.max };
 }
 
-export function assess(trial: Trial, scale: number): Assessment {
+export function assess(trial: Trial, scale: Scale): Assessment {
   const contrast = contrastOf(trial, scale);
   const pairs = trial.edits.flatMap((e) => (ok(e) ? [ok(e)!.data] : []));
   const drop = editDrop(pairs, scale);
@@ -93,18 +97,29 @@ function clamp(x: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, x));
 }
 
+/** NetDissect's detector bar. */
+const DETECTOR_IOU = 0.04;
+/** An r over the probe set this high explains a unit even when its top region is mostly noise (IoU low). */
+const EXPLAINING_R = 0.8;
+
+/** Whether a candidate explains the unit at all: it passes the detector bar, or tracks it closely. */
+export function explains(candidate: Candidate): boolean {
+  return (candidate.iou ?? 0) > DETECTOR_IOU || (candidate.r ?? 0) >= EXPLAINING_R;
+}
+
 /**
  * Confidence from the statistics (r over the probe set, IoU against NetDissect's detector bar) and the
  * counterfactuals. A refuted or untested candidate cannot be confident; a unit no concept explains
- * (IoU at most 0.04 and r below 0.3) gets a low confidence whatever else.
+ * (IoU at most 0.04 and r below 0.8) gets a low confidence whatever else.
  */
 export function confidenceOf(candidate: Candidate, assessment: Assessment | undefined): number {
   const r = Math.max(0, candidate.r ?? 0);
   const iou = candidate.iou ?? 0;
   let c = 0.15 + 0.35 * r + 0.1 * Math.min(1, iou / 0.2);
   c += assessment?.score !== undefined ? 0.35 * Math.max(0, assessment.score) : 0.05;
-  if (!assessment || assessment.status === 'refuted') c = Math.min(c, 0.45);
-  if (iou <= 0.04 && r < 0.3) c = Math.min(c, 0.25);
+  // Refuted, or never tested by a counterfactual: the statistics alone cannot make it confident.
+  if (!assessment || assessment.status === 'refuted' || assessment.score === undefined) c = Math.min(c, 0.45);
+  if (!explains(candidate)) c = Math.min(c, 0.25);
   return Math.round(clamp(c, 0.02, 0.97) * 100) / 100;
 }
 
@@ -127,9 +142,9 @@ export function composeAnswer(state: State, withFormula = true): AnswerArgs {
       evidence: ok(state.describe) ? [ok(state.describe)!.ref] : [],
     };
   }
-  if (exemplars && exemplars.data.stats.max <= 0 && (search?.data.activeFraction ?? 0) === 0) {
+  if (exemplars && !(exemplars.data.stats.max > exemplars.data.stats.min)) {
     return {
-      description: `${unit} never activates on the ${exemplars.data.scenes} probe scenes, so no concept can be matched to it.`,
+      description: `${unit} is constant (${exemplars.data.stats.max}) over the ${exemplars.data.scenes} probe scenes: it never activates there, so no concept can be matched to it.`,
       confidence: 0.1,
       evidence: baseRefs,
       ...unitPart,
@@ -167,7 +182,7 @@ export function composeAnswer(state: State, withFormula = true): AnswerArgs {
     ])
       if (r !== undefined) refs.push(r);
   }
-  const detector = (chosen.iou ?? 0) > 0.04 || (chosen.r ?? 0) >= 0.3;
+  const detector = explains(chosen);
   const numbers =
     chosen.iou !== undefined && chosen.r !== undefined
       ? `IoU ${num(chosen.iou)} with its top-activation region over ${search?.data.scenes ?? 'the'} probe scenes, ` +
@@ -179,13 +194,14 @@ export function composeAnswer(state: State, withFormula = true): AnswerArgs {
   ];
   if (!detector)
     sentences.push(
-      'No concept passes the NetDissect detector bar (IoU > 0.04), so this is a weak best guess.',
+      'No concept passes the NetDissect detector bar (IoU > 0.04) and no formula tracks the unit closely ' +
+        '(r ≥ 0.8), so this is a weak best guess.',
     );
   else if (assessment?.status === 'refuted')
     sentences.push(
       'The counterfactuals did not confirm it: it is the best statistical match, not a confirmed explanation.',
     );
-  else if (!assessment) sentences.push('It was not tested by counterfactuals.');
+  else if (assessment?.score === undefined) sentences.push('It was not tested by counterfactuals.');
   return {
     description: sentences.join(' '),
     ...(withFormula ? { formula: chosen.formula } : {}),

@@ -173,7 +173,7 @@ export function contrastStimuli(clauses: readonly Clause[], formulaConcepts: rea
 }
 
 export interface ContrastResult {
-  /** Share of positives at ≥ half the unit's probe-set maximum, and of negatives. */
+  /** Share of positives firing (at least halfway from the unit's probe-set minimum to its maximum), and of negatives. */
   hitRate: number;
   falseRate: number;
   /** hitRate − falseRate, in [−1, 1]. */
@@ -185,13 +185,24 @@ export interface ContrastResult {
   falseAlarms: Stimulus[];
 }
 
+/** The unit's range over the probe set: what "firing" is measured against. */
+export interface Scale {
+  low: number;
+  high: number;
+}
+
+/** Whether an activation is at least `share` of the way from the unit's lowest to its highest. */
+export function fires(activation: number, scale: Scale, share = 0.5): boolean {
+  return activation >= scale.low + share * (scale.high - scale.low);
+}
+
 export function judgeContrast(
   stimuli: readonly Stimulus[],
   activations: readonly number[],
-  scale: number,
+  scale: Scale,
 ): ContrastResult | undefined {
   if (activations.length !== stimuli.length || stimuli.length === 0) return undefined;
-  const on = (a: number) => a >= 0.5 * scale;
+  const on = (a: number) => fires(a, scale);
   const high = stimuli
     .map((s, i) => ({ s, a: activations[i] as number }))
     .filter((x) => x.s.expect === 'high');
@@ -229,7 +240,7 @@ function neutral(options: readonly string[], avoid: readonly string[]): string {
  * Edits of exemplar scenes that should lower the unit if the formula is right: take away everything
  * showing what a clause fires on (remove the items, clear a colour or texture, change the background);
  * for a gate, take the required concept away or put the forbidden one in; for a half, move the item
- * across. At most `limit` plans, for the first scenes where the edit changes something.
+ * across. Each kind of test once (on the first scene it applies to), then more removals, up to `limit`.
  */
 export function designEdits(
   clauses: readonly Clause[],
@@ -237,50 +248,56 @@ export function designEdits(
   formulaConcepts: readonly string[],
   limit = 3,
 ): EditPlan[] {
-  const plans: EditPlan[] = [];
   const fires = [...new Set(clauses.flatMap((c) => c.fires))];
   const required = [...new Set(clauses.flatMap((c) => c.with))];
-  const forbidden = [...new Set(clauses.flatMap((c) => c.without))];
+  const forbidden = clauses.flatMap((c) => c.without)[0];
   const background = neutral(NEUTRAL_BACKGROUNDS.slice(0, 1).concat(NEUTRAL_COLOURS), formulaConcepts);
+  const removals: EditPlan[] = [];
+  const others = new Map<string, EditPlan>();
+  const once = (kind: string, plan: EditPlan | undefined) => {
+    if (plan && !others.has(kind)) others.set(kind, plan);
+  };
   for (const { probeScene, spec } of scenes) {
-    if (plans.length >= limit) break;
     const removal = takeAway(spec, fires, formulaConcepts, background);
     if (removal.edits.length > 0)
-      plans.push({ probeScene, edits: removal.edits, summary: `take away ${removal.what.join(', ')}` });
-    if (plans.length >= limit) break;
+      removals.push({ probeScene, edits: removal.edits, summary: `take away ${removal.what.join(', ')}` });
     const gate = required.length > 0 ? takeAway(spec, required, formulaConcepts, background) : undefined;
-    if (gate && gate.edits.length > 0 && plans.filter((p) => p.summary.startsWith('take away')).length <= 1)
-      plans.push({
+    if (gate && gate.edits.length > 0)
+      once('gate', {
         probeScene,
         edits: gate.edits,
         summary: `take away the required ${gate.what.join(', ')}`,
       });
     const moved = moveAcross(spec, clauses);
-    if (moved && plans.length < limit && !plans.some((p) => p.summary.startsWith('move')))
-      plans.push({ probeScene, edits: moved.edits, summary: `move ${moved.what} to the other half` });
-    const put = forbidden[0];
-    if (put !== undefined && plans.length < limit && !plans.some((p) => p.summary.startsWith('put in'))) {
-      const depiction = depict(put);
-      if (depiction?.background)
-        plans.push({
-          probeScene,
-          edits: [{ op: 'background', background: depiction.background }],
-          summary: `put in ${put} (background)`,
-        });
-      else if (depiction?.thing && depiction.thing.kind !== 'word')
-        plans.push({
-          probeScene,
-          edits: [
-            {
-              op: 'add',
-              item: { kind: depiction.thing.kind, name: depiction.thing.name, x: 0.8, y: 0.8, size: 0.3 },
-            },
-          ],
-          summary: `put in ${put}`,
-        });
-    }
+    if (moved)
+      once('move', { probeScene, edits: moved.edits, summary: `move ${moved.what} to the other half` });
+    if (forbidden !== undefined) once('put', putIn(forbidden, probeScene));
   }
-  return plans.slice(0, limit);
+  const [first, ...rest] = removals;
+  return [...(first ? [first] : []), ...others.values(), ...rest].slice(0, limit);
+}
+
+/** An edit putting a concept into a scene: as its background, or as a new item. */
+function putIn(concept: string, probeScene: number): EditPlan | undefined {
+  const depiction = depict(concept);
+  if (depiction?.background)
+    return {
+      probeScene,
+      edits: [{ op: 'background', background: depiction.background }],
+      summary: `put in ${concept} (background)`,
+    };
+  if (depiction?.thing && depiction.thing.kind !== 'word')
+    return {
+      probeScene,
+      edits: [
+        {
+          op: 'add',
+          item: { kind: depiction.thing.kind, name: depiction.thing.name, x: 0.8, y: 0.8, size: 0.3 },
+        },
+      ],
+      summary: `put in ${concept}`,
+    };
+  return undefined;
 }
 
 /** For a clause on one half: move the items that show it across the middle. */
@@ -333,8 +350,9 @@ function takeAway(
     for (const concept of concepts) {
       if (!thingShows(thing, concept)) continue;
       what.add(concept);
-      const byName = item.kind === 'word' ? true : isA(item.name, concept);
-      if (byName) removals.push(index);
+      // A word shows its concept by its text, an object or shape by its name: those go; a colour or
+      // texture is changed instead, keeping the item.
+      if (item.kind === 'word' || isA(item.name, concept)) removals.push(index);
       else if (item.colour !== undefined && isA(item.colour, concept)) recolour.push(index);
       else retexture.push(index);
     }
@@ -359,10 +377,10 @@ function takeAway(
 /** Mean relative drop of the unit over edits (1: silenced, 0: unchanged, < 0: it rose). */
 export function editDrop(
   pairs: readonly { before: number; after: number }[],
-  scale: number,
+  scale: Scale,
 ): number | undefined {
-  const firing = pairs.filter((p) => p.before >= 0.3 * scale && p.before > 0);
+  const firing = pairs.filter((p) => fires(p.before, scale, 0.3) && p.before > scale.low);
   if (firing.length === 0) return undefined;
-  const drops = firing.map((p) => Math.max(-1, Math.min(1, (p.before - p.after) / p.before)));
+  const drops = firing.map((p) => Math.max(-1, Math.min(1, (p.before - p.after) / (p.before - scale.low))));
   return drops.reduce((a, b) => a + b, 0) / drops.length;
 }

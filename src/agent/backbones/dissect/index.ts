@@ -33,11 +33,20 @@ export class DissectBackbone implements Backbone {
 
   async next(request: ModelRequest): Promise<ModelResponse> {
     const forced = typeof request.toolChoice === 'object' && request.toolChoice.name === 'submit_answer';
+    const available = availableTools(request, forced);
     const plan = (state: State, force = false) =>
-      planStep(state, { question: this.options.question, seed: this.seed, forced: force });
+      planStep(state, {
+        seed: this.seed,
+        forced: force,
+        ...(available ? { available } : {}),
+      });
+    // Without describe_subject the question's unit is taken at once (there is no subject step to wait for).
+    const unit =
+      this.options.unit ??
+      (available && !available.has('describe_subject') ? unitInQuestion(this.options.question) : undefined);
     const state = foldConversation(
       request.messages,
-      initialState(this.options.unit),
+      initialState(unit),
       (s) => plan(s),
       () => unitInQuestion(this.options.question),
     );
@@ -55,4 +64,18 @@ export class DissectBackbone implements Backbone {
       model: this.model,
     };
   }
+}
+
+/**
+ * The tools dissect may plan with: those the request offers (undefined when it lists none: no
+ * constraint). A forced final turn offers only submit_answer, yet earlier turns must be re-planned as
+ * they were, so then the tools the conversation already used count as offered too.
+ */
+function availableTools(request: ModelRequest, forced: boolean): Set<string> | undefined {
+  const offered = new Set(request.tools.map((t) => t.name));
+  if (offered.size === 0) return undefined;
+  if (!forced) return offered;
+  for (const message of request.messages)
+    if (message.role === 'assistant') for (const call of message.toolCalls) offered.add(call.name);
+  return offered;
 }

@@ -1,5 +1,5 @@
 import { assess, composeAnswer, scaleOf, type Assessment } from './answer.ts';
-import { clausesOf, contrastStimuli, designEdits, type EditPlan } from './experiments.ts';
+import { clausesOf, contrastStimuli, designEdits, fires, type EditPlan, type Scale } from './experiments.ts';
 import {
   candidate,
   commonFiresOn,
@@ -26,10 +26,12 @@ import { parseFormula, printFormula } from '../../../subjects/synthetic/index.ts
  */
 
 export interface PlanOptions {
-  question: string;
+  /** Seeds dissect's own choices (which member draws a category). */
   seed: number;
   /** The loop demands the final answer now. */
   forced: boolean;
+  /** The tools that may be called (undefined: all); a phase whose tool is missing is skipped. */
+  available?: ReadonlySet<string>;
 }
 
 const MAX_TRIALS = 3;
@@ -40,26 +42,38 @@ const SEEDS = 14;
 
 const num = (x: number) => String(Math.round(x * 100) / 100);
 
-export function planStep(state: State, options: PlanOptions): Step {
+export function planStep(given: State, options: PlanOptions): Step {
+  const has = (tool: string) => options.available === undefined || options.available.has(tool);
+  const missing = (tool: string) => ({ ref: '', error: `${tool} is not available` });
+  // A phase whose tool is not offered counts as failed, so the plan moves past it.
+  const state: State = {
+    ...given,
+    exemplars: given.exemplars ?? (has('dataset_exemplars') ? undefined : missing('dataset_exemplars')),
+    stats: given.stats ?? (has('concept_stats') ? undefined : missing('concept_stats')),
+    search: given.search ?? (has('formula_search') ? undefined : missing('formula_search')),
+    specs: given.specs ?? (has('render_scenes') ? undefined : missing('render_scenes')),
+  };
   if (state.submissions.some((s) => s.ok))
     return { text: 'The answer is submitted; nothing more to do.', calls: [] };
+  const failures = state.submissions.filter((s) => !s.ok);
   const last = state.submissions.at(-1);
-  // A formula the tool refused is left out of the next submission.
-  const formulaRefused = last !== undefined && !last.ok && last.withFormula;
+  // A formula the tool refused is left out of later submissions; other refusals are retried once.
+  const formulaRefused = failures.some((s) => s.withFormula && /formula/i.test(s.error ?? ''));
   if (options.forced)
     return submitStep(state, 'I am asked for the final answer now: I submit my best.', !formulaRefused);
   if (last && !last.ok) {
-    if (last.withFormula)
-      return submitStep(
-        state,
-        `submit_answer refused the answer (${last.error ?? 'error'}); I submit it without the formula.`,
-        false,
-      );
-    return { text: `submit_answer failed again (${last.error ?? 'error'}); I stop.`, calls: [] };
+    if (failures.length >= 2)
+      return { text: `submit_answer failed again (${last.error ?? 'error'}); I stop.`, calls: [] };
+    return submitStep(
+      state,
+      `submit_answer refused the answer (${last.error ?? 'error'}); I submit it again` +
+        (formulaRefused ? ' without the formula.' : '.'),
+      !formulaRefused,
+    );
   }
   const unit = state.unit;
   if (unit === undefined) {
-    if (!state.describe)
+    if (!state.describe && has('describe_subject') && has('list_units'))
       return {
         text: 'No unit was given. I look at the subject and its sites, and will take the unit the question names (site:index).',
         calls: [call('describe_subject', {}, { kind: 'describe' }), call('list_units', {}, { kind: 'list' })],
@@ -71,14 +85,18 @@ export function planStep(state: State, options: PlanOptions): Step {
     );
   }
   if (!state.exemplars) {
+    const describe = !state.describe && has('describe_subject');
     return {
       text: `Investigating ${unit}. First: what the subject is, and which probe-set scenes drive the unit most (dataset_exemplars).`,
       calls: [
-        ...(state.describe ? [] : [call('describe_subject', {}, { kind: 'describe' })]),
+        ...(describe ? [call('describe_subject', {}, { kind: 'describe' })] : []),
         call('dataset_exemplars', { unit, k: 6, bottom: 3 }, { kind: 'exemplars' }),
       ],
     };
   }
+  const constant = ok(state.exemplars)?.data.stats;
+  if (constant && !(constant.max > constant.min))
+    return submitStep(state, `${unit} is constant over the probe set: there is nothing to explain.`, false);
   if (!state.stats)
     return {
       text: `${exemplarSummary(state)} Next: NetDissect IoU of every concept over the probe set (concept_stats), to rank them by overlap with where the unit fires.`,
@@ -101,11 +119,11 @@ export function planStep(state: State, options: PlanOptions): Step {
     };
   }
   const exemplars = ok(state.exemplars);
-  if (exemplars && exemplars.data.stats.max <= 0)
-    return submitStep(state, `${unit} never activates on the probe set: nothing to explain.`, false);
 
   const scale = scaleOf(state);
   const trial = state.trials.at(-1);
+  if (!has('record_hypothesis'))
+    return submitStep(state, 'Hypotheses cannot be recorded here, so I answer from the statistics.', true);
   if (!trial || trial.verdict) {
     if (trial?.verdict?.status === 'supported')
       return submitStep(state, `${label(trial)} is supported: I submit it.`, true);
@@ -123,7 +141,7 @@ export function planStep(state: State, options: PlanOptions): Step {
   const index = state.trials.length - 1;
   const clauses = clausesOf(trial.candidate.tree, options.seed);
   const concepts = conceptsOf(trial.candidate.tree);
-  if (!trial.contrast && clauses) {
+  if (!trial.contrast && clauses && has('call_units')) {
     const stimuli = contrastStimuli(clauses, concepts);
     if (stimuli.length > 0) {
       const top = topExemplars(state).slice(0, EDITED_EXEMPLARS);
@@ -150,7 +168,7 @@ export function planStep(state: State, options: PlanOptions): Step {
       };
     }
   }
-  if (!trial.editsDone && clauses) {
+  if (!trial.editsDone && clauses && has('edit_scenes')) {
     const plans = editPlans(state, clauses, concepts, scale);
     if (plans.length > 0)
       return {
@@ -168,14 +186,19 @@ export function planStep(state: State, options: PlanOptions): Step {
       };
   }
   const assessment = assess(trial, scale);
-  if (assessment.status === 'refuted' && !trial.rescore) {
-    const contrast = contrastOf(trial, scale);
+  const contrast = contrastOf(trial, scale);
+  // A scene where the formula holds but the unit stays silent contradicts it even when most agree:
+  // what the silent scenes share may be an exception (grass) the probe set could not reveal.
+  if (
+    !trial.rescore &&
+    contrast &&
+    has('formula_search') &&
+    (assessment.status === 'refuted' || contrast.failures.length > 0)
+  ) {
     const tried = new Set(state.trials.map((t) => t.candidate.formula));
-    const refined = contrast
-      ? refinementsOf(trial.candidate.tree, contrast, exemplars?.data)
-          .map((f) => printFormula(f))
-          .filter((f) => !tried.has(f))
-      : [];
+    const refined = refinementsOf(trial.candidate.tree, contrast, exemplars?.data)
+      .map((f) => printFormula(f))
+      .filter((f) => !tried.has(f));
     if (refined.length > 0)
       return {
         text:
@@ -219,8 +242,12 @@ function proposeStep(state: State, next: Candidate, unit: string): Step {
       : state.trials.length === 0 && search
         ? `${searchSummary(next)}${others && others.length ? ` Runners-up: ${others.join('; ')}.` : ''}`
         : `Next candidate: ${next.formula} (from ${next.source}).`;
+  const searchFailed =
+    state.trials.length === 0 && state.search && 'error' in state.search
+      ? `formula_search failed (${state.search.error}); I fall back on ${next.source}. `
+      : '';
   return {
-    text: `${why} Hypothesis: ${unit} fires on ${next.description}. I record it as proposed and test it.`,
+    text: `${searchFailed}${why} Hypothesis: ${unit} fires on ${next.description}. I record it as proposed and test it.`,
     calls: [
       call(
         'record_hypothesis',
@@ -237,11 +264,17 @@ function verdictStep(state: State, trial: Trial, index: number, assessment: Asse
     ...trial.edits.map((e) => ok(e)?.ref),
     ok(trial.rescore)?.ref,
   ].filter((r): r is string => r !== undefined);
-  const verdict = assessment.status;
+  const refinement = refinedCandidates(state, trial)[0];
+  // A refinement that explains the silent scenes and fits the probe set as well wins over the formula.
+  const verdict = refinement ? 'refuted' : assessment.status;
   return {
     text:
       `Verdict on ${label(trial)}: ${verdict} — ${assessment.summary}` +
-      (assessment.score !== undefined ? ` (counterfactual score ${num(assessment.score)}).` : '.'),
+      (assessment.score !== undefined ? ` (counterfactual score ${num(assessment.score)})` : '') +
+      (refinement
+        ? `; but it stayed silent where ${refinement.formula} says it should, and that fits the probe set as well ` +
+          `(r ${num(refinement.r ?? 0)}), so it is tested next.`
+        : '.'),
     calls: [
       call(
         'record_hypothesis',
@@ -267,26 +300,40 @@ function submitStep(state: State, why: string, withFormula: boolean): Step {
   };
 }
 
-/** Refinements of the last refuted trial (scored on the probe set), then untried search candidates. */
+/**
+ * The refinements a trial's rescore found that fit the probe set about as well as the trial's formula
+ * (r at most 0.05 lower), untried, best first.
+ */
+function refinedCandidates(state: State, trial: Trial): Candidate[] {
+  const rescore = ok(trial.rescore);
+  if (!rescore) return [];
+  const tried = new Set(state.trials.map((t) => t.candidate.formula));
+  const floor = (trial.candidate.r ?? 0) - 0.05;
+  const refs = [ok(trial.contrast)?.ref, rescore.ref].filter((r): r is string => r !== undefined);
+  return rescore.data.scored
+    .flatMap((s) => (s.score && s.score.r >= floor && !tried.has(s.score.formula) ? [s.score] : []))
+    .sort((a, b) => b.r - a.r)
+    .map((s) => candidate(parseFormula(s.formula), 'refinement', refs, s));
+}
+
+/** Refinements of the last trial, then untried candidates of the search. */
 function nextCandidate(state: State): Candidate | undefined {
   const tried = new Set(state.trials.map((t) => t.candidate.formula));
   const last = state.trials.at(-1);
-  const rescore = last && ok(last.rescore);
-  if (last && rescore) {
-    const floor = (last.candidate.r ?? 0) - 0.05;
-    const refined = rescore.data.scored
-      .flatMap((s) => (s.score && s.score.r >= floor ? [s.score] : []))
-      .sort((a, b) => b.r - a.r);
-    for (const s of refined) {
-      if (tried.has(s.formula)) continue;
-      const refs = [ok(last.contrast)?.ref, rescore.ref].filter((r): r is string => r !== undefined);
-      return candidate(parseFormula(s.formula), 'refinement', refs, s);
-    }
-  }
+  const refined = last ? refinedCandidates(state, last)[0] : undefined;
+  if (refined) return refined;
   const search = ok(state.search);
   const stats = ok(state.stats);
   const exemplars = ok(state.exemplars);
-  return initialCandidates(search, stats, exemplars).find((c) => !tried.has(c.formula));
+  // A variant of a tested formula on the same concepts (left(x) after top(x)) is not worth a trial.
+  const conceptSets = new Set(state.trials.map((t) => conceptKey(t.candidate)));
+  return initialCandidates(search, stats, exemplars).find(
+    (c) => !tried.has(c.formula) && !conceptSets.has(conceptKey(c)),
+  );
+}
+
+function conceptKey(c: Candidate): string {
+  return [...new Set(conceptsOf(c.tree))].sort().join('|');
 }
 
 /** Top exemplars that fire (at least half the unit's maximum), as probe-scene indices. */
@@ -295,7 +342,7 @@ function topExemplars(state: State): number[] {
   if (!exemplars) return [];
   const scale = scaleOf(state);
   return exemplars.data.exemplars
-    .filter((e) => e.rank === 'top' && e.activation >= 0.5 * scale)
+    .filter((e) => e.rank === 'top' && fires(e.activation, scale))
     .map((e) => e.probeScene);
 }
 
@@ -303,14 +350,14 @@ function editPlans(
   state: State,
   clauses: NonNullable<ReturnType<typeof clausesOf>>,
   concepts: string[],
-  scale: number,
+  scale: Scale,
 ): EditPlan[] {
   const specs = ok(state.specs);
   const exemplars = ok(state.exemplars);
   if (!specs || !exemplars) return [];
   const firing = new Set(
     exemplars.data.exemplars
-      .filter((e) => e.rank === 'top' && e.activation >= 0.5 * scale)
+      .filter((e) => e.rank === 'top' && fires(e.activation, scale))
       .map((e) => e.probeScene),
   );
   const scenes = specs.data.scenes.flatMap((s) =>
@@ -382,10 +429,12 @@ function examples(stimuli: { phrase: string; expect: string; role: string }[], e
   return shown.join(', ') + (chosen.length > 3 ? ', …' : '');
 }
 
-function contrastSentence(trial: Trial, scale: number): string {
+function contrastSentence(trial: Trial, scale: Scale): string {
   const contrast = contrastOf(trial, scale);
   if (!contrast)
-    return `The contrast could not be measured${trial.contrast && 'error' in trial.contrast ? ` (${trial.contrast.error})` : ''}.`;
+    return trial.contrast && 'error' in trial.contrast
+      ? `The contrast failed (${trial.contrast.error}), so the edits must decide.`
+      : 'There is no contrast to read, so the edits must decide.';
   return (
     `Contrast: where it holds the unit averages ${num(contrast.meanHigh)} (${Math.round(contrast.hitRate * 100)}% fire), ` +
     `where it does not ${num(contrast.meanLow)} (${Math.round(contrast.falseRate * 100)}% fire).`

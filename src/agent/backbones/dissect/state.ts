@@ -1,5 +1,11 @@
 import type { Message, ToolResultPart } from '../../backbone.ts';
-import { judgeContrast, type ContrastResult, type EditPlan, type Stimulus } from './experiments.ts';
+import {
+  judgeContrast,
+  type ContrastResult,
+  type EditPlan,
+  type Scale,
+  type Stimulus,
+} from './experiments.ts';
 import type { Candidate } from './hypotheses.ts';
 import {
   CallUnitsView,
@@ -241,7 +247,7 @@ function apply(
 }
 
 /** The contrast of a trial, judged against the unit's scale. */
-export function contrastOf(trial: Trial, scale: number): ContrastResult | undefined {
+export function contrastOf(trial: Trial, scale: Scale): ContrastResult | undefined {
   const observed = ok(trial.contrast);
   if (!observed) return undefined;
   return judgeContrast(observed.data.stimuli, observed.data.activations, scale);
