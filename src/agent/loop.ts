@@ -17,7 +17,7 @@ import {
 } from './backbone.ts';
 import { exhausted, type BudgetLimits, type BudgetState } from './budget.ts';
 import { boundMessages, estimateTokens, type ContextLimits } from './context-window.ts';
-import { executeToolCall, outcomeHash } from './tool-outcome.ts';
+import { executeToolCall, outcomeHash, storedDataJson } from './tool-outcome.ts';
 import { hashValue } from './hash.ts';
 import type { TranscriptWriter } from './transcript/writer.ts';
 import type { RunStatus } from './transcript/events.ts';
@@ -246,10 +246,7 @@ function recordDecisions(options: LoopOptions, tool: string, ref: string): void 
 }
 
 function storeData(transcript: TranscriptWriter, data: unknown): { data?: unknown; dataBlob?: string } {
-  if (data === undefined) return {};
-  const json = JSON.stringify(data, (_key, value: unknown) =>
-    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value,
-  );
+  const json = storedDataJson(data);
   if (json === undefined) return {};
   if (json.length <= INLINE_DATA_LIMIT) return { data: JSON.parse(json) as unknown };
   return { dataBlob: transcript.putBlob(Buffer.from(json), 'json') };

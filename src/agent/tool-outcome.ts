@@ -62,3 +62,14 @@ export async function executeToolCall(
       : { outcome, unexpected: error };
   }
 }
+
+/**
+ * A tool's data as the transcript stores it: JSON text with typed arrays as plain arrays (undefined
+ * when there is nothing to store). The loop writes it; verify puts re-run data through the same trip.
+ */
+export function storedDataJson(data: unknown): string | undefined {
+  if (data === undefined) return undefined;
+  return JSON.stringify(data, (_key, value: unknown) =>
+    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value,
+  );
+}

@@ -5,7 +5,7 @@ import type { ToolRegistry } from '../tools/registry.ts';
 import { errorMessage } from '../util/errors.ts';
 import { hashValue } from './hash.ts';
 import { diffOutcomes, type ComparableOutcome, type OutcomePart } from './outcome-diff.ts';
-import { executeToolCall, outcomeHash, type ToolOutcome } from './tool-outcome.ts';
+import { executeToolCall, outcomeHash, storedDataJson, type ToolOutcome } from './tool-outcome.ts';
 import type { ToolCallEvent } from './transcript/events.ts';
 import { readBlob, readRun, type ReadRun } from './transcript/read.ts';
 
@@ -85,9 +85,7 @@ export async function rerunToolCall(
  * so re-run data goes through the same round trip before it is compared with what was recorded.
  */
 function asStoredJson(value: unknown): unknown {
-  const text = JSON.stringify(value, (_key, inner: unknown) =>
-    ArrayBuffer.isView(inner) ? Array.from(inner as unknown as ArrayLike<number>) : inner,
-  );
+  const text = storedDataJson(value);
   return text === undefined ? null : (JSON.parse(text) as unknown);
 }
 

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from 'node:fs';
 import { z } from 'zod';
+import { AnswerRecordSchema, RunStatusSchema, UsageRecord } from '../agent/transcript/events.ts';
 import type { TaskOutcome, TaskRequest } from './task-run.ts';
 
 /**
@@ -27,25 +28,12 @@ export const ResultLine = z.object({
   truth: z.unknown(),
   /** The task's scorers by name, primary first. */
   scorers: z.array(z.string()),
-  status: z.enum(['answered', 'no_answer', 'budget', 'error', 'interrupted']),
-  answer: z
-    .object({
-      description: z.string(),
-      formula: z.string().optional(),
-      confidence: z.number(),
-      evidence: z.array(z.string()),
-      unit: z.string().optional(),
-    })
-    .optional(),
+  status: RunStatusSchema,
+  answer: AnswerRecordSchema.optional(),
   scores: Scores,
   /** What a random description scores on this task (absent when the scorers offer no baseline). */
   randomBaseline: Scores.optional(),
-  usage: z.object({
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-    cacheReadTokens: z.number().optional(),
-    cacheWriteTokens: z.number().optional(),
-  }),
+  usage: UsageRecord,
   costUsd: z.number().optional(),
   steps: z.number(),
   toolCalls: z.number(),

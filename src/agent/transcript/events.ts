@@ -7,7 +7,7 @@ import { z } from 'zod';
  * exactly what is wrong with a corrupt line.
  */
 
-const UsageRecord = z.object({
+export const UsageRecord = z.object({
   inputTokens: z.number(),
   outputTokens: z.number(),
   cacheReadTokens: z.number().optional(),
@@ -102,17 +102,20 @@ export const HypothesisEvent = z.object({
   }),
 });
 
+/** The agent's answer as submit_answer records it. */
+export const AnswerRecordSchema = z.object({
+  description: z.string(),
+  formula: z.string().optional(),
+  confidence: z.number(),
+  evidence: z.array(z.string()),
+  unit: z.string().optional(),
+});
+
 export const AnswerEvent = z.object({
   ...base,
   type: z.literal('answer'),
   ref: z.string(),
-  answer: z.object({
-    description: z.string(),
-    formula: z.string().optional(),
-    confidence: z.number(),
-    evidence: z.array(z.string()),
-    unit: z.string().optional(),
-  }),
+  answer: AnswerRecordSchema,
 });
 
 export const BudgetEvent = z.object({
@@ -131,10 +134,13 @@ export const ErrorEvent = z.object({
   where: z.string(),
 });
 
+/** How a run ended. */
+export const RunStatusSchema = z.enum(['answered', 'no_answer', 'budget', 'error', 'interrupted']);
+
 export const RunEndEvent = z.object({
   ...base,
   type: z.literal('run_end'),
-  status: z.enum(['answered', 'no_answer', 'budget', 'error', 'interrupted']),
+  status: RunStatusSchema,
   steps: z.number().int().min(0),
   usage: UsageRecord,
   costUsd: z.number().optional(),

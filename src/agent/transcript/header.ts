@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnswerRecordSchema, UsageRecord } from './events.ts';
 
 /**
  * `run.json`: what a run was (versions, git revision, subject file hashes, configuration, seeds) and,
@@ -34,15 +35,7 @@ export const RunHeader = z.object({
   status: z.enum(['running', 'answered', 'no_answer', 'budget', 'error', 'interrupted']),
   result: z
     .object({
-      answer: z
-        .object({
-          description: z.string(),
-          formula: z.string().optional(),
-          confidence: z.number(),
-          evidence: z.array(z.string()),
-          unit: z.string().optional(),
-        })
-        .optional(),
+      answer: AnswerRecordSchema.optional(),
       hypotheses: z.array(
         z.object({
           id: z.string(),
@@ -54,12 +47,7 @@ export const RunHeader = z.object({
       ),
       steps: z.number(),
       toolCalls: z.number(),
-      usage: z.object({
-        inputTokens: z.number(),
-        outputTokens: z.number(),
-        cacheReadTokens: z.number().optional(),
-        cacheWriteTokens: z.number().optional(),
-      }),
+      usage: UsageRecord,
       costUsd: z.number().optional(),
       wallMs: z.number(),
       error: z.string().optional(),

@@ -1,6 +1,7 @@
 import { hashValue } from '../../../src/agent/hash.ts';
 import {
   outcomeHash,
+  storedDataJson,
   outcomeOfError,
   outcomeOfResult,
   type ToolOutcome,
@@ -61,12 +62,6 @@ export interface RecordedRun {
 }
 
 /** Data as the loop stores it: JSON, typed arrays as plain arrays. */
-function storedJson(data: unknown): string | undefined {
-  return JSON.stringify(data, (_key, value: unknown) =>
-    ArrayBuffer.isView(value) ? Array.from(value as unknown as ArrayLike<number>) : value,
-  );
-}
-
 function rawArguments(args: unknown): string {
   return typeof args === 'string' ? args : JSON.stringify(args);
 }
@@ -170,7 +165,7 @@ export async function recordRun(options: RecordRunOptions): Promise<RecordedRun>
           sha256: writer.putBlob(image.png, 'png'),
           caption: image.caption,
         }));
-        const dataJson = outcome.data === undefined ? undefined : storedJson(outcome.data);
+        const dataJson = storedDataJson(outcome.data);
         const dataField =
           dataJson === undefined
             ? {}
