@@ -17,8 +17,8 @@ import {
 } from './backbone.ts';
 import { exhausted, type BudgetLimits, type BudgetState } from './budget.ts';
 import { boundMessages, estimateTokens, type ContextLimits } from './context-window.ts';
-import { executeToolCall, outcomeHash, storedDataJson } from './tool-outcome.ts';
-import { hashValue } from './hash.ts';
+import { executeToolCall } from './tool-outcome.ts';
+import { appendToolCall } from './transcript/tool-call-record.ts';
 import type { TranscriptWriter } from './transcript/writer.ts';
 import type { RunStatus } from './transcript/events.ts';
 
@@ -61,8 +61,6 @@ export interface LoopResult {
   error?: string;
 }
 
-/** Data results larger than this (JSON characters) go to a blob instead of inline in events.jsonl. */
-const INLINE_DATA_LIMIT = 32_000;
 /** Turns in a row without a tool call before the loop gives up on the model. */
 const MAX_IDLE_TURNS = 2;
 
@@ -203,26 +201,8 @@ async function runToolCall(
     transcript.append({ type: 'error', where: 'tool', message: `${call.name}: ${outcome.text}` });
   }
   const durationMs = Math.round(performance.now() - started);
-  const images: ImagePart[] = outcome.images.map((image) => {
-    transcript.putBlob(image.png, 'png', image.sha256);
-    return { type: 'image', sha256: image.sha256, png: image.png, caption: image.caption };
-  });
-  const dataFields = storeData(transcript, outcome.data);
-  transcript.append({
-    type: 'tool_call',
-    step,
-    ref,
-    callId: call.id,
-    tool: call.name,
-    arguments: call.arguments,
-    argsHash: hashValue(call.arguments),
-    ok: outcome.ok,
-    text: outcome.text,
-    images: images.map(({ sha256, caption }) => ({ sha256, caption })),
-    ...dataFields,
-    resultHash: outcomeHash(outcome),
-    durationMs,
-  });
+  const images: ImagePart[] = outcome.images.map((image) => ({ type: 'image', ...image }));
+  appendToolCall(transcript, { step, ref, call, outcome, durationMs });
   if (outcome.ok) recordDecisions(options, call.name, ref);
   return {
     callId: call.id,
@@ -243,11 +223,4 @@ function recordDecisions(options: LoopOptions, tool: string, ref: string): void 
   } else if (tool === 'submit_answer' && context.answer) {
     transcript.append({ type: 'answer', ref, answer: context.answer });
   }
-}
-
-function storeData(transcript: TranscriptWriter, data: unknown): { data?: unknown; dataBlob?: string } {
-  const json = storedDataJson(data);
-  if (json === undefined) return {};
-  if (json.length <= INLINE_DATA_LIMIT) return { data: JSON.parse(json) as unknown };
-  return { dataBlob: transcript.putBlob(Buffer.from(json), 'json') };
 }

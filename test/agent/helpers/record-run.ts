@@ -1,14 +1,9 @@
 import { hashValue } from '../../../src/agent/hash.ts';
-import {
-  outcomeHash,
-  storedDataJson,
-  outcomeOfError,
-  outcomeOfResult,
-  type ToolOutcome,
-} from '../../../src/agent/tool-outcome.ts';
+import { outcomeOfError, outcomeOfResult, type ToolOutcome } from '../../../src/agent/tool-outcome.ts';
 import type { RunStatus } from '../../../src/agent/transcript/events.ts';
 import { RUN_FORMAT, type RunHeader } from '../../../src/agent/transcript/header.ts';
 import { TranscriptWriter } from '../../../src/agent/transcript/writer.ts';
+import { appendToolCall } from '../../../src/agent/transcript/tool-call-record.ts';
 import {
   createToolContext,
   createVisionRegistry,
@@ -161,32 +156,7 @@ export async function recordRun(options: RecordRunOptions): Promise<RecordedRun>
       for (const call of toolCalls) {
         const ref = `c${++callNumber}`;
         const outcome = await runCall(context, call.name, call.arguments);
-        const images = outcome.images.map((image) => ({
-          sha256: writer.putBlob(image.png, 'png'),
-          caption: image.caption,
-        }));
-        const dataJson = storedDataJson(outcome.data);
-        const dataField =
-          dataJson === undefined
-            ? {}
-            : dataJson.length > limit
-              ? { dataBlob: writer.putBlob(Buffer.from(dataJson), 'json') }
-              : { data: JSON.parse(dataJson) as unknown };
-        writer.append({
-          type: 'tool_call',
-          step,
-          ref,
-          callId: call.id,
-          tool: call.name,
-          arguments: call.arguments,
-          argsHash: hashValue(call.arguments),
-          ok: outcome.ok,
-          text: outcome.text,
-          images,
-          ...dataField,
-          resultHash: outcomeHash(outcome),
-          durationMs: 5,
-        });
+        appendToolCall(writer, { step, ref, call, outcome, durationMs: 5 }, limit);
         context.knownRefs.add(ref);
         const data = outcome.data as { hypothesis?: HypothesisRecord; answer?: AnswerRecord } | undefined;
         if (outcome.ok && call.name === 'record_hypothesis' && data?.hypothesis) {

@@ -1,0 +1,46 @@
+import { hashValue } from '../hash.ts';
+import { outcomeHash, storedDataJson, type ToolOutcome } from '../tool-outcome.ts';
+import type { ToolCall } from '../backbone.ts';
+import type { ToolCallEvent } from './events.ts';
+import type { TranscriptWriter } from './writer.ts';
+
+/** Data results larger than this (JSON characters) go to a blob instead of inline in events.jsonl. */
+export const INLINE_DATA_LIMIT = 32_000;
+
+/**
+ * Record one tool call as the transcript keeps it: images as blobs, data inline or as a blob, the
+ * argument and result hashes `aia replay --verify` checks. The one place that shape is written.
+ */
+export function appendToolCall(
+  transcript: TranscriptWriter,
+  record: { step: number; ref: string; call: ToolCall; outcome: ToolOutcome; durationMs: number },
+  inlineDataLimit = INLINE_DATA_LIMIT,
+): ToolCallEvent {
+  const { call, outcome } = record;
+  const images = outcome.images.map((image) => ({
+    sha256: transcript.putBlob(image.png, 'png', image.sha256),
+    caption: image.caption,
+  }));
+  const json = storedDataJson(outcome.data);
+  const dataFields =
+    json === undefined
+      ? {}
+      : json.length <= inlineDataLimit
+        ? { data: JSON.parse(json) as unknown }
+        : { dataBlob: transcript.putBlob(Buffer.from(json), 'json') };
+  return transcript.append({
+    type: 'tool_call',
+    step: record.step,
+    ref: record.ref,
+    callId: call.id,
+    tool: call.name,
+    arguments: call.arguments,
+    argsHash: hashValue(call.arguments),
+    ok: outcome.ok,
+    text: outcome.text,
+    images,
+    ...dataFields,
+    resultHash: outcomeHash(outcome),
+    durationMs: record.durationMs,
+  }) as ToolCallEvent;
+}
