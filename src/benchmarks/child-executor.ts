@@ -77,9 +77,15 @@ class TaskProcess {
 
   run(id: number, request: TaskRequest, signal: AbortSignal | undefined): Promise<TaskOutcome> {
     return new Promise<TaskOutcome>((resolve) => {
-      this.waiters.set(id, { resolve, signal });
+      const onAbort = () => this.send({ type: 'abort', id });
+      // The run's signal outlives its tasks: each task's listener goes when the task settles.
+      const settle = (outcome: TaskOutcome) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      this.waiters.set(id, { resolve: settle, signal });
       this.send({ type: 'run', id, request });
-      signal?.addEventListener('abort', () => this.send({ type: 'abort', id }), { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

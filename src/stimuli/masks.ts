@@ -7,7 +7,7 @@
 import type { PixelBox } from './compose.ts';
 
 /** Every concept of any label, in first-seen order (the order masks and annotations use). */
-export function conceptsOfLabels(labelConcepts: string[][]): string[] {
+export function conceptsOfLabels(labelConcepts: readonly (readonly string[])[]): string[] {
   const seen = new Set<string>();
   for (const concepts of labelConcepts) for (const c of concepts) seen.add(c);
   return [...seen];
@@ -30,7 +30,11 @@ function forEachRun(labels: Uint8Array, visit: (label: number, start: number, en
 }
 
 /** The 0/1 mask of one concept. */
-export function conceptMask(labels: Uint8Array, labelConcepts: string[][], concept: string): Uint8Array {
+export function conceptMask(
+  labels: Uint8Array,
+  labelConcepts: readonly (readonly string[])[],
+  concept: string,
+): Uint8Array {
   const has = labelConcepts.map((concepts) => concepts.includes(concept));
   const mask = new Uint8Array(labels.length);
   forEachRun(labels, (label, start, end) => {
@@ -40,7 +44,10 @@ export function conceptMask(labels: Uint8Array, labelConcepts: string[][], conce
 }
 
 /** Every concept's 0/1 mask. */
-export function deriveMasks(labels: Uint8Array, labelConcepts: string[][]): Map<string, Uint8Array> {
+export function deriveMasks(
+  labels: Uint8Array,
+  labelConcepts: readonly (readonly string[])[],
+): Map<string, Uint8Array> {
   const masks = new Map<string, Uint8Array>();
   for (const concept of conceptsOfLabels(labelConcepts)) masks.set(concept, new Uint8Array(labels.length));
   const targets = labelConcepts.map((concepts) => concepts.map((c) => masks.get(c)!));
@@ -48,6 +55,100 @@ export function deriveMasks(labels: Uint8Array, labelConcepts: string[][]): Map<
     for (const mask of targets[label] ?? []) mask.fill(1, start, end);
   });
   return masks;
+}
+
+/**
+ * A scene's concept masks as a Map that derives each mask from the label map the first time it is
+ * read. Most readers need one or two concepts of a scene's twenty-odd (a synthetic unit's formula, a
+ * formula scorer), so a probe-set pass that would derive every mask of a thousand scenes derives only
+ * those. Iterating, or asking for the size, derives the rest; the order is always deriveMasks' order.
+ */
+export class LabelMasks extends Map<string, Uint8Array> {
+  private readonly order: string[];
+  private readonly pending: Set<string>;
+  private decoded: Uint8Array | undefined;
+
+  /** `labels` may be a function: the label map is then decoded only when a mask is first read. */
+  constructor(
+    private readonly labelConcepts: readonly (readonly string[])[],
+    private readonly labelSource: Uint8Array | (() => Uint8Array),
+  ) {
+    super();
+    this.order = conceptsOfLabels(labelConcepts);
+    this.pending = new Set(this.order);
+  }
+
+  private get labels(): Uint8Array {
+    const source = this.labelSource;
+    return (this.decoded ??= typeof source === 'function' ? source() : source);
+  }
+
+  override get(name: string): Uint8Array | undefined {
+    if (this.pending.delete(name)) super.set(name, conceptMask(this.labels, this.labelConcepts, name));
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    return this.pending.has(name) || super.has(name);
+  }
+
+  override set(name: string, mask: Uint8Array): this {
+    this.pending.delete(name);
+    return super.set(name, mask);
+  }
+
+  override delete(name: string): boolean {
+    const wasPending = this.pending.delete(name);
+    return super.delete(name) || wasPending;
+  }
+
+  override clear(): void {
+    this.pending.clear();
+    super.clear();
+  }
+
+  override get size(): number {
+    return super.size + this.pending.size;
+  }
+
+  override entries(): MapIterator<[string, Uint8Array]> {
+    this.deriveAll();
+    return super.entries();
+  }
+
+  override keys(): MapIterator<string> {
+    this.deriveAll();
+    return super.keys();
+  }
+
+  override values(): MapIterator<Uint8Array> {
+    this.deriveAll();
+    return super.values();
+  }
+
+  override forEach(visit: (mask: Uint8Array, name: string, map: Map<string, Uint8Array>) => void): void {
+    this.deriveAll();
+    super.forEach(visit);
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Uint8Array]> {
+    return this.entries();
+  }
+
+  /** Derive what is still pending (in one pass over the label runs) and restore deriveMasks' order. */
+  private deriveAll(): void {
+    if (this.pending.size === 0) return;
+    const derived = deriveMasks(this.labels, this.labelConcepts);
+    const kept = new Map(super.entries());
+    const pending = new Set(this.pending);
+    this.pending.clear();
+    super.clear();
+    for (const name of this.order) {
+      const mask = kept.get(name) ?? (pending.has(name) ? derived.get(name) : undefined);
+      if (mask) super.set(name, mask);
+    }
+    for (const [name, mask] of kept) if (!super.has(name)) super.set(name, mask);
+  }
 }
 
 /** itemMap from labels: 0 background, i+1 item i, OCCLUDED_ITEM for occluders. */

@@ -31,7 +31,7 @@ import { renderProbeScene, type EncodedProbeScene, type ProbeSetDistribution } f
 export type { ProbeSetDistribution } from './probeset-render.ts';
 import { PROBESET_GENERATOR_VERSION } from './probeset-specs.ts';
 import type { WorkerBatch } from './probeset-worker.ts';
-import { conceptMask, deriveItemMap, deriveMasks } from './masks.ts';
+import { conceptMask, deriveItemMap, LabelMasks } from './masks.ts';
 import type { SceneAnnotation, SceneLabels } from './render.ts';
 import { MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, type SceneSpec } from './spec.ts';
 
@@ -83,6 +83,8 @@ export interface ProbeSet extends ProbeSetParams {
   images(indices: number[]): Promise<RgbImage[]>;
   /** The label map and per-label concepts that masks and itemMap derive from. */
   labels(i: number): SceneLabels;
+  /** The concepts true at each label of scene i (stored in the index: nothing is decoded). */
+  labelConcepts(i: number): string[][];
   itemMap(i: number): Uint8Array;
   masks(i: number): Map<string, Uint8Array>;
   /** One concept's mask (all zeros when the concept is absent from the scene). */
@@ -368,14 +370,12 @@ function openProbeSet(dir: string): ProbeSet {
         })),
       ),
     labels: labelsOf,
+    labelConcepts: (i) => scene(i).labelConcepts,
     itemMap: (i) => {
       const l = labelsOf(i);
       return deriveItemMap(l.labels, l.labelItem);
     },
-    masks: (i) => {
-      const l = labelsOf(i);
-      return deriveMasks(l.labels, l.labelConcepts);
-    },
+    masks: (i) => new LabelMasks(scene(i).labelConcepts, () => labelsOf(i).labels),
     mask: (i, concept) => {
       const l = labelsOf(i);
       return conceptMask(l.labels, l.labelConcepts, concept);

@@ -1,8 +1,17 @@
 import { inBand, type Formula, type Half, type Relation } from './ast.ts';
 import { colourHue, hueDistance } from './hues.ts';
 import { parseFormula } from './parse.ts';
+import { blindTo, formulaSight } from './sight.ts';
 import { maxOf, poolArea } from './pool.ts';
-import { normaliseName, sceneItems, type AnnotatedScene, type SceneItem } from './scene.ts';
+import {
+  checkImageSize,
+  checkScene,
+  normaliseName,
+  sceneItems,
+  sceneMask,
+  type AnnotatedScene,
+  type SceneItem,
+} from './scene.ts';
 
 /** Default side of the coarse map: 14 × 14, like a mid-level conv layer on a 224 px input. */
 export const DEFAULT_GRID = 14;
@@ -38,21 +47,58 @@ export function evaluateFormula(
   const tree = typeof formula === 'string' ? parseFormula(formula) : formula;
   const grid = options.grid ?? DEFAULT_GRID;
   const { width, height } = scene.image;
+  if (blindTo(formulaSight(tree), scene)) {
+    checkImageSize(scene); // the item map and masks are not read
+
+    const blind = blindMap(tree, width, height, grid);
+    return { ...blind, map: blind.map.slice(), pooled: blind.pooled.slice() };
+  }
   const map = formulaMap(tree, scene);
   const pooled = poolArea(map, width, height, grid);
   return { width, height, map, grid, pooled, value: maxOf(pooled) };
 }
 
-/** The full-resolution map of a formula on a scene (no pooling). */
-export function formulaMap(formula: Formula, scene: AnnotatedScene): Float32Array {
-  const items = sceneItems(scene); // also checks that every mask has the image's size
-  return evaluate(formula, { scene, items, size: scene.image.width * scene.image.height });
+const blindMaps = new WeakMap<Formula, Map<string, ActivationMap>>();
+
+/** The formula's map on an empty scene of this size: its map on every scene it cannot see into. */
+function blindMap(formula: Formula, width: number, height: number, grid: number): ActivationMap {
+  let bySize = blindMaps.get(formula);
+  if (!bySize) blindMaps.set(formula, (bySize = new Map()));
+  const key = `${width}x${height}/${grid}`;
+  let blind = bySize.get(key);
+  if (!blind) {
+    const empty: AnnotatedScene = {
+      image: { width, height },
+      masks: new Map(),
+      itemMap: new Uint8Array(width * height),
+      annotation: { items: [], background: '' },
+    };
+    const map = formulaMap(formula, empty);
+    const pooled = poolArea(map, width, height, grid);
+    blind = { width, height, map, grid, pooled, value: maxOf(pooled) };
+    bySize.set(key, blind);
+  }
+  return blind;
 }
 
-interface Context {
-  scene: AnnotatedScene;
-  items: SceneItem[];
-  size: number;
+/** The full-resolution map of a formula on a scene (no pooling). */
+export function formulaMap(formula: Formula, scene: AnnotatedScene): Float32Array {
+  checkScene(scene);
+  return evaluate(formula, new Context(scene));
+}
+
+/** What evaluation reads: the scene, and its items, found only when an item-level operator asks. */
+class Context {
+  readonly size: number;
+  private found: SceneItem[] | undefined;
+
+  constructor(readonly scene: AnnotatedScene) {
+    this.size = scene.image.width * scene.image.height;
+  }
+
+  get items(): SceneItem[] {
+    return (this.found ??= sceneItems(this.scene));
+  }
 }
 
 function evaluate(formula: Formula, context: Context): Float32Array {
@@ -60,7 +106,7 @@ function evaluate(formula: Formula, context: Context): Float32Array {
   switch (formula.op) {
     case 'concept': {
       // Masks are 0/1, so a plain typed-array conversion (native, fast) is the map.
-      const mask = context.scene.masks.get(formula.name);
+      const mask = sceneMask(context.scene, formula.name);
       return mask ? new Float32Array(mask) : new Float32Array(size);
     }
     case 'or': {
@@ -199,7 +245,7 @@ function liesTowards(other: SceneItem, item: SceneItem, relation: Relation): boo
  */
 function wordMap(text: string, context: Context): Float32Array {
   const map = new Float32Array(context.size);
-  const glyphs = context.scene.masks.get('text');
+  const glyphs = sceneMask(context.scene, 'text');
   for (const item of context.items) {
     if (item.kind !== 'word' || item.name !== normaliseName(text)) continue;
     for (const p of item.pixels) if (!glyphs || glyphs[p]! > 0) map[p] = 1;

@@ -4,9 +4,11 @@ import type { AnnotatedScene } from './scene.ts';
 const digestCache = new WeakMap<AnnotatedScene, Buffer>();
 
 /**
- * A SHA-256 of everything a unit can see in a scene (size, item map, every mask, the items' names and
- * concepts, the background), so noise is a function of the scene's content: the same scene, rendered
- * again or loaded from a cache, gets the same noise. Cached per scene object (scenes are not mutated).
+ * A SHA-256 of what a unit can see in a scene (size, item map, the items' kinds, names and concepts,
+ * the background), so noise is a function of the scene's content: the same scene, rendered again or
+ * loaded from a cache, gets the same noise. The concept masks are not hashed: they follow from the
+ * item map and the concepts, and hashing them would derive every mask of every scene. Cached per scene
+ * object (scenes are not mutated).
  */
 export function sceneDigest(scene: AnnotatedScene): Buffer {
   const cached = digestCache.get(scene);
@@ -14,10 +16,6 @@ export function sceneDigest(scene: AnnotatedScene): Buffer {
   const hash = createHash('sha256');
   hash.update(`${scene.image.width}x${scene.image.height}\n`);
   hash.update(scene.itemMap);
-  for (const name of [...scene.masks.keys()].sort()) {
-    hash.update(`\nmask ${name}\n`);
-    hash.update(scene.masks.get(name)!);
-  }
   const items = scene.annotation.items.map((item) => [item.kind, item.name, item.concepts]);
   hash.update(JSON.stringify({ items, background: scene.annotation.background }));
   const digest = hash.digest();

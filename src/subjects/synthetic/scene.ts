@@ -66,13 +66,15 @@ export function sceneItems(scene: AnnotatedScene): SceneItem[] {
   const filled = new Int32Array(items.length);
   const sumX = new Float64Array(items.length);
   const sumY = new Float64Array(items.length);
-  for (let p = 0; p < scene.itemMap.length; p++) {
-    const value = scene.itemMap[p]!;
-    if (value === 0 || value > items.length) continue;
-    const i = value - 1;
-    pixels[i]![filled[i]!++] = p;
-    sumX[i]! += (p % width) + 0.5;
-    sumY[i]! += Math.floor(p / width) + 0.5;
+  for (let y = 0, p = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, p++) {
+      const value = scene.itemMap[p]!;
+      if (value === 0 || value > items.length) continue;
+      const i = value - 1;
+      pixels[i]![filled[i]!++] = p;
+      sumX[i]! += x + 0.5;
+      sumY[i]! += y + 0.5;
+    }
   }
   const result = items.map((item, i): SceneItem => {
     const count = counts[i]!;
@@ -91,21 +93,34 @@ export function sceneItems(scene: AnnotatedScene): SceneItem[] {
   return result;
 }
 
-/** Sizes must agree, or every later index would silently read the wrong pixel. */
-function checkScene(scene: AnnotatedScene): void {
+/**
+ * Sizes must agree, or every later index would silently read the wrong pixel. Masks are checked where
+ * they are read (sceneMask): a scene's masks may be derived only when asked for.
+ */
+export function checkScene(scene: AnnotatedScene): void {
+  checkImageSize(scene);
   const { width, height } = scene.image;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new InputError(`scene image size must be positive integers, got ${width}×${height}`);
-  }
   const size = width * height;
   if (scene.itemMap.length !== size) {
     throw new InputError(
       `scene itemMap has ${scene.itemMap.length} pixels but the image is ${width}×${height} (${size})`,
     );
   }
-  for (const [name, mask] of scene.masks) {
-    if (mask.length !== size) {
-      throw new InputError(`scene mask '${name}' has ${mask.length} pixels but the image has ${size}`);
-    }
+}
+
+export function checkImageSize(scene: AnnotatedScene): void {
+  const { width, height } = scene.image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new InputError(`scene image size must be positive integers, got ${width}×${height}`);
   }
+}
+
+/** A concept's mask in the scene (undefined when the scene has none), checked against the image size. */
+export function sceneMask(scene: AnnotatedScene, name: string): Uint8Array | undefined {
+  const mask = scene.masks.get(name);
+  const size = scene.image.width * scene.image.height;
+  if (mask && mask.length !== size) {
+    throw new InputError(`scene mask '${name}' has ${mask.length} pixels but the image has ${size}`);
+  }
+  return mask;
 }

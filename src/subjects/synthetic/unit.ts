@@ -48,6 +48,28 @@ export function unitActivation(unit: SyntheticUnit, scene: AnnotatedScene, grid:
   }
   const pooled = clean.pooled.map((value, c) => Math.max(0, value + cellNoise[c]!));
   const { width, height } = clean;
+  let map: Float32Array | undefined;
+  // Most readers want the pooled map and the value; the full-resolution map is spread out on demand.
+  return {
+    width,
+    height,
+    grid,
+    pooled,
+    value: maxOf(pooled),
+    get map() {
+      return (map ??= spreadNoise(clean.map, width, height, grid, cellNoise));
+    },
+  };
+}
+
+/** The clean full-resolution map plus each cell's noise on that cell's pixels, floored at 0. */
+function spreadNoise(
+  clean: Float32Array,
+  width: number,
+  height: number,
+  grid: number,
+  cellNoise: Float32Array,
+): Float32Array {
   const rowCell = cellOfPixel(height, grid);
   const columnCell = cellOfPixel(width, grid);
   const map = new Float32Array(width * height);
@@ -55,8 +77,8 @@ export function unitActivation(unit: SyntheticUnit, scene: AnnotatedScene, grid:
     const row = rowCell[y]! * grid;
     for (let x = 0; x < width; x++) {
       const p = y * width + x;
-      map[p] = Math.max(0, clean.map[p]! + cellNoise[row + columnCell[x]!]!);
+      map[p] = Math.max(0, clean[p]! + cellNoise[row + columnCell[x]!]!);
     }
   }
-  return { width, height, map, grid, pooled, value: maxOf(pooled) };
+  return map;
 }

@@ -6,7 +6,7 @@ import { resolveProbeSite } from '../probe/sites.ts';
 import { SyntheticProbe } from '../probe/synthetic-probe.ts';
 import type { Probe, SiteBatchStats } from '../probe/types.ts';
 import { readCacheFile, writeCacheFile, type CachedActivations } from './cache-file.ts';
-import { probeSetScenes } from './probe-scenes.ts';
+import { probeSetAnnotatedScenes, probeSetScenes } from './probe-scenes.ts';
 
 /**
  * Activations of a site over a probe set, computed once and kept on disk (cache-file.ts), keyed by
@@ -106,15 +106,13 @@ export async function computeSiteActivations(
       const images = range.map((i) => set.image(i));
       accept(range[0] ?? 0, await probe.batchStats(images, site.name));
     }
+  } else if (probe instanceof SyntheticProbe) {
+    for (const range of ranges) {
+      accept(range[0] ?? 0, probe.sceneStats(probeSetAnnotatedScenes(set, range), site.name));
+    }
   } else {
     for (const range of ranges) {
-      const scenes = await probeSetScenes(set, range);
-      accept(
-        range[0] ?? 0,
-        probe instanceof SyntheticProbe
-          ? probe.sceneStats(scenes, site.name)
-          : await genericStats(probe, scenes, site.name),
-      );
+      accept(range[0] ?? 0, await genericStats(probe, await probeSetScenes(set, range), site.name));
     }
   }
   const means = Float32Array.from(sums, (s) => s / Math.max(1, n * positions));

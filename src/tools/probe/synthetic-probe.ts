@@ -145,6 +145,14 @@ export class SyntheticProbe implements Probe {
     return checked.map((index) => this.mapsOf(index, scenes, edit.get(index)));
   }
 
+  /**
+   * One unit's maps on scenes given as annotations alone (no pixels), as unitMaps gives them without
+   * edits: what a pass over the probe set for the unit's top region reads.
+   */
+  annotatedUnitMaps(scenes: readonly AnnotatedScene[], unit: UnitAddress): UnitMap[] {
+    return this.mapsOf(this.check(unit), scenes);
+  }
+
   async siteValues(images: readonly RgbImage[], site: string): Promise<Float32Array> {
     const scenes = images.map((image, i) => {
       const scene = this.seen.get(image);
@@ -193,7 +201,7 @@ export class SyntheticProbe implements Probe {
 
   /** Values (as sceneValues) and each unit's sum over the grid cells of every scene: what the activation
    *  cache stores. */
-  sceneStats(scenes: readonly RenderedScene[], site: string): SiteBatchStats {
+  sceneStats(scenes: readonly AnnotatedScene[], site: string): SiteBatchStats {
     this.checkSite(site);
     this.remember(scenes);
     const n = this.units.length;

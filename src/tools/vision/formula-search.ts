@@ -22,6 +22,8 @@ import {
 import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, comparisonSize } from '../analysis/netdissect.ts';
 import type { ProbeSet } from '../../stimuli/probeset.ts';
 import type { ToolContext } from '../context.ts';
+import { probeSetAnnotatedScenes } from '../cache/probe-scenes.ts';
+import { SyntheticProbe } from '../probe/synthetic-probe.ts';
 import type { UnitAddress } from '../probe/types.ts';
 import { defineTool, ToolError } from '../tool.ts';
 import { canonicalConcept } from './util-analysis-concepts.ts';
@@ -261,6 +263,9 @@ async function buildTable(
   const region = await topRegion(
     values,
     async (indices) => {
+      // A synthetic unit reads annotations only: its maps need no decoded images.
+      if (ctx.probe instanceof SyntheticProbe)
+        return ctx.probe.annotatedUnitMaps(probeSetAnnotatedScenes(set, indices), unit);
       const scenes = await ctx.probeScenes(indices);
       return (await ctx.probe.unitMaps(scenes, [unit]))[0] ?? [];
     },

@@ -106,10 +106,12 @@ describe('SyntheticSubject', () => {
     );
   });
 
-  it('rejects scenes whose masks do not match the image size', () => {
+  it('rejects a scene whose mask, read by a unit, does not match the image size', () => {
     const scene = dogOnGrass();
-    scene.masks.set('broken', new Uint8Array(10));
-    expect(() => subject.activations([scene])).toThrow(/mask 'broken' has 10 pixels but the image has 256/);
+    scene.masks.set('dog', new Uint8Array(10));
+    expect(() => subject.activations([scene], ['dog'])).toThrow(
+      /mask 'dog' has 10 pixels but the image has 256/,
+    );
   });
 });
 

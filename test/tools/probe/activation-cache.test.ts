@@ -26,6 +26,13 @@ const probe = new SyntheticProbe(
   new SyntheticSubject([
     { id: 'dog', family: 'mono', concept: 'dog' },
     { id: 'grass', family: 'mono', concept: 'grass' },
+    // Units that read item geometry, words, hues and noise: the pass over annotations alone (no
+    // images, masks derived on demand, blind scenes skipped) must still give what full scenes give.
+    { id: 'animal-and-grass', family: 'and', concepts: ['animal', 'grass'] },
+    { id: 'big-shape', family: 'size', concept: 'shape', band: 'large' },
+    { id: 'red', family: 'graded', hue: 'red' },
+    { id: 'text', family: 'word', noise: { kind: 'gaussian', level: 0.05 } },
+    { id: 'few-animals', family: 'formula', formula: 'count(animal) <= 1' },
   ]),
 );
 const set = await makeProbeSet({ n: 40, seed: 3, size: 64, cacheDir: join(root, 'sets'), workers: 0 });
@@ -38,7 +45,7 @@ describe('activation cache', () => {
     expect(record.values).toEqual(await probe.sceneValues(scenes, 'synthetic'));
     const means = await probe.unitMeans(scenes, 'synthetic');
     expect(Array.from(record.means).map((m) => m.toFixed(5))).toEqual(Array.from(means).map((m) => m.toFixed(5)));
-    expect([record.n, record.units, record.positions, record.probeSetId]).toEqual([40, 2, 196, set.id]);
+    expect([record.n, record.units, record.positions, record.probeSetId]).toEqual([40, 7, 196, set.id]);
   }); // prettier-ignore
 
   it('stores once and reads back from disk in a later session', async () => {
