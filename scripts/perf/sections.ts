@@ -3,6 +3,13 @@ import { subjectsSection } from './subjects.ts';
 import { stimuliSection } from './stimuli.ts';
 import { toolsSection } from './tools.ts';
 import { agentSection } from './agent.ts';
+import { benchSection } from './bench.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
-export const sections: PerfSection[] = [subjectsSection, stimuliSection, toolsSection, agentSection];
+export const sections: PerfSection[] = [
+  subjectsSection,
+  stimuliSection,
+  toolsSection,
+  agentSection,
+  benchSection,
+];

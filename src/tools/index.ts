@@ -16,6 +16,7 @@ import { alignmentTool } from './vision/alignment.ts';
 import { ablateUnitsTool } from './vision/ablate-units.ts';
 import { steerUnitsTool } from './vision/steer-units.ts';
 import { formulaSearchTool } from './vision/formula-search.ts';
+import { propertyStatsTool } from './vision/property-stats.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -31,6 +32,7 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   classifyTool,
   conceptStatsTool,
   formulaSearchTool,
+  propertyStatsTool,
   saliencyTool,
   alignmentTool,
   ablateUnitsTool,

@@ -305,6 +305,46 @@ describe('dissect under constraints', () => {
   });
 });
 
+describe('dissect on text units', () => {
+  // Every probe word with an 'e' in it: in effect a unit for the letter e, which no formula of at most
+  // three concepts can express.
+  const E_WORDS = ['hello', 'open', 'sale', 'exit', 'love', 'yes', 'cafe', 'hotel', 'news', 'tree', 'red'];
+  const letterE = E_WORDS.map((w) => `word("${w}")`).join(' OR ');
+
+  it('answers with the letter when every word its best formula names contains it', async () => {
+    const units = JSON.stringify([{ family: 'formula', id: 'letter-e', formula: letterE }]);
+    const found = await investigate(`synthetic:${units}`, 'synthetic:0');
+    const report = `${describeRun(found.run)}\nanswer: ${JSON.stringify(found.ctx.answer)}`;
+    expect(found.run.status, report).toBe('answered');
+    expect(
+      found.run.steps.flatMap((s) => s.calls.map((c) => c.name)),
+      report,
+    ).toContain('property_stats');
+    expect(found.ctx.answer?.description, report).toMatch(/fires on text containing the letter 'e'/);
+    expect(found.ctx.answer?.formula, report).toBeUndefined();
+    await found.ctx.dispose();
+  });
+
+  it('keeps the formula when it tracks the unit (a unit on one word)', async () => {
+    const units = JSON.stringify([{ family: 'word', id: 'exit', text: 'exit' }]);
+    const found = await investigate(`synthetic:${units}`, 'synthetic:0');
+    const report = `${describeRun(found.run)}\nanswer: ${JSON.stringify(found.ctx.answer)}`;
+    expect(found.ctx.answer?.formula, report).toBe('word("exit")');
+    await found.ctx.dispose();
+  });
+
+  it("answers with the orientation for the orientation classifier's upside-down class", async () => {
+    const ctx = await context('paddle-ocr-cls', 64);
+    const question = 'What does softmax_0.tmp_0:1 respond to?';
+    const backbone = new DissectBackbone({ unit: 'softmax_0.tmp_0:1', question });
+    const run = await runBackbone(backbone, registry, ctx, question);
+    const report = `${describeRun(run)}\n${JSON.stringify(ctx.answer)}`;
+    expect(run.status, report).toBe('answered');
+    expect(ctx.answer?.description, report).toMatch(/fires on text upside down/);
+    await ctx.dispose();
+  });
+});
+
 describe('dissect on an ONNX unit (PaddleOCR orientation classifier)', () => {
   it('investigates a unit of text lines and answers with a confidence the evidence allows', async () => {
     const ctx = await context('paddle-ocr-cls', 64);

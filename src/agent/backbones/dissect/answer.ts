@@ -1,5 +1,6 @@
 import { editDrop, type ContrastResult, type Scale } from './experiments.ts';
 import { initialCandidates, type Candidate } from './hypotheses.ts';
+import { propertyAnswer } from './properties.ts';
 import { contrastOf, ok, type State, type Trial } from './state.ts';
 
 /**
@@ -150,6 +151,9 @@ export function composeAnswer(state: State, withFormula = true): AnswerArgs {
       ...unitPart,
     };
   }
+
+  const property = propertyAnswer(state);
+  if (property) return property;
 
   const best = bestTrial(state);
   const fallback = initialCandidates(

@@ -8,6 +8,7 @@ import {
   refinementsOf,
   type Candidate,
 } from './hypotheses.ts';
+import { propertyAnswer, readsText } from './properties.ts';
 import { contrastOf, ok, type PlannedCall, type State, type Step, type Trial } from './state.ts';
 import { parseFormula, printFormula } from '../../../subjects/synthetic/index.ts';
 
@@ -118,6 +119,19 @@ export function planStep(given: State, options: PlanOptions): Step {
       ],
     };
   }
+  if (!state.properties && has('property_stats') && readsText(state))
+    return {
+      text:
+        `${bestFormulaSentence(state)}The top exemplars are text, and a text unit may answer to letters or to ` +
+        'the orientation of the line, which concept formulas cannot express: next, property_stats.',
+      calls: [call('property_stats', { unit, top_k: 8 }, { kind: 'properties' })],
+    };
+  if (propertyAnswer(state))
+    return submitStep(
+      state,
+      'A property of the text explains the unit better than any concept formula.',
+      false,
+    );
   const exemplars = ok(state.exemplars);
 
   const scale = scaleOf(state);
@@ -415,6 +429,11 @@ function statsSummary(state: State): string {
       ? '; the best passes the detector bar (IoU > 0.04).'
       : '; no concept passes the detector bar (IoU > 0.04).')
   );
+}
+
+function bestFormulaSentence(state: State): string {
+  const best = ok(state.search)?.data.formulas[0];
+  return best ? `formula_search's best formula is ${best.formula} (r ${num(best.r)}). ` : '';
 }
 
 function searchSummary(next: Candidate): string {

@@ -12,6 +12,7 @@ import {
   EditScenesView,
   ExemplarsView,
   HypothesisView,
+  PropertiesView,
   RenderScenesView,
   SearchView,
   StatsView,
@@ -32,6 +33,7 @@ export type Purpose =
   | { kind: 'exemplars' }
   | { kind: 'stats' }
   | { kind: 'search' }
+  | { kind: 'properties' }
   | { kind: 'propose'; trial: number; candidate: Candidate }
   | { kind: 'contrast'; trial: number; stimuli: Stimulus[] }
   | { kind: 'specs' }
@@ -89,6 +91,7 @@ export interface State {
   exemplars?: Outcome<ExemplarsView>;
   stats?: Outcome<StatsView>;
   search?: Outcome<SearchView>;
+  properties?: Outcome<PropertiesView>;
   specs?: Outcome<RenderScenesView>;
   trials: Trial[];
   submissions: { ok: boolean; ref: string; withFormula: boolean; error?: string }[];
@@ -182,6 +185,8 @@ function apply(
       return { ...state, stats: outcome(result, (d) => view(StatsView, d)) };
     case 'search':
       return { ...state, search: outcome(result, (d) => view(SearchView, d)) };
+    case 'properties':
+      return { ...state, properties: outcome(result, (d) => view(PropertiesView, d)) };
     case 'specs':
       return { ...state, specs: outcome(result, (d) => view(RenderScenesView, d)) };
     case 'propose': {

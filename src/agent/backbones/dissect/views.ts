@@ -59,6 +59,24 @@ export const SearchView = z.looseObject({
 });
 export type SearchView = z.infer<typeof SearchView>;
 
+const PropertyScore = z.looseObject({
+  property: z.string(),
+  kind: z.string(),
+  label: z.string(),
+  scenes: z.number(),
+  r: z.number(),
+  score: z.number(),
+});
+export type PropertyScoreView = z.infer<typeof PropertyScore>;
+
+export const PropertiesView = z.looseObject({
+  unit: z.string(),
+  scenes: z.number(),
+  top: z.array(PropertyScore),
+  bottom: z.array(PropertyScore),
+});
+export type PropertiesView = z.infer<typeof PropertiesView>;
+
 export const CallUnitsView = z.looseObject({
   units: z.array(z.string()),
   activations: z.array(z.array(z.number())),
