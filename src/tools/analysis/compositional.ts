@@ -291,7 +291,7 @@ export function unitLabelTable(
 }
 
 /** For each of `count` reduced pixels along an axis of `length`, the source pixel under its centre. */
-function nearestIndices(length: number, count: number): Int32Array {
+export function nearestIndices(length: number, count: number): Int32Array {
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) out[i] = Math.min(length - 1, Math.floor(((i + 0.5) * length) / count));
   return out;

@@ -19,6 +19,7 @@ import {
   type Objective,
   type TopRegion,
 } from '../analysis/compositional.ts';
+import { scoreByEvaluation } from '../analysis/formula-evaluation.ts';
 import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, comparisonSize } from '../analysis/netdissect.ts';
 import type { ProbeSet } from '../../stimuli/probeset.ts';
 import type { ToolContext } from '../context.ts';
@@ -60,11 +61,12 @@ const Input = z.strictObject({
     .describe("share of all map values in the unit's region (default 0.005, as concept_stats)"),
   formulas: z
     .array(z.string().trim().min(1).max(300))
-    .max(10)
+    .max(40)
     .optional()
     .describe(
-      'formulas of your own to score the same way, e.g. ["snake AND NOT grass"] (concepts, words, OR, &, ' +
-        'AND / AND NOT a concept, halves)',
+      'formulas of your own to score the same way, e.g. ["snake AND NOT grass", "large(dog)", ' +
+        '"count(bird) >= 2", "above(bird, tree)", "hue(red, 20)"]; any formula of the concept language ' +
+        '(those with sizes, relations, counts or hues are evaluated on every probe scene, which is slower)',
     ),
   scenes: z.number().int().min(1).optional().describe('use only the first n probe-set scenes (default: all)'),
 });
@@ -152,7 +154,7 @@ export const formulaSearchTool = defineTool({
         evaluated: result.evaluated,
         concepts: result.concepts.map(asResult),
         formulas: result.formulas.map(asResult),
-        scored: scoreAsked(table, asked),
+        scored: scoreAsked(table, region, set, asked),
         detector: (result.formulas[0]?.iou ?? 0) > DETECTOR_IOU,
       };
       return { text: describeSearch(data, candidates), images: [], data };
@@ -200,16 +202,23 @@ function renameConcepts(formula: Formula, rename: (name: string) => string): For
   }
 }
 
-function scoreAsked(table: LabelTable, asked: Formula[]): FormulaSearchData['scored'] {
+/**
+ * The asked formulas' scores: from the label table where it can express them, else by evaluating the
+ * formula on every probe scene (sizes, relations, counts, hues), with the same meaning.
+ */
+function scoreAsked(
+  table: LabelTable,
+  region: TopRegion,
+  set: ProbeSet,
+  asked: Formula[],
+): FormulaSearchData['scored'] {
   const scores = scoreFormulas(table, asked);
+  const refused = asked.filter((_, i) => scores[i] === undefined);
+  const scenes = (indices: number[]) => probeSetAnnotatedScenes(set, indices);
+  const evaluated = refused.length ? scoreByEvaluation(refused, table, region.masks, scenes) : [];
   return asked.map((formula, i) => {
-    const score = scores[i];
-    return score
-      ? { formula: printFormula(formula), score: asResult(score) }
-      : {
-          formula: printFormula(formula),
-          error: 'not expressible here: use concepts, words, OR, &, AND / AND NOT a concept, and halves',
-        };
+    const score = scores[i] ?? (evaluated[refused.indexOf(formula)] as FormulaScore);
+    return { formula: printFormula(formula), score: asResult(score) };
   });
 }
 

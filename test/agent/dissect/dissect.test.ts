@@ -200,6 +200,20 @@ describe('dissect on harder units', () => {
   });
 });
 
+describe('dissect on units the beam search cannot express', () => {
+  it('scores structured variants of the concepts and answers with the one that fits (a count)', async () => {
+    const units = JSON.stringify([
+      { family: 'counting', id: 'two-animals', concept: 'animal', count: 2, comparison: '>=' },
+    ]);
+    const found = await investigate(`synthetic:${units}`, 'synthetic:0');
+    const report = `${describeRun(found.run)}\nanswer: ${JSON.stringify(found.ctx.answer)}`;
+    const searches = found.run.steps.flatMap((s) => s.calls.filter((c) => c.name === 'formula_search'));
+    expect(searches.length, report).toBeGreaterThanOrEqual(2);
+    expect(found.ctx.answer?.formula, report).toBe('count(animal) >= 2');
+    await found.ctx.dispose();
+  });
+});
+
 describe('dissect under constraints', () => {
   it('submits at once when the final answer is forced, even with nothing seen', async () => {
     const backbone = new DissectBackbone({ unit: 'synthetic:0', question: QUESTION, seed: 1 });

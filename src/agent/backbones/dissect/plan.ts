@@ -9,6 +9,7 @@ import {
   type Candidate,
 } from './hypotheses.ts';
 import { propertyAnswer, readsText } from './properties.ts';
+import { structuredCandidate, structuredFormulas, wantsStructure } from './structure.ts';
 import { contrastOf, ok, type PlannedCall, type State, type Step, type Trial } from './state.ts';
 import { parseFormula, printFormula } from '../../../subjects/synthetic/index.ts';
 
@@ -132,6 +133,22 @@ export function planStep(given: State, options: PlanOptions): Step {
       'A property of the text explains the unit better than any concept formula.',
       false,
     );
+  if (!state.structure && has('formula_search') && wantsStructure(state)) {
+    const formulas = structuredFormulas(state);
+    return {
+      text:
+        `${bestFormulaSentence(state)}That leaves much of the unit unexplained: next, formula_search scores ` +
+        `${formulas.length} structured variants of its concepts that the beam search cannot build (sizes, ` +
+        `counts, relations, hues), e.g. ${formulas.slice(0, 3).join(', ')}.`,
+      calls: [
+        call(
+          'formula_search',
+          { unit, rank_by: 'r', top_k: 1, max_length: 1, beam: 1, formulas },
+          { kind: 'structure' },
+        ),
+      ],
+    };
+  }
   const exemplars = ok(state.exemplars);
 
   const scale = scaleOf(state);
@@ -336,6 +353,8 @@ function nextCandidate(state: State): Candidate | undefined {
   const last = state.trials.at(-1);
   const refined = last ? refinedCandidates(state, last)[0] : undefined;
   if (refined) return refined;
+  const structured = structuredCandidate(state);
+  if (structured && !tried.has(structured.formula)) return structured;
   const search = ok(state.search);
   const stats = ok(state.stats);
   const exemplars = ok(state.exemplars);

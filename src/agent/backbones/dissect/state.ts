@@ -34,6 +34,7 @@ export type Purpose =
   | { kind: 'stats' }
   | { kind: 'search' }
   | { kind: 'properties' }
+  | { kind: 'structure' }
   | { kind: 'propose'; trial: number; candidate: Candidate }
   | { kind: 'contrast'; trial: number; stimuli: Stimulus[] }
   | { kind: 'specs' }
@@ -92,6 +93,8 @@ export interface State {
   stats?: Outcome<StatsView>;
   search?: Outcome<SearchView>;
   properties?: Outcome<PropertiesView>;
+  /** formula_search's scores of structured variants (sizes, counts, relations, hues). */
+  structure?: Outcome<SearchView>;
   specs?: Outcome<RenderScenesView>;
   trials: Trial[];
   submissions: { ok: boolean; ref: string; withFormula: boolean; error?: string }[];
@@ -185,6 +188,8 @@ function apply(
       return { ...state, stats: outcome(result, (d) => view(StatsView, d)) };
     case 'search':
       return { ...state, search: outcome(result, (d) => view(SearchView, d)) };
+    case 'structure':
+      return { ...state, structure: outcome(result, (d) => view(SearchView, d)) };
     case 'properties':
       return { ...state, properties: outcome(result, (d) => view(PropertiesView, d)) };
     case 'specs':

@@ -1,0 +1,93 @@
+import {
+  evaluateFormula,
+  printFormula,
+  formulaConcepts,
+  type AnnotatedScene,
+  type Formula,
+} from '../../subjects/synthetic/index.ts';
+import { nearestIndices, type FormulaScore, type LabelTable } from './compositional.ts';
+
+/**
+ * Scoring a formula the label table cannot express (sizes, relations, counts, hues: they depend on
+ * items, not labels) by evaluating it on every probe scene with the synthetic units' own evaluator.
+ * The numbers mean what the table's mean: IoU, precision and recall between the unit's top region and
+ * the formula's map on the comparison grid (the image pixel under each comparison pixel's centre), and
+ * r over scenes between the unit's activation and the formula's value (its map pooled to the table's
+ * grid, maximum). Slower than the table (every scene the formula can see into is evaluated in full),
+ * so it is kept for the formulas the table refuses.
+ */
+export function scoreByEvaluation(
+  formulas: readonly Formula[],
+  table: LabelTable,
+  region: ReadonlyMap<number, Uint8Array>,
+  scenes: (indices: number[]) => AnnotatedScene[],
+  batch = 64,
+): FormulaScore[] {
+  const { width: cw, height: ch } = table.comparison;
+  const n = table.scenes;
+  const tallies = formulas.map(() => ({ values: new Float64Array(n), area: 0, hits: 0, firing: 0 }));
+  let source: Int32Array | undefined;
+  // Scene by scene, every formula: a scene's masks, item map and items are derived once for all.
+  for (let start = 0; start < n; start += batch) {
+    const indices = Array.from({ length: Math.min(batch, n - start) }, (_, k) => start + k);
+    scenes(indices).forEach((scene, k) => {
+      const s = start + k;
+      source ??= comparisonSource(scene.image.width, scene.image.height, cw, ch);
+      const mask = region.get(s);
+      formulas.forEach((formula, f) => {
+        const tally = tallies[f]!;
+        const result = evaluateFormula(formula, scene, { grid: table.grid });
+        tally.values[s] = result.value;
+        let sceneArea = 0;
+        if (result.value > 0)
+          for (let p = 0; p < source!.length; p++) {
+            if ((result.map[source![p] as number] as number) <= 0) continue;
+            sceneArea++;
+            if (mask && mask[p] === 1) tally.hits++;
+          }
+        tally.area += sceneArea;
+        if (sceneArea > 0 || result.value > 0) tally.firing++;
+      });
+    });
+  }
+  return formulas.map((formula, f) => {
+    const { values, area, hits, firing } = tallies[f]!;
+    const union = area + table.activeTotal - hits;
+    return {
+      formula,
+      text: printFormula(formula),
+      length: Math.max(1, formulaConcepts(formula).length),
+      iou: union > 0 ? hits / union : 0,
+      r: correlation(values, table.unitCentred, table.unitSumSquares),
+      precision: area > 0 ? hits / area : 0,
+      recall: table.activeTotal > 0 ? hits / table.activeTotal : 0,
+      scenes: firing,
+    };
+  });
+}
+
+/** Pearson r of values with the unit's centred activations (0 when either is constant). */
+function correlation(values: Float64Array, unitCentred: Float64Array, unitSumSquares: number): number {
+  let mean = 0;
+  for (const v of values) mean += v;
+  mean /= Math.max(1, values.length);
+  let cross = 0;
+  let squares = 0;
+  for (let s = 0; s < values.length; s++) {
+    const d = (values[s] as number) - mean;
+    cross += d * (unitCentred[s] as number);
+    squares += d * d;
+  }
+  const denominator = Math.sqrt(squares * unitSumSquares);
+  return denominator > 0 ? Math.max(-1, Math.min(1, cross / denominator)) : 0;
+}
+
+/** For each comparison pixel, the image pixel under its centre (as the label index samples). */
+function comparisonSource(width: number, height: number, cw: number, ch: number): Int32Array {
+  const xs = nearestIndices(width, cw);
+  const ys = nearestIndices(height, ch);
+  const out = new Int32Array(cw * ch);
+  for (let y = 0; y < ch; y++)
+    for (let x = 0; x < cw; x++) out[y * cw + x] = (ys[y] as number) * width + (xs[x] as number);
+  return out;
+}
