@@ -5,6 +5,7 @@ import {
   type AnnotatedScene,
   type Formula,
 } from '../../subjects/synthetic/index.ts';
+import { pearson } from '../metrics/correlation.ts';
 import { nearestIndices, type FormulaScore, type LabelTable } from './compositional.ts';
 
 /**
@@ -58,28 +59,12 @@ export function scoreByEvaluation(
       text: printFormula(formula),
       length: Math.max(1, formulaConcepts(formula).length),
       iou: union > 0 ? hits / union : 0,
-      r: correlation(values, table.unitCentred, table.unitSumSquares),
+      r: pearson(values, table.unitCentred),
       precision: area > 0 ? hits / area : 0,
       recall: table.activeTotal > 0 ? hits / table.activeTotal : 0,
       scenes: firing,
     };
   });
-}
-
-/** Pearson r of values with the unit's centred activations (0 when either is constant). */
-function correlation(values: Float64Array, unitCentred: Float64Array, unitSumSquares: number): number {
-  let mean = 0;
-  for (const v of values) mean += v;
-  mean /= Math.max(1, values.length);
-  let cross = 0;
-  let squares = 0;
-  for (let s = 0; s < values.length; s++) {
-    const d = (values[s] as number) - mean;
-    cross += d * (unitCentred[s] as number);
-    squares += d * d;
-  }
-  const denominator = Math.sqrt(squares * unitSumSquares);
-  return denominator > 0 ? Math.max(-1, Math.min(1, cross / denominator)) : 0;
 }
 
 /** For each comparison pixel, the image pixel under its centre (as the label index samples). */

@@ -101,8 +101,8 @@ export interface FormulaSearchData {
   /** The best single concepts. */
   concepts: FormulaResult[];
   formulas: FormulaResult[];
-  /** The formulas asked for, in order (undefined scores for those the search cannot express). */
-  scored: { formula: string; score?: FormulaResult; error?: string }[];
+  /** The formulas asked for, in order (those the label table cannot express scored by evaluation). */
+  scored: { formula: string; score: FormulaResult }[];
   /** Whether the best formula passes NetDissect's detector bar (IoU > 0.04). */
   detector: boolean;
 }
@@ -338,10 +338,9 @@ function describeSearch(data: FormulaSearchData, asked: string[] | undefined): s
         `  ${i + 1}. ${f.formula} — ${score(f)}; precision ${fmt(f.precision)}, recall ${fmt(f.recall)}, ` +
         `fires in ${f.scenes} scenes`,
     ),
-    ...data.scored.map((s) =>
-      s.score
-        ? `Asked: ${s.formula} — ${score(s.score)}; precision ${fmt(s.score.precision)}, recall ${fmt(s.score.recall)}, fires in ${s.score.scenes} scenes`
-        : `Asked: ${s.formula} — ${s.error ?? 'not scored'}`,
+    ...data.scored.map(
+      (s) =>
+        `Asked: ${s.formula} — ${score(s.score)}; precision ${fmt(s.score.precision)}, recall ${fmt(s.score.recall)}, fires in ${s.score.scenes} scenes`,
     ),
     data.detector
       ? 'The best formula passes the detector bar IoU > 0.04.'
