@@ -3,6 +3,7 @@ import { makeProbeSet, type ProbeSet } from '../../stimuli/probeset.ts';
 import { ActivationCache } from '../../tools/cache/activation-cache.ts';
 import { probeSetDistribution } from '../../tools/context.ts';
 import { loadProbe } from '../../tools/probe/load.ts';
+import { unitColumn } from '../../tools/vision/util-ranking.ts';
 import { SyntheticProbe } from '../../tools/probe/synthetic-probe.ts';
 import type { Probe, UnitAddress } from '../../tools/probe/types.ts';
 import { DEFAULT_GRID } from '../../subjects/synthetic/index.ts';
@@ -73,8 +74,7 @@ export async function heldOutData(task: Task, cacheDir: string): Promise<HeldOut
     activationCaches.set(root, cache);
   }
   const activations = await cache.get(probe, set, unit.site);
-  const truth = new Float32Array(set.n);
-  for (let i = 0; i < set.n; i++) truth[i] = activations.values[i * activations.units + unit.index] ?? 0;
+  const truth = unitColumn(activations.values, activations.units, unit.index);
   let max = -Infinity;
   let min = Infinity;
   for (const value of truth) {

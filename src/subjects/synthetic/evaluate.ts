@@ -49,11 +49,14 @@ export function evaluateFormula(
   const { width, height } = scene.image;
   if (blindTo(formulaSight(tree), scene)) {
     checkImageSize(scene); // the item map and masks are not read
-
     const blind = blindMap(tree, width, height, grid);
     return { ...blind, map: blind.map.slice(), pooled: blind.pooled.slice() };
   }
-  const map = formulaMap(tree, scene);
+  return activationOf(formulaMap(tree, scene), width, height, grid);
+}
+
+/** A full-resolution map with its pooled map and scalar value. */
+function activationOf(map: Float32Array, width: number, height: number, grid: number): ActivationMap {
   const pooled = poolArea(map, width, height, grid);
   return { width, height, map, grid, pooled, value: maxOf(pooled) };
 }
@@ -73,9 +76,7 @@ function blindMap(formula: Formula, width: number, height: number, grid: number)
       itemMap: new Uint8Array(width * height),
       annotation: { items: [], background: '' },
     };
-    const map = formulaMap(formula, empty);
-    const pooled = poolArea(map, width, height, grid);
-    blind = { width, height, map, grid, pooled, value: maxOf(pooled) };
+    blind = activationOf(formulaMap(formula, empty), width, height, grid);
     bySize.set(key, blind);
   }
   return blind;

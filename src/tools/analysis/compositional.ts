@@ -291,9 +291,24 @@ export function unitLabelTable(
 }
 
 /** For each of `count` reduced pixels along an axis of `length`, the source pixel under its centre. */
-export function nearestIndices(length: number, count: number): Int32Array {
+function nearestIndices(length: number, count: number): Int32Array {
   const out = new Int32Array(count);
   for (let i = 0; i < count; i++) out[i] = Math.min(length - 1, Math.floor(((i + 0.5) * length) / count));
+  return out;
+}
+
+/** For each comparison pixel (row-major), the image pixel under its centre. */
+export function comparisonSource(
+  width: number,
+  height: number,
+  comparison: { width: number; height: number },
+): Int32Array {
+  const xs = nearestIndices(width, comparison.width);
+  const ys = nearestIndices(height, comparison.height);
+  const out = new Int32Array(comparison.width * comparison.height);
+  for (let y = 0; y < comparison.height; y++)
+    for (let x = 0; x < comparison.width; x++)
+      out[y * comparison.width + x] = (ys[y] as number) * width + (xs[x] as number);
   return out;
 }
 
@@ -448,16 +463,10 @@ export class LabelIndexBuilder {
       throw new InputError(`grid ${grid} is larger than the image (${width}×${height})`);
     const cw = this.comparison.width;
     const ch = this.comparison.height;
-    const xs = nearestIndices(width, cw);
-    const ys = nearestIndices(height, ch);
-    const compSource = new Int32Array(cw * ch);
+    const compSource = comparisonSource(width, height, this.comparison);
     const compSlot = new Uint8Array(cw * ch);
-    for (let y = 0; y < ch; y++) {
-      for (let x = 0; x < cw; x++) {
-        compSource[y * cw + x] = (ys[y] as number) * width + (xs[x] as number);
-        compSlot[y * cw + x] = Math.log2(quadrantOf(x, y, cw, ch));
-      }
-    }
+    for (let y = 0; y < ch; y++)
+      for (let x = 0; x < cw; x++) compSlot[y * cw + x] = Math.log2(quadrantOf(x, y, cw, ch));
     const columns = cellsOfAxis(width, grid);
     const rows = cellsOfAxis(height, grid);
     const columnEnd = new Int32Array(grid);

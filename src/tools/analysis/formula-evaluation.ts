@@ -6,7 +6,7 @@ import {
   type Formula,
 } from '../../subjects/synthetic/index.ts';
 import { pearson } from '../metrics/correlation.ts';
-import { nearestIndices, type FormulaScore, type LabelTable } from './compositional.ts';
+import { comparisonSource, type FormulaScore, type LabelTable } from './compositional.ts';
 
 /**
  * Scoring a formula the label table cannot express (sizes, relations, counts, hues: they depend on
@@ -24,7 +24,6 @@ export function scoreByEvaluation(
   scenes: (indices: number[]) => AnnotatedScene[],
   batch = 64,
 ): FormulaScore[] {
-  const { width: cw, height: ch } = table.comparison;
   const n = table.scenes;
   const tallies = formulas.map(() => ({ values: new Float64Array(n), area: 0, hits: 0, firing: 0 }));
   let source: Int32Array | undefined;
@@ -33,7 +32,7 @@ export function scoreByEvaluation(
     const indices = Array.from({ length: Math.min(batch, n - start) }, (_, k) => start + k);
     scenes(indices).forEach((scene, k) => {
       const s = start + k;
-      source ??= comparisonSource(scene.image.width, scene.image.height, cw, ch);
+      source ??= comparisonSource(scene.image.width, scene.image.height, table.comparison);
       const mask = region.get(s);
       formulas.forEach((formula, f) => {
         const tally = tallies[f]!;
@@ -65,14 +64,4 @@ export function scoreByEvaluation(
       scenes: firing,
     };
   });
-}
-
-/** For each comparison pixel, the image pixel under its centre (as the label index samples). */
-function comparisonSource(width: number, height: number, cw: number, ch: number): Int32Array {
-  const xs = nearestIndices(width, cw);
-  const ys = nearestIndices(height, ch);
-  const out = new Int32Array(cw * ch);
-  for (let y = 0; y < ch; y++)
-    for (let x = 0; x < cw; x++) out[y * cw + x] = (ys[y] as number) * width + (xs[x] as number);
-  return out;
 }

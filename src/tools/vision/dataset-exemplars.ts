@@ -7,7 +7,7 @@ import { withToolErrors } from './util-errors.ts';
 import { fmt } from './util-format.ts';
 import { hotMask, toolImage, unitMaskedImage } from './util-images.ts';
 import { UnitArg, unitLabel } from './util-units.ts';
-import { rankScenes, unitColumn } from './util-ranking.ts';
+import { rankScenes, unitActivations } from './util-ranking.ts';
 
 const Input = z.strictObject({
   unit: UnitArg,
@@ -58,8 +58,7 @@ export const datasetExemplarsTool = defineTool({
     return withToolErrors('dataset_exemplars', async () => {
       const unit = ctx.probe.parseUnit(args.unit);
       const set = await ctx.probeSet();
-      const activations = await ctx.activations(unit.site);
-      const values = unitColumn(activations.values, activations.units, unit.index);
+      const values = await unitActivations(ctx, unit);
       const { top, bottom, stats } = rankScenes(values, args.k, args.bottom);
       const chosen = [...top, ...bottom];
       // Only the shown scenes are decoded and run again (for their maps).

@@ -30,7 +30,7 @@ import { defineTool, ToolError } from '../tool.ts';
 import { canonicalConcept } from './util-analysis-concepts.ts';
 import { withToolErrors } from './util-errors.ts';
 import { fmt, round } from './util-format.ts';
-import { unitColumn } from './util-ranking.ts';
+import { unitActivations } from './util-ranking.ts';
 
 const Input = z.strictObject({
   unit: z.string().trim().min(1).describe("the unit, 'site:index'"),
@@ -265,9 +265,8 @@ async function buildTable(
   topFraction: number,
 ): Promise<{ table: LabelTable; region: TopRegion }> {
   const set = await ctx.probeSet();
-  const activations = await ctx.activations(unit.site);
   // The cached activation of a scene is its map's maximum: an upper bound of every upsampled value.
-  const values = unitColumn(activations.values, activations.units, unit.index).subarray(0, n);
+  const values = (await unitActivations(ctx, unit)).subarray(0, n);
   const comparison = comparisonSize(set.width, set.height);
   const region = await topRegion(
     values,

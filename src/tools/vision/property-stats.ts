@@ -6,7 +6,7 @@ import { pearson } from '../metrics/correlation.ts';
 import { defineTool } from '../tool.ts';
 import { withToolErrors } from './util-errors.ts';
 import { fmt, round } from './util-format.ts';
-import { unitColumn } from './util-ranking.ts';
+import { unitActivations } from './util-ranking.ts';
 
 /**
  * property_stats: how a unit's activation goes with scene properties that concept masks do not hold:
@@ -79,8 +79,7 @@ export const propertyStatsTool = defineTool({
     return withToolErrors('property_stats', async () => {
       const unit = ctx.probe.parseUnit(args.unit);
       const set = await ctx.probeSet();
-      const activations = await ctx.activations(unit.site);
-      const values = unitColumn(activations.values, activations.units, unit.index);
+      const values = await unitActivations(ctx, unit);
       const kinds = new Set<PropertyKind>(args.kinds ?? ['char', 'word', 'orientation', 'effect']);
       const scores = rankProperties(
         set.scenes.map((scene) => scene.spec),

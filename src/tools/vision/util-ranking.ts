@@ -1,4 +1,12 @@
 /** Ranking probe-set scenes by one unit's cached activations. */
+import type { ToolContext } from '../context.ts';
+import type { UnitAddress } from '../probe/types.ts';
+
+/** The unit's activation on every probe-set scene, from the activation cache. */
+export async function unitActivations(ctx: ToolContext, unit: UnitAddress): Promise<Float32Array> {
+  const activations = await ctx.activations(unit.site);
+  return unitColumn(activations.values, activations.units, unit.index);
+}
 
 /** Unit `index`'s column of an N × units row-major matrix. */
 export function unitColumn(values: Float32Array, units: number, index: number): Float32Array {

@@ -48,7 +48,8 @@ export function candidate(
   };
 }
 
-function parsed(text: string): Formula | undefined {
+/** The formula, or undefined when the text does not parse. */
+export function parsed(text: string): Formula | undefined {
   try {
     return parseFormula(text);
   } catch {

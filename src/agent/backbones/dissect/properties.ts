@@ -1,4 +1,6 @@
+import { TEXT_CONCEPT_NAME, WORD_PREFIX } from '../../../stimuli/vocabulary.ts';
 import type { AnswerArgs } from './answer.ts';
+import { conceptsOf, parsed } from './hypotheses.ts';
 import { ok, type State } from './state.ts';
 import type { PropertyScoreView } from './views.ts';
 
@@ -30,14 +32,22 @@ const num = (x: number) => String(Math.round(x * 100) / 100);
 export function readsText(state: State): boolean {
   const top = ok(state.exemplars)?.data.exemplars.filter((e) => e.rank === 'top') ?? [];
   const withText = top.filter((e) =>
-    e.concepts.some((c) => c.concept === 'text' || c.concept.startsWith('word:')),
+    e.concepts.some((c) => c.concept === TEXT_CONCEPT_NAME || c.concept.startsWith(WORD_PREFIX)),
   );
   return top.length > 0 && withText.length >= TEXT_EXEMPLARS * top.length;
 }
 
-/** The words a formula names (word("…") terms). */
+/** The words a formula names (its word("…") terms), lowercased. */
 function wordsOf(formula: string): string[] {
-  return [...formula.matchAll(/word\("([^"]*)"\)/g)].map((m) => (m[1] ?? '').toLowerCase());
+  const tree = parsed(formula);
+  return (tree ? conceptsOf(tree) : [])
+    .filter((name) => name.startsWith(WORD_PREFIX))
+    .map((name) => name.slice(WORD_PREFIX.length).toLowerCase());
+}
+
+/** Confidence from a property's r: a correlation alone, never tested by counterfactuals, stays below 0.85. */
+function confidenceOf(r: number): number {
+  return Math.round(Math.min(0.85, 0.3 + r * 0.6) * 100) / 100;
 }
 
 /** The answer a text property gives, or undefined when the formula (or nothing) should answer. */
@@ -84,7 +94,7 @@ export function propertyAnswer(state: State): AnswerArgs | undefined {
           (next ? `, more than with any other letter (the next best reaches ${num(next.score)})` : '') +
           `; ${formulaPart}${inEveryWord(letter) ? `, and every word it names contains this letter` : ''}. ` +
           'It was not tested by counterfactuals.',
-        confidence: Math.round(Math.min(0.85, 0.3 + letter.score * 0.6) * 100) / 100,
+        confidence: confidenceOf(letter.score),
         evidence: refs,
         unit,
       };
@@ -95,7 +105,7 @@ export function propertyAnswer(state: State): AnswerArgs | undefined {
       description:
         `${unit} fires on ${orientation.label}. Evidence: its activation goes with the orientation of the ` +
         `text (${stat(orientation)}); ${formulaPart}. It was not tested by counterfactuals.`,
-      confidence: Math.round(Math.min(0.85, 0.3 + orientation.r * 0.6) * 100) / 100,
+      confidence: confidenceOf(orientation.r),
       evidence: refs,
       unit,
     };

@@ -1,6 +1,6 @@
-import { HUE_COLOURS, parseFormula, printFormula } from '../../../subjects/synthetic/index.ts';
+import { HUE_COLOURS } from '../../../subjects/synthetic/index.ts';
 import { ancestors, getConcept, isA, WORD_PREFIX } from '../../../stimuli/vocabulary.ts';
-import { candidate, conceptsOf, type Candidate } from './hypotheses.ts';
+import { candidate, conceptsOf, parsed, type Candidate } from './hypotheses.ts';
 import { ok, type State } from './state.ts';
 
 /**
@@ -34,7 +34,10 @@ export function structuredFormulas(state: State): string[] {
   // those of the best formulas.
   const named = [
     ...(stats?.top.slice(0, 2).map((c) => c.concept) ?? []),
-    ...(search?.formulas.slice(0, 2).flatMap((f) => safeConcepts(f.formula)) ?? []),
+    ...(search?.formulas.slice(0, 2).flatMap((f) => {
+      const tree = parsed(f.formula);
+      return tree ? conceptsOf(tree) : [];
+    }) ?? []),
   ].filter((name, i, all) => all.indexOf(name) === i && !name.startsWith(WORD_PREFIX));
   const colours = named.filter((name) => HUE_COLOURS.includes(name)).slice(0, 2);
   const depictable = named.filter((name) => {
@@ -60,7 +63,7 @@ export function structuredFormulas(state: State): string[] {
   for (const c of things) out.push(`small(${c})`, `medium(${c})`, `large(${c})`);
   for (const c of things)
     out.push(`count(${c}) = 1`, `count(${c}) = 2`, `count(${c}) >= 2`, `count(${c}) >= 3`);
-  return out.filter((f) => parses(f)).slice(0, MAX_FORMULAS);
+  return out.filter((f) => parsed(f) !== undefined).slice(0, MAX_FORMULAS);
 }
 
 /** The best variant when it fits clearly better than the search's best formula, as a candidate. */
@@ -71,22 +74,6 @@ export function structuredCandidate(state: State): Candidate | undefined {
   const top = structure.data.scored
     .flatMap((s) => (s.score ? [s.score] : []))
     .sort((a, b) => b.r - a.r || a.formula.localeCompare(b.formula))[0];
-  if (!top || top.r < best.r + MARGIN) return undefined;
-  return candidate(parseFormula(top.formula), 'formula_search', [structure.ref], top);
-}
-
-function safeConcepts(formula: string): string[] {
-  try {
-    return conceptsOf(parseFormula(formula));
-  } catch {
-    return [];
-  }
-}
-
-function parses(formula: string): boolean {
-  try {
-    return printFormula(parseFormula(formula)).length > 0;
-  } catch {
-    return false;
-  }
+  const tree = top && top.r >= best.r + MARGIN ? parsed(top.formula) : undefined;
+  return tree && top ? candidate(tree, 'formula_search', [structure.ref], top) : undefined;
 }
