@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'runs/', 'coverage/', '.cache/', 'scratch/', 'docs/**/*.html'] },
+  { ignores: ['node_modules/', 'dist/', 'runs/', 'coverage/', '.cache/', 'scratch/', 'docs/**/*.html'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

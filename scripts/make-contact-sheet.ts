@@ -5,11 +5,11 @@
  * in its map colour. For eyeballing that sprites are recognisable and masks line up with the image.
  */
 import { writeFileSync } from 'node:fs';
-import { renderTextAlpha } from '../src/stimuli/font.ts';
-import { probeSceneSpec } from '../src/stimuli/probeset-specs.ts';
-import { createRandom } from '../src/util/random.ts';
-import { OCCLUDED_ITEM, renderScene, type RenderedScene } from '../src/stimuli/render.ts';
-import { createImage, encodePng, type RgbImage } from '../src/util/image.ts';
+import { renderTextAlpha } from '../stimuli/font.ts';
+import { probeSceneSpec } from '../stimuli/probeset-specs.ts';
+import { createRandom } from '../util/random.ts';
+import { OCCLUDED_ITEM, renderScene, type RenderedScene } from '../stimuli/render.ts';
+import { createImage, encodePng, type RgbImage } from '../util/image.ts';
 
 type Rgb = [number, number, number];
 

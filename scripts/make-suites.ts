@@ -12,12 +12,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { format } from 'prettier';
-import { pearson } from '../src/tools/metrics/correlation.ts';
-import { ActivationCache } from '../src/tools/cache/activation-cache.ts';
-import { probeSetDistribution } from '../src/tools/context.ts';
-import { loadProbe } from '../src/tools/probe/load.ts';
-import { makeProbeSet } from '../src/stimuli/probeset.ts';
-import { DEFAULT_GRID, parseFormula, unitTruth, UnitDefinition } from '../src/subjects/synthetic/index.ts';
+import { pearson } from '../tools/metrics/correlation.ts';
+import { ActivationCache } from '../tools/cache/activation-cache.ts';
+import { probeSetDistribution } from '../tools/context.ts';
+import { loadProbe } from '../tools/probe/load.ts';
+import { makeProbeSet } from '../stimuli/probeset.ts';
+import { DEFAULT_GRID, parseFormula, unitTruth, UnitDefinition } from '../subjects/synthetic/index.ts';
 import {
   builtInSuitePath,
   BUILT_IN_SUITES,
@@ -25,11 +25,11 @@ import {
   SUITES_DIR,
   type Suite,
   type Task,
-} from '../src/benchmarks/suite.ts';
-import { formulaValues } from '../src/benchmarks/scorers/formula-values.ts';
-import { heldOutData, releaseHeldOut } from '../src/benchmarks/scorers/held-out.ts';
-import { MAIA_HELD_OUT, maiaSyntheticSuite, maiaTasks } from '../src/benchmarks/suites/maia-synthetic.ts';
-import { chooseHeldOutSize, HELD_OUT_SIZES } from '../src/benchmarks/suites/held-out-size.ts';
+} from '../benchmarks/suite.ts';
+import { formulaValues } from '../benchmarks/scorers/formula-values.ts';
+import { heldOutData, releaseHeldOut } from '../benchmarks/scorers/held-out.ts';
+import { MAIA_HELD_OUT, maiaSyntheticSuite, maiaTasks } from '../benchmarks/suites/maia-synthetic.ts';
+import { chooseHeldOutSize, HELD_OUT_SIZES } from '../benchmarks/suites/held-out-size.ts';
 import {
   checkCandidate,
   HARD_CHECKS,
@@ -39,8 +39,8 @@ import {
   HARD_SUITE_NAME,
   hardCandidates,
   type HardFamily,
-} from '../src/benchmarks/suites/synthetic-hard.ts';
-import { syntheticTask } from '../src/benchmarks/suites/synthetic-task.ts';
+} from '../benchmarks/suites/synthetic-hard.ts';
+import { syntheticTask } from '../benchmarks/suites/synthetic-task.ts';
 import {
   checkClsOrientation,
   checkRecChar,
@@ -59,7 +59,7 @@ import {
   REC_INTERNAL_COUNT,
   REC_INTERNAL_SITE,
   recCharTask,
-} from '../src/benchmarks/suites/paddle-ocr.ts';
+} from '../benchmarks/suites/paddle-ocr.ts';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 

@@ -22,7 +22,7 @@ interface Summary {
 }
 
 function runBench(out: string, cacheDir: string): Promise<Summary> {
-  const args = ['--import', 'tsx', 'src/cli/main.ts', 'bench', SUITE];
+  const args = ['--import', 'tsx', 'cli/main.ts', 'bench', SUITE];
   args.push('--backbone', 'dissect', '--concurrency', String(CONCURRENCY), '--out', out, '--json');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {

@@ -8,9 +8,9 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { makeProbeSet } from '../../src/stimuli/probeset.ts';
-import { renderScene } from '../../src/stimuli/render.ts';
-import { probeSceneSpec } from '../../src/stimuli/probeset-specs.ts';
+import { makeProbeSet } from '../../stimuli/probeset.ts';
+import { renderScene } from '../../stimuli/render.ts';
+import { probeSceneSpec } from '../../stimuli/probeset-specs.ts';
 import { medianMs } from './timing.ts';
 import type { PerfSection } from './types.ts';
 
@@ -26,7 +26,7 @@ interface LoadTimes {
 function measureLoad(id: string, cacheDir: string): Promise<LoadTimes> {
   const require = createRequire(import.meta.url);
   const tsx = pathToFileURL(require.resolve('tsx/esm/api')).href;
-  const probeset = new URL('../../src/stimuli/probeset.ts', import.meta.url).href;
+  const probeset = new URL('../../stimuli/probeset.ts', import.meta.url).href;
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
     import(${JSON.stringify(tsx)}).then(async (tsx) => {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import ort from 'onnxruntime-node';
-import { packageDir } from '../../src/subjects/files.ts';
-import { loadSubject } from '../../src/subjects/load.ts';
-import { defaultSessionOptions } from '../../src/subjects/onnx/session.ts';
-import type { Edit } from '../../src/subjects/subject.ts';
+import { packageDir } from '../../subjects/files.ts';
+import { loadSubject } from '../../subjects/load.ts';
+import { defaultSessionOptions } from '../../subjects/onnx/session.ts';
+import type { Edit } from '../../subjects/subject.ts';
 import type { PerfGoal, PerfSection } from './types.ts';
 
 /**

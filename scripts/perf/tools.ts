@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Tensor } from '../../src/subjects/index.ts';
-import type { RgbImage } from '../../src/util/image.ts';
-import { ActivationCache } from '../../src/tools/cache/activation-cache.ts';
-import { createContextForProbe, createVisionRegistry, type ToolContext } from '../../src/tools/index.ts';
-import { OnnxProbe, ONNX_BATCH } from '../../src/tools/probe/onnx-probe.ts';
-import { loadProbe } from '../../src/tools/probe/load.ts';
+import type { Tensor } from '../../subjects/index.ts';
+import type { RgbImage } from '../../util/image.ts';
+import { ActivationCache } from '../../tools/cache/activation-cache.ts';
+import { createContextForProbe, createVisionRegistry, type ToolContext } from '../../tools/index.ts';
+import { OnnxProbe, ONNX_BATCH } from '../../tools/probe/onnx-probe.ts';
+import { loadProbe } from '../../tools/probe/load.ts';
 import type { PerfGoal, PerfSection } from './types.ts';
 
 /**

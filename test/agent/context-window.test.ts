@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ImagePart, Message } from '../../src/agent/backbone.ts';
-import { boundMessages, countImages } from '../../src/agent/context-window.ts';
+import type { ImagePart, Message } from '../../agent/backbone.ts';
+import { boundMessages, countImages } from '../../agent/context-window.ts';
 
 function image(n: number): ImagePart {
   const png = Buffer.from(`png-${n}`);

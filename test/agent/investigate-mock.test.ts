@@ -2,13 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Backbone } from '../../src/agent/backbone.ts';
-import { AnthropicBackbone } from '../../src/agent/backbones/anthropic.ts';
-import { OpenAIBackbone } from '../../src/agent/backbones/openai.ts';
-import { investigate, type InvestigateOptions } from '../../src/agent/investigate.ts';
-import { renderReport } from '../../src/agent/report/index.ts';
-import { readRun } from '../../src/agent/transcript/read.ts';
-import { verifyRun } from '../../src/agent/verify.ts';
+import type { Backbone } from '../../agent/backbone.ts';
+import { AnthropicBackbone } from '../../agent/backbones/anthropic.ts';
+import { OpenAIBackbone } from '../../agent/backbones/openai.ts';
+import { investigate, type InvestigateOptions } from '../../agent/investigate.ts';
+import { renderReport } from '../../agent/report/index.ts';
+import { readRun } from '../../agent/transcript/read.ts';
+import { verifyRun } from '../../agent/verify.ts';
 import { startMockLlmServer, sequence, type MockLlmServer, type MockReply } from './mock-llm/server.ts';
 
 /**

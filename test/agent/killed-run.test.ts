@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderReport } from '../../src/agent/report/index.ts';
-import { readRun } from '../../src/agent/transcript/read.ts';
+import { renderReport } from '../../agent/report/index.ts';
+import { readRun } from '../../agent/transcript/read.ts';
 
 /** Lines in a file, 0 while it does not exist. */
 function lines(path: string): number {

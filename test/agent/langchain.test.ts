@@ -5,10 +5,10 @@ import { AIMessage, HumanMessage, ToolMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import { RateLimitError } from 'openai';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ImagePart, Message, ModelRequest } from '../../src/agent/backbone.ts';
-import { LangChainBackbone } from '../../src/agent/backbones/langchain.ts';
-import { sha256 } from '../../src/agent/hash.ts';
-import { log } from '../../src/util/log.ts';
+import type { ImagePart, Message, ModelRequest } from '../../agent/backbone.ts';
+import { LangChainBackbone } from '../../agent/backbones/langchain.ts';
+import { sha256 } from '../../agent/hash.ts';
+import { log } from '../../util/log.ts';
 
 /** What the fake model saw on each call, whichever bound copy served it. */
 interface CallRecord {

@@ -2,14 +2,14 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Backbone, ModelRequest, ModelResponse, ToolCall } from '../../src/agent/backbone.ts';
-import { DEFAULT_BUDGET } from '../../src/agent/budget.ts';
-import { hashValue } from '../../src/agent/hash.ts';
-import { runLoop, type LoopOptions } from '../../src/agent/loop.ts';
-import { RUN_FORMAT, type RunHeader } from '../../src/agent/transcript/header.ts';
-import { TranscriptWriter } from '../../src/agent/transcript/writer.ts';
-import type { RunEvent } from '../../src/agent/transcript/events.ts';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../../src/tools/index.ts';
+import type { Backbone, ModelRequest, ModelResponse, ToolCall } from '../../agent/backbone.ts';
+import { DEFAULT_BUDGET } from '../../agent/budget.ts';
+import { hashValue } from '../../agent/hash.ts';
+import { runLoop, type LoopOptions } from '../../agent/loop.ts';
+import { RUN_FORMAT, type RunHeader } from '../../agent/transcript/header.ts';
+import { TranscriptWriter } from '../../agent/transcript/writer.ts';
+import type { RunEvent } from '../../agent/transcript/events.ts';
+import { createToolContext, createVisionRegistry, type ToolContext } from '../../tools/index.ts';
 
 /** A backbone that plays a fixed script of turns and keeps every request it was sent. */
 class ScriptedBackbone implements Backbone {

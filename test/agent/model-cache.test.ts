@@ -2,11 +2,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Backbone, ImagePart, ModelRequest, ModelResponse } from '../../src/agent/backbone.ts';
-import { sha256 } from '../../src/agent/hash.ts';
-import { ModelCallCache, requestHash } from '../../src/agent/model-cache.ts';
-import { AiaError } from '../../src/util/errors.ts';
-import { log } from '../../src/util/log.ts';
+import type { Backbone, ImagePart, ModelRequest, ModelResponse } from '../../agent/backbone.ts';
+import { sha256 } from '../../agent/hash.ts';
+import { ModelCallCache, requestHash } from '../../agent/model-cache.ts';
+import { AiaError } from '../../util/errors.ts';
+import { log } from '../../util/log.ts';
 
 class CountingBackbone implements Backbone {
   readonly name = 'fake';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { costUsd, parsePrices, priceOf } from '../../src/agent/prices.ts';
-import { InputError } from '../../src/util/errors.ts';
+import { costUsd, parsePrices, priceOf } from '../../agent/prices.ts';
+import { InputError } from '../../util/errors.ts';
 
 const MILLION = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { applyEdits, parseEdit, type EditSpec } from '../../src/stimuli/edits.ts';
-import { parsePhrase } from '../../src/stimuli/phrase.ts';
-import { SceneSpec } from '../../src/stimuli/spec.ts';
-import { InputError } from '../../src/util/errors.ts';
+import { applyEdits, parseEdit, type EditSpec } from '../../stimuli/edits.ts';
+import { parsePhrase } from '../../stimuli/phrase.ts';
+import { SceneSpec } from '../../stimuli/spec.ts';
+import { InputError } from '../../util/errors.ts';
 
 const scene = SceneSpec.parse({
   background: 'grass',

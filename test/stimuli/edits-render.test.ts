@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { editScene, parseEdit, type EditSpecInput } from '../../src/stimuli/edits.ts';
-import { parsePhrase } from '../../src/stimuli/phrase.ts';
-import { renderScene, type RenderedScene } from '../../src/stimuli/render.ts';
-import { SceneSpec } from '../../src/stimuli/spec.ts';
+import { editScene, parseEdit, type EditSpecInput } from '../../stimuli/edits.ts';
+import { parsePhrase } from '../../stimuli/phrase.ts';
+import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
+import { SceneSpec } from '../../stimuli/spec.ts';
 
 /**
  * Edits checked on rendered pixels and masks: an edit of one item changes nothing outside that item's

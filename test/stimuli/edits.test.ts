@@ -7,9 +7,9 @@ import {
   itemConcepts,
   resolveTarget,
   type EditSpecInput,
-} from '../../src/stimuli/edits.ts';
-import { SceneSpec, type SceneSpecInput } from '../../src/stimuli/spec.ts';
-import { InputError } from '../../src/util/errors.ts';
+} from '../../stimuli/edits.ts';
+import { SceneSpec, type SceneSpecInput } from '../../stimuli/spec.ts';
+import { InputError } from '../../util/errors.ts';
 
 const base: SceneSpecInput = {
   background: 'grass',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { labelledGrid } from '../../src/stimuli/grid.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { createImage, type RgbImage } from '../../src/util/image.ts';
+import { labelledGrid } from '../../stimuli/grid.ts';
+import { InputError } from '../../util/errors.ts';
+import { createImage, type RgbImage } from '../../util/image.ts';
 
 function pixel(image: RgbImage, x: number, y: number): number[] {
   const i = (y * image.width + x) * 3;

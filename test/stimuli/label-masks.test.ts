@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveMasks, LabelMasks } from '../../src/stimuli/masks.ts';
+import { deriveMasks, LabelMasks } from '../../stimuli/masks.ts';
 
 // Three labels: background 'grass', a dog (animal), a cat (animal); runs of each along one row.
 const labels = Uint8Array.from([0, 0, 1, 1, 1, 0, 2, 2]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { conceptMask, deriveItemMap, deriveMasks, labelStats } from '../../src/stimuli/masks.ts';
-import { createRandom } from '../../src/util/random.ts';
+import { conceptMask, deriveItemMap, deriveMasks, labelStats } from '../../stimuli/masks.ts';
+import { createRandom } from '../../util/random.ts';
 
 /** A random label map with runs (as rendered scenes have) and single pixels. */
 function randomLabels(width: number, height: number, labelsUsed: number, seed: number): Uint8Array {

@@ -6,9 +6,9 @@ import {
   maskOutline,
   quantileOf,
   upsampleMap,
-} from '../../src/stimuli/overlays.ts';
-import { InputError } from '../../src/util/errors.ts';
-import type { RgbImage } from '../../src/util/image.ts';
+} from '../../stimuli/overlays.ts';
+import { InputError } from '../../util/errors.ts';
+import type { RgbImage } from '../../util/image.ts';
 
 /** A deterministic image whose every byte differs from its neighbours', so copies are checkable. */
 function patternImage(width: number, height: number): RgbImage {

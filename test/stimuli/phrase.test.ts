@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { itemBox } from '../../src/stimuli/phrase-layout.ts';
-import { describeSpec, parsePhrase, quoteText, textureAdjective } from '../../src/stimuli/phrase.ts';
-import { pluralOf, tokenize } from '../../src/stimuli/phrase-lexicon.ts';
-import { ItemSpec, SceneSpec, type SceneSpecInput } from '../../src/stimuli/spec.ts';
-import { conceptsOfKind } from '../../src/stimuli/vocabulary.ts';
-import { InputError } from '../../src/util/errors.ts';
+import { itemBox } from '../../stimuli/phrase-layout.ts';
+import { describeSpec, parsePhrase, quoteText, textureAdjective } from '../../stimuli/phrase.ts';
+import { pluralOf, tokenize } from '../../stimuli/phrase-lexicon.ts';
+import { ItemSpec, SceneSpec, type SceneSpecInput } from '../../stimuli/spec.ts';
+import { conceptsOfKind } from '../../stimuli/vocabulary.ts';
+import { InputError } from '../../util/errors.ts';
 
 /** What a round trip must keep: each item's kind, name, colour and texture (as a multiset), and the background. */
 function signature(spec: SceneSpecInput): { items: string[]; background: string } {

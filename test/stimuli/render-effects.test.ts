@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { OCCLUDED_ITEM, renderScene, type RenderedScene } from '../../src/stimuli/render.ts';
-import type { EffectSpec, SceneSpecInput } from '../../src/stimuli/spec.ts';
+import { OCCLUDED_ITEM, renderScene, type RenderedScene } from '../../stimuli/render.ts';
+import type { EffectSpec, SceneSpecInput } from '../../stimuli/spec.ts';
 import { count, differingPixels, expectSameMask } from './render-helpers.ts';
 
 const base: SceneSpecInput = {

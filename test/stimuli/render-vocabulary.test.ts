@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderScene } from '../../src/stimuli/render.ts';
-import { conceptsOfKind } from '../../src/stimuli/vocabulary.ts';
+import { renderScene } from '../../stimuli/render.ts';
+import { conceptsOfKind } from '../../stimuli/vocabulary.ts';
 import { count } from './render-helpers.ts';
 
 describe('every drawable concept renders', () => {

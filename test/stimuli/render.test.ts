@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ALPHA_THRESHOLD, itemCoverage } from '../../src/stimuli/compose.ts';
-import { renderScene, type RenderedScene } from '../../src/stimuli/render.ts';
-import type { ItemSpec } from '../../src/stimuli/spec.ts';
-import { objectSprite, shapeSprite, wordSprite } from '../../src/stimuli/sprites.ts';
-import { InputError } from '../../src/util/errors.ts';
-import { encodePng } from '../../src/util/image.ts';
+import { ALPHA_THRESHOLD, itemCoverage } from '../../stimuli/compose.ts';
+import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
+import type { ItemSpec } from '../../stimuli/spec.ts';
+import { objectSprite, shapeSprite, wordSprite } from '../../stimuli/sprites.ts';
+import { InputError } from '../../util/errors.ts';
+import { encodePng } from '../../util/image.ts';
 import { count, expectSameMask } from './render-helpers.ts';
 
 function mask(scene: RenderedScene, concept: string): Uint8Array {

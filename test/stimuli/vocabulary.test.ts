@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_SPRITES } from '../../src/stimuli/custom-sprites.ts';
-import { maiaConceptMapping } from '../../src/stimuli/maia-mapping.ts';
-import { objectSpriteSource } from '../../src/stimuli/sprites.ts';
-import { getTexture } from '../../src/stimuli/textures.ts';
-import { shapeSvg } from '../../src/stimuli/shapes.ts';
+import { CUSTOM_SPRITES } from '../../stimuli/custom-sprites.ts';
+import { maiaConceptMapping } from '../../stimuli/maia-mapping.ts';
+import { objectSpriteSource } from '../../stimuli/sprites.ts';
+import { getTexture } from '../../stimuli/textures.ts';
+import { shapeSvg } from '../../stimuli/shapes.ts';
 import {
   allConceptNames,
   ancestors,
@@ -18,8 +18,8 @@ import {
   membersOf,
   suggestConcepts,
   wordConceptName,
-} from '../../src/stimuli/vocabulary.ts';
-import { MAIA_CONCEPTS_FILE } from '../../src/subjects/synthetic/maia.ts';
+} from '../../stimuli/vocabulary.ts';
+import { MAIA_CONCEPTS_FILE } from '../../subjects/synthetic/maia.ts';
 
 const twemojiDir = dirname(createRequire(import.meta.url).resolve('@twemoji/svg/package.json'));
 

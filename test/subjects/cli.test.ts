@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderTextAlpha } from '../../src/stimuli/font.ts';
-import { encodePng } from '../../src/util/image.ts';
+import { renderTextAlpha } from '../../stimuli/font.ts';
+import { encodePng } from '../../util/image.ts';
 import { cliRunner } from '../helpers/cli.ts';
 
 /** The CLI commands of the subjects layer, run as a user would: `aia models | inspect | probe`. */

@@ -1,6 +1,6 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { classify, ctcGreedyDecode, softmax } from '../../src/subjects/decode.ts';
+import { classify, ctcGreedyDecode, softmax } from '../../subjects/decode.ts';
 
 describe('output decoding', () => {
   it('softmax is stable for large logits and sums to 1', () => {

@@ -1,12 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  encodeModel,
-  type ModelProto,
-  type NodeProto,
-  type TensorProto,
-} from '../../src/subjects/onnx/proto.ts';
+import { encodeModel, type ModelProto, type NodeProto, type TensorProto } from '../../subjects/onnx/proto.ts';
 
 /**
  * Tiny ONNX models built with our own protobuf schema, in the two weight styles exporters use:

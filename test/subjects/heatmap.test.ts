@@ -1,8 +1,8 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { colourScale, heatmapOverlay, summarizeMap, unitMap } from '../../src/subjects/heatmap.ts';
-import type { SiteInfo } from '../../src/subjects/subject.ts';
-import { createImage } from '../../src/util/image.ts';
+import { colourScale, heatmapOverlay, summarizeMap, unitMap } from '../../subjects/heatmap.ts';
+import type { SiteInfo } from '../../subjects/subject.ts';
+import { createImage } from '../../util/image.ts';
 
 function site(shape: number[], unitAxis: number): SiteInfo {
   return {

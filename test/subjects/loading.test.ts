@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { loadSubject } from '../../src/subjects/load.ts';
-import { forgetSiteTables } from '../../src/subjects/onnx/discover.ts';
-import { encodeModel } from '../../src/subjects/onnx/proto.ts';
-import { zooEntries } from '../../src/subjects/zoo.ts';
+import { loadSubject } from '../../subjects/load.ts';
+import { forgetSiteTables } from '../../subjects/onnx/discover.ts';
+import { encodeModel } from '../../subjects/onnx/proto.ts';
+import { zooEntries } from '../../subjects/zoo.ts';
 import { reference, tinyModel, W, writeTinyModel, X } from './fixtures.ts';
 
 const input = new ort.Tensor('float32', Float32Array.from(X.flat(3)), [2, 2, 2, 2]);

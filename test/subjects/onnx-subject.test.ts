@@ -1,7 +1,7 @@
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSubject } from '../../src/subjects/load.ts';
-import type { OnnxSubject } from '../../src/subjects/onnx/onnx-subject.ts';
+import { loadSubject } from '../../subjects/load.ts';
+import type { OnnxSubject } from '../../subjects/onnx/onnx-subject.ts';
 import { reference, writeTinyModel, X, type WeightStyle } from './fixtures.ts';
 
 const input = new ort.Tensor('float32', Float32Array.from(X.flat(3)), [2, 2, 2, 2]);

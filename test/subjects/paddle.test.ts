@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderTextAlpha } from '../../src/stimuli/font.ts';
-import { classify } from '../../src/subjects/decode.ts';
-import { loadSubject } from '../../src/subjects/load.ts';
-import type { OnnxSubject } from '../../src/subjects/onnx/onnx-subject.ts';
-import { readOutput } from '../../src/subjects/outputs.ts';
-import type { RgbImage } from '../../src/util/image.ts';
+import { renderTextAlpha } from '../../stimuli/font.ts';
+import { classify } from '../../subjects/decode.ts';
+import { loadSubject } from '../../subjects/load.ts';
+import type { OnnxSubject } from '../../subjects/onnx/onnx-subject.ts';
+import { readOutput } from '../../subjects/outputs.ts';
+import type { RgbImage } from '../../util/image.ts';
 
 /** Black text centred on a white canvas (`width` 'fit': the text plus an 8 px margin each side). */
 async function textLine(

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PreprocessSpec } from '../../src/subjects/manifest.ts';
-import { planPlacements, preprocessImages } from '../../src/subjects/preprocess.ts';
-import { resizeBilinear } from '../../src/subjects/resize.ts';
-import { zooEntry } from '../../src/subjects/zoo.ts';
-import { createImage, type RgbImage } from '../../src/util/image.ts';
+import type { PreprocessSpec } from '../../subjects/manifest.ts';
+import { planPlacements, preprocessImages } from '../../subjects/preprocess.ts';
+import { resizeBilinear } from '../../subjects/resize.ts';
+import { zooEntry } from '../../subjects/zoo.ts';
+import { createImage, type RgbImage } from '../../util/image.ts';
 
 function specOf(name: string): PreprocessSpec {
   const spec = zooEntry(name)?.manifest.input?.preprocess;

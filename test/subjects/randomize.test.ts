@@ -5,15 +5,10 @@ import {
   randomizeWeights,
   weightLayers,
   type Subject,
-} from '../../src/subjects/index.ts';
-import type { OnnxSubject } from '../../src/subjects/onnx/onnx-subject.ts';
-import {
-  encodeModel,
-  int64ToNumber,
-  type ModelProto,
-  type TensorProto,
-} from '../../src/subjects/onnx/proto.ts';
-import { InputError } from '../../src/util/errors.ts';
+} from '../../subjects/index.ts';
+import type { OnnxSubject } from '../../subjects/onnx/onnx-subject.ts';
+import { encodeModel, int64ToNumber, type ModelProto, type TensorProto } from '../../subjects/onnx/proto.ts';
+import { InputError } from '../../util/errors.ts';
 import { tinyModel } from './fixtures.ts';
 
 /** A stored tensor by name (initializer or Constant node value), as numbers. */

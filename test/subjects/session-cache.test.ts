@@ -1,6 +1,6 @@
 import type ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { SessionCache } from '../../src/subjects/onnx/session.ts';
+import { SessionCache } from '../../subjects/onnx/session.ts';
 
 /** A stand-in session that records its release. */
 function fakeSessions() {

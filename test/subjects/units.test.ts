@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nearNames } from '../../src/util/names.ts';
-import { defaultUnitAxis, formatUnit, splitUnit } from '../../src/subjects/units.ts';
+import { nearNames } from '../../util/names.ts';
+import { defaultUnitAxis, formatUnit, splitUnit } from '../../subjects/units.ts';
 
 describe('unit addressing', () => {
   it('splits site:index at the last colon, so tensor names may contain colons', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ToolRegistry } from '../../src/tools/registry.ts';
-import { ToolError, defineTool } from '../../src/tools/tool.ts';
+import { ToolRegistry } from '../../tools/registry.ts';
+import { ToolError, defineTool } from '../../tools/tool.ts';
 
 const add = defineTool({
   name: 'add',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, randomInt } from '../../src/util/random.ts';
-import { InputError } from '../../src/util/errors.ts';
+import { createRandom, randomInt } from '../../util/random.ts';
+import { InputError } from '../../util/errors.ts';
 
 describe('createRandom (mulberry32)', () => {
   it('reproduces the reference mulberry32 sequence', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { userText, type Message, type ModelRequest } from '../../../src/agent/backbone.ts';
-import { AnthropicBackbone, toAnthropicMessages } from '../../../src/agent/backbones/anthropic.ts';
+import { userText, type Message, type ModelRequest } from '../../../agent/backbone.ts';
+import { AnthropicBackbone, toAnthropicMessages } from '../../../agent/backbones/anthropic.ts';
 import { sequence, startMockLlmServer, type MockLlmServer, type MockScript } from '../mock-llm/server.ts';
 import { ANSWER_TOOL, image, result, SECRET_KEY, TOOLS } from './fixtures.ts';
 

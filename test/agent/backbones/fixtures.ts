@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ImagePart, ToolResultPart } from '../../../src/agent/backbone.ts';
-import type { ToolSpec } from '../../../src/tools/registry.ts';
+import type { ImagePart, ToolResultPart } from '../../../agent/backbone.ts';
+import type { ToolSpec } from '../../../tools/registry.ts';
 
 /** Shared pieces of the conversations the backbone tests hold with the mock server. */
 

@@ -1,6 +1,6 @@
-import { userText } from '../../../src/agent/backbone.ts';
-import { AnthropicBackbone } from '../../../src/agent/backbones/anthropic.ts';
-import { OpenAIBackbone } from '../../../src/agent/backbones/openai.ts';
+import { userText } from '../../../agent/backbone.ts';
+import { AnthropicBackbone } from '../../../agent/backbones/anthropic.ts';
+import { OpenAIBackbone } from '../../../agent/backbones/openai.ts';
 import { sequence, startMockLlmServer } from '../mock-llm/server.ts';
 import { SECRET_KEY, TOOLS } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { userText, type Message, type ModelRequest } from '../../../src/agent/backbone.ts';
-import { OpenAIBackbone, type OpenAIBackboneOptions } from '../../../src/agent/backbones/openai.ts';
-import { ProviderError } from '../../../src/agent/backbones/retry.ts';
+import { userText, type Message, type ModelRequest } from '../../../agent/backbone.ts';
+import { OpenAIBackbone, type OpenAIBackboneOptions } from '../../../agent/backbones/openai.ts';
+import { ProviderError } from '../../../agent/backbones/retry.ts';
 import {
   sequence,
   startMockLlmServer,

@@ -1,15 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { userText, type ModelRequest } from '../../../src/agent/backbone.ts';
-import { AnthropicBackbone } from '../../../src/agent/backbones/anthropic.ts';
-import { OpenAIBackbone } from '../../../src/agent/backbones/openai.ts';
+import { userText, type ModelRequest } from '../../../agent/backbone.ts';
+import { AnthropicBackbone } from '../../../agent/backbones/anthropic.ts';
+import { OpenAIBackbone } from '../../../agent/backbones/openai.ts';
 import {
   backoffMs,
   ProviderError,
   redact,
   retryAfterMs,
   type RetryOptions,
-} from '../../../src/agent/backbones/retry.ts';
-import { log } from '../../../src/util/log.ts';
+} from '../../../agent/backbones/retry.ts';
+import { log } from '../../../util/log.ts';
 import { startMockLlmServer, sequence, type MockLlmServer, type MockScript } from '../mock-llm/server.ts';
 import { SECRET_KEY, TOOLS } from './fixtures.ts';
 

@@ -1,12 +1,12 @@
-import { parsePhrase } from '../../../src/stimuli/phrase.ts';
-import { renderScene, type RenderedScene } from '../../../src/stimuli/render.ts';
+import { parsePhrase } from '../../../stimuli/phrase.ts';
+import { renderScene, type RenderedScene } from '../../../stimuli/render.ts';
 import {
   evaluateFormula,
   parseFormula,
   printFormula,
   type Formula,
-} from '../../../src/subjects/synthetic/index.ts';
-import { pearson } from '../../../src/tools/metrics/correlation.ts';
+} from '../../../subjects/synthetic/index.ts';
+import { pearson } from '../../../tools/metrics/correlation.ts';
 
 /**
  * How tests judge an answer formula against the truth: the same formula up to the order of OR and &

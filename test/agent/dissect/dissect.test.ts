@@ -2,15 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userText, type Message } from '../../../src/agent/backbone.ts';
-import { DissectBackbone } from '../../../src/agent/backbones/dissect/index.ts';
+import { userText, type Message } from '../../../agent/backbone.ts';
+import { DissectBackbone } from '../../../agent/backbones/dissect/index.ts';
 import {
   createToolContext,
   createVisionRegistry,
   visionTools,
   type ToolContext,
-} from '../../../src/tools/index.ts';
-import { ToolRegistry } from '../../../src/tools/registry.ts';
+} from '../../../tools/index.ts';
+import { ToolRegistry } from '../../../tools/registry.ts';
 import { agreement, renderPhrases, sameFormula } from './agreement.ts';
 import { describeRun, runBackbone, type HarnessOptions, type HarnessRun } from './harness.ts';
 

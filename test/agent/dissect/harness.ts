@@ -6,10 +6,10 @@ import {
   type Message,
   type ModelRequest,
   type ToolResultPart,
-} from '../../../src/agent/backbone.ts';
-import type { ToolContext } from '../../../src/tools/context.ts';
-import type { ToolRegistry } from '../../../src/tools/registry.ts';
-import { errorMessage } from '../../../src/util/errors.ts';
+} from '../../../agent/backbone.ts';
+import type { ToolContext } from '../../../tools/context.ts';
+import type { ToolRegistry } from '../../../tools/registry.ts';
+import { errorMessage } from '../../../util/errors.ts';
 
 /**
  * A minimal stand-in for the agent loop, for dissect's tests: it asks the backbone for a step, runs

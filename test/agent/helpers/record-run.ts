@@ -1,17 +1,17 @@
-import { hashValue } from '../../../src/agent/hash.ts';
-import { outcomeOfError, outcomeOfResult, type ToolOutcome } from '../../../src/agent/tool-outcome.ts';
-import type { RunStatus } from '../../../src/agent/transcript/events.ts';
-import { RUN_FORMAT, type RunHeader } from '../../../src/agent/transcript/header.ts';
-import { TranscriptWriter } from '../../../src/agent/transcript/writer.ts';
-import { appendToolCall } from '../../../src/agent/transcript/tool-call-record.ts';
+import { hashValue } from '../../../agent/hash.ts';
+import { outcomeOfError, outcomeOfResult, type ToolOutcome } from '../../../agent/tool-outcome.ts';
+import type { RunStatus } from '../../../agent/transcript/events.ts';
+import { RUN_FORMAT, type RunHeader } from '../../../agent/transcript/header.ts';
+import { TranscriptWriter } from '../../../agent/transcript/writer.ts';
+import { appendToolCall } from '../../../agent/transcript/tool-call-record.ts';
 import {
   createToolContext,
   createVisionRegistry,
   type AnswerRecord,
   type HypothesisRecord,
   type ToolContext,
-} from '../../../src/tools/index.ts';
-import { errorMessage } from '../../../src/util/errors.ts';
+} from '../../../tools/index.ts';
+import { errorMessage } from '../../../util/errors.ts';
 
 /**
  * Records a run directory the way the agent loop does, from a script instead of a model: each step is

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport, writeReport } from '../../../src/agent/report/index.ts';
-import { readBlob, readRun } from '../../../src/agent/transcript/read.ts';
+import { renderReport, writeReport } from '../../../agent/report/index.ts';
+import { readBlob, readRun } from '../../../agent/transcript/read.ts';
 import { MONO_DOG_SCRIPT, recordRun, type ScriptedStep } from '../helpers/record-run.ts';
 
 /** `aia report`: one self-contained, escaped, secret-free HTML page per run. */

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRuns, readBlob, readRun, resolveRunDir } from '../../../src/agent/transcript/read.ts';
+import { listRuns, readBlob, readRun, resolveRunDir } from '../../../agent/transcript/read.ts';
 import { MONO_DOG_SCRIPT, recordRun } from '../helpers/record-run.ts';
 
 /** Reading a run directory back: every record validated, damage named by file, line and field. */

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelRequest } from '../../../src/agent/backbone.ts';
-import { ReplayBackbone } from '../../../src/agent/backbones/replay.ts';
-import { readRun } from '../../../src/agent/transcript/read.ts';
+import type { ModelRequest } from '../../../agent/backbone.ts';
+import { ReplayBackbone } from '../../../agent/backbones/replay.ts';
+import { readRun } from '../../../agent/transcript/read.ts';
 import { MONO_DOG_SCRIPT, recordRun } from '../helpers/record-run.ts';
 
 /** The replay backbone gives back a recorded run's model outputs, in order, and nothing more. */

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { investigate } from '../../../src/agent/investigate.ts';
-import { readRun } from '../../../src/agent/transcript/read.ts';
-import { verifyRun } from '../../../src/agent/verify.ts';
+import { investigate } from '../../../agent/investigate.ts';
+import { readRun } from '../../../agent/transcript/read.ts';
+import { verifyRun } from '../../../agent/verify.ts';
 import { MONO_DOG_SCRIPT, recordRun } from '../helpers/record-run.ts';
 
 /**

@@ -2,8 +2,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashValue } from '../../../src/agent/hash.ts';
-import { formatVerifyResult, verifyRun } from '../../../src/agent/verify.ts';
+import { hashValue } from '../../../agent/hash.ts';
+import { formatVerifyResult, verifyRun } from '../../../agent/verify.ts';
 import { MONO_DOG_SCRIPT, recordRun } from '../helpers/record-run.ts';
 
 /** `aia replay --verify` as a library call: re-run every recorded tool call and compare result hashes. */

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, ModelRequest, ModelResponse, ToolResultPart } from '../../../src/agent/backbone.ts';
+import type { Message, ModelRequest, ModelResponse, ToolResultPart } from '../../../agent/backbone.ts';
 import {
   createBenchBackbone,
   ExemplarsOnlyBackbone,
   RandomBackbone,
   commonestConcept,
-} from '../../../src/benchmarks/baselines/index.ts';
-import { drawableConcepts, randomConcept } from '../../../src/benchmarks/baselines/concepts.ts';
-import { parseFormula, printFormula } from '../../../src/subjects/synthetic/index.ts';
-import type { Exemplar } from '../../../src/tools/vision/dataset-exemplars.ts';
+} from '../../../benchmarks/baselines/index.ts';
+import { drawableConcepts, randomConcept } from '../../../benchmarks/baselines/concepts.ts';
+import { parseFormula, printFormula } from '../../../subjects/synthetic/index.ts';
+import type { Exemplar } from '../../../tools/vision/dataset-exemplars.ts';
 
 /** The scripted baselines: what they call, what they answer, and how they read exemplars. */
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runPool } from '../../../src/benchmarks/pool.ts';
-import { runBench } from '../../../src/benchmarks/runner.ts';
+import { runPool } from '../../../benchmarks/pool.ts';
+import { runBench } from '../../../benchmarks/runner.ts';
 import { fakeTasks } from './fixtures/fake-tasks.ts';
 
 /**

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { randomConcept } from '../../../src/benchmarks/baselines/concepts.ts';
-import { baselineDir } from '../../../src/benchmarks/bench-dir.ts';
-import { buildReport, loadBaselines, loadRun, renderMarkdown } from '../../../src/benchmarks/report/index.ts';
-import { readResults } from '../../../src/benchmarks/results.ts';
-import { runBench } from '../../../src/benchmarks/runner.ts';
-import { releaseHeldOut } from '../../../src/benchmarks/scorers/index.ts';
-import type { BenchSummary } from '../../../src/benchmarks/summary.ts';
-import { registerBenchCommand } from '../../../src/cli/commands/bench.ts';
+import { randomConcept } from '../../../benchmarks/baselines/concepts.ts';
+import { baselineDir } from '../../../benchmarks/bench-dir.ts';
+import { buildReport, loadBaselines, loadRun, renderMarkdown } from '../../../benchmarks/report/index.ts';
+import { readResults } from '../../../benchmarks/results.ts';
+import { runBench } from '../../../benchmarks/runner.ts';
+import { releaseHeldOut } from '../../../benchmarks/scorers/index.ts';
+import type { BenchSummary } from '../../../benchmarks/summary.ts';
+import { registerBenchCommand } from '../../../cli/commands/bench.ts';
 import { TINY_SUITE, writeTinySuite } from './fixtures/tiny-suite.ts';
 
 /**

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readResults, type ResultLine } from '../../../src/benchmarks/results.ts';
-import { runBench } from '../../../src/benchmarks/runner.ts';
-import type { BenchSummary } from '../../../src/benchmarks/summary.ts';
+import { readResults, type ResultLine } from '../../../benchmarks/results.ts';
+import { runBench } from '../../../benchmarks/runner.ts';
+import type { BenchSummary } from '../../../benchmarks/summary.ts';
 import { fakeTasks, taskFunctions } from './fixtures/fake-tasks.ts';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { baselineDir } from '../../../src/benchmarks/bench-dir.ts';
+import { baselineDir } from '../../../benchmarks/bench-dir.ts';
 import {
   buildReport,
   loadBaselines,
@@ -10,9 +10,9 @@ import {
   renderHtml,
   renderMarkdown,
   writeReports,
-} from '../../../src/benchmarks/report/index.ts';
-import { runBench, type BenchOptions } from '../../../src/benchmarks/runner.ts';
-import type { ScoreMap, TaskFunctions } from '../../../src/benchmarks/task-run.ts';
+} from '../../../benchmarks/report/index.ts';
+import { runBench, type BenchOptions } from '../../../benchmarks/runner.ts';
+import type { ScoreMap, TaskFunctions } from '../../../benchmarks/task-run.ts';
 import { fakeRunTask, fakeTasks } from './fixtures/fake-tasks.ts';
 
 /** Reports: built from result files alone, baselines side by side with margins, failures named. */

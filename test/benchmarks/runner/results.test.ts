@@ -2,15 +2,15 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BENCH_FORMAT, type BenchHeader } from '../../../src/benchmarks/bench-dir.ts';
+import { BENCH_FORMAT, type BenchHeader } from '../../../benchmarks/bench-dir.ts';
 import {
   appendResult,
   readResults,
   repairResults,
   RESULT_FORMAT,
   type ResultLine,
-} from '../../../src/benchmarks/results.ts';
-import { summarize } from '../../../src/benchmarks/summary.ts';
+} from '../../../benchmarks/results.ts';
+import { summarize } from '../../../benchmarks/summary.ts';
 
 /** results.jsonl survives kills (a torn last line is dropped, then cut) and sums up as documented. */
 

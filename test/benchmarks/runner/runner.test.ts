@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readResults, type ResultLine } from '../../../src/benchmarks/results.ts';
-import { runBench, type BenchOptions } from '../../../src/benchmarks/runner.ts';
-import type { BenchSummary } from '../../../src/benchmarks/summary.ts';
-import type { TaskFunctions } from '../../../src/benchmarks/task-run.ts';
+import { readResults, type ResultLine } from '../../../benchmarks/results.ts';
+import { runBench, type BenchOptions } from '../../../benchmarks/runner.ts';
+import type { BenchSummary } from '../../../benchmarks/summary.ts';
+import type { TaskFunctions } from '../../../benchmarks/task-run.ts';
 import { fakeRandomBaseline, fakeRunTask, fakeScore, fakeTasks } from './fixtures/fake-tasks.ts';
 
 /** The runner in-process with fake agent and scorers: what it writes, how it resumes, what it refuses. */

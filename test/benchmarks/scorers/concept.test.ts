@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { conceptChance, conceptCredit, scoreConcepts } from '../../../src/benchmarks/scorers/concept.ts';
-import { extractMentions } from '../../../src/benchmarks/scorers/mentions.ts';
+import { conceptChance, conceptCredit, scoreConcepts } from '../../../benchmarks/scorers/concept.ts';
+import { extractMentions } from '../../../benchmarks/scorers/mentions.ts';
 import {
   RANDOM_ANSWER_CONCEPTS,
   RANDOM_CONCEPT_POOL,
   randomAnswer,
   randomConcepts,
-} from '../../../src/benchmarks/scorers/random-answer.ts';
-import { Task } from '../../../src/benchmarks/suite.ts';
-import { parseFormula } from '../../../src/subjects/synthetic/index.ts';
+} from '../../../benchmarks/scorers/random-answer.ts';
+import { Task } from '../../../benchmarks/suite.ts';
+import { parseFormula } from '../../../subjects/synthetic/index.ts';
 
 function task(concepts: string[]): Task {
   return Task.parse({

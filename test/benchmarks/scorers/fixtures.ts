@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Task, type ScorerName } from '../../../src/benchmarks/suite.ts';
+import { Task, type ScorerName } from '../../../benchmarks/suite.ts';
 
 /**
  * Small held-out sets for scorer tests: one cache shared by every test file (and every run), so the

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { scoreFormula } from '../../../src/benchmarks/scorers/formula.ts';
-import { canonicalFormula, formulaValues } from '../../../src/benchmarks/scorers/formula-values.ts';
+import { scoreFormula } from '../../../benchmarks/scorers/formula.ts';
+import { canonicalFormula, formulaValues } from '../../../benchmarks/scorers/formula-values.ts';
 import {
   heldOutData,
   releaseHeldOut,
   SCORING_SCENES,
   scoringScenes,
   type HeldOutData,
-} from '../../../src/benchmarks/scorers/held-out.ts';
-import { auroc } from '../../../src/benchmarks/scorers/auroc.ts';
-import { evaluateFormula, parseFormula } from '../../../src/subjects/synthetic/index.ts';
-import { makeProbeSet, type ProbeSet } from '../../../src/stimuli/probeset.ts';
-import { deriveItemMap, deriveMasks } from '../../../src/stimuli/masks.ts';
+} from '../../../benchmarks/scorers/held-out.ts';
+import { auroc } from '../../../benchmarks/scorers/auroc.ts';
+import { evaluateFormula, parseFormula } from '../../../subjects/synthetic/index.ts';
+import { makeProbeSet, type ProbeSet } from '../../../stimuli/probeset.ts';
+import { deriveItemMap, deriveMasks } from '../../../stimuli/masks.ts';
 import { TEST_CACHE, TEST_HELD_OUT, unitTask } from './fixtures.ts';
 
 const options = { cacheDir: TEST_CACHE };

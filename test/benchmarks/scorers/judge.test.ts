@@ -1,13 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Backbone, ModelRequest, ModelResponse } from '../../../src/agent/backbone.ts';
-import { scoreAnswer } from '../../../src/benchmarks/scorers/index.ts';
-import { heldOutData, releaseHeldOut } from '../../../src/benchmarks/scorers/held-out.ts';
+import type { Backbone, ModelRequest, ModelResponse } from '../../../agent/backbone.ts';
+import { scoreAnswer } from '../../../benchmarks/scorers/index.ts';
+import { heldOutData, releaseHeldOut } from '../../../benchmarks/scorers/held-out.ts';
 import {
   DEFAULT_JUDGE_TRIALS,
   judgeTrials,
   parseJudgeLetter,
   scoreJudge,
-} from '../../../src/benchmarks/scorers/judge.ts';
+} from '../../../benchmarks/scorers/judge.ts';
 import { TEST_CACHE, unitTask } from './fixtures.ts';
 
 /** A judge that replies from a script and keeps what it was asked. */

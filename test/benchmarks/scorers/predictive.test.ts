@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseHeldOut } from '../../../src/benchmarks/scorers/held-out.ts';
-import { extractMentions } from '../../../src/benchmarks/scorers/mentions.ts';
-import { scorePredictive } from '../../../src/benchmarks/scorers/predictive.ts';
-import { driversOf, MAX_DRIVERS, planScenePairs } from '../../../src/benchmarks/scorers/predictive-scenes.ts';
-import { parsePhrase } from '../../../src/stimuli/phrase.ts';
+import { releaseHeldOut } from '../../../benchmarks/scorers/held-out.ts';
+import { extractMentions } from '../../../benchmarks/scorers/mentions.ts';
+import { scorePredictive } from '../../../benchmarks/scorers/predictive.ts';
+import { driversOf, MAX_DRIVERS, planScenePairs } from '../../../benchmarks/scorers/predictive-scenes.ts';
+import { parsePhrase } from '../../../stimuli/phrase.ts';
 import { TEST_CACHE, unitTask } from './fixtures.ts';
 
 const options = { cacheDir: TEST_CACHE, predictiveTrials: 6 };

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSuite, parseSuite } from '../../../src/benchmarks/suite.ts';
-import { InputError } from '../../../src/util/errors.ts';
+import { loadSuite, parseSuite } from '../../../benchmarks/suite.ts';
+import { InputError } from '../../../util/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'aia-suite-test-'));
 

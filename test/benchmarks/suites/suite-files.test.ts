@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_SUITES, loadSuite, type Task } from '../../../src/benchmarks/suite.ts';
-import { maiaSyntheticSuite } from '../../../src/benchmarks/suites/maia-synthetic.ts';
-import { parseFormula, UnitDefinition, unitTruth } from '../../../src/subjects/synthetic/index.ts';
-import { getConcept } from '../../../src/stimuli/vocabulary.ts';
-import { loadProbe } from '../../../src/tools/probe/load.ts';
-import { OnnxProbe } from '../../../src/tools/probe/onnx-probe.ts';
+import { BUILT_IN_SUITES, loadSuite, type Task } from '../../../benchmarks/suite.ts';
+import { maiaSyntheticSuite } from '../../../benchmarks/suites/maia-synthetic.ts';
+import { parseFormula, UnitDefinition, unitTruth } from '../../../subjects/synthetic/index.ts';
+import { getConcept } from '../../../stimuli/vocabulary.ts';
+import { loadProbe } from '../../../tools/probe/load.ts';
+import { OnnxProbe } from '../../../tools/probe/onnx-probe.ts';
 
 const count = (tasks: Task[], family: string) => tasks.filter((t) => t.family === family).length;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateFormula } from '../../../src/subjects/synthetic/formula.ts';
+import { evaluateFormula } from '../../../subjects/synthetic/formula.ts';
 import { makeScene, onPixels, rectPixels } from './fixtures.ts';
 
 /** 16×16 scenes pooled to 4×4: each coarse cell is 4×4 pixels, so values are easy to check by hand. */

@@ -1,4 +1,4 @@
-import type { AnnotatedScene } from '../../../src/subjects/synthetic/index.ts';
+import type { AnnotatedScene } from '../../../subjects/synthetic/index.ts';
 
 /** A hand-built item: an axis-aligned rectangle [x0, y0, x1) × [y0, y1) of pixels. */
 export interface FixtureItem {

@@ -4,8 +4,8 @@ import {
   parseFormula,
   printFormula,
   type Formula,
-} from '../../../src/subjects/synthetic/formula.ts';
-import { InputError } from '../../../src/util/errors.ts';
+} from '../../../subjects/synthetic/formula.ts';
+import { InputError } from '../../../util/errors.ts';
 
 const concept = (name: string): Formula => ({ op: 'concept', name });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cellOfPixel, poolArea } from '../../../src/subjects/synthetic/pool.ts';
+import { cellOfPixel, poolArea } from '../../../subjects/synthetic/pool.ts';
 
 describe('poolArea', () => {
   it('averages whole cells when the grid divides the image', () => {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import { colourRgb, conceptsOfKind } from '../../../src/stimuli/vocabulary.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import { colourRgb, conceptsOfKind } from '../../../stimuli/vocabulary.ts';
 import {
   colourHue,
   HUE_COLOURS,
   maiaUnitDefinitions,
   SyntheticSubject,
   type AnnotatedScene,
-} from '../../../src/subjects/synthetic/index.ts';
-import { rgbHue } from '../../../src/subjects/synthetic/hues.ts';
+} from '../../../subjects/synthetic/index.ts';
+import { rgbHue } from '../../../subjects/synthetic/hues.ts';
 import { onPixels } from './fixtures.ts';
 
 // Subjects may not import stimuli, so these checks that the two agree live in the tests.

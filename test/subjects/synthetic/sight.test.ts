@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateFormula, formulaMap, parseFormula } from '../../../src/subjects/synthetic/formula.ts';
-import { poolArea } from '../../../src/subjects/synthetic/pool.ts';
-import { blindTo, formulaSight } from '../../../src/subjects/synthetic/sight.ts';
+import { evaluateFormula, formulaMap, parseFormula } from '../../../subjects/synthetic/formula.ts';
+import { poolArea } from '../../../subjects/synthetic/pool.ts';
+import { blindTo, formulaSight } from '../../../subjects/synthetic/sight.ts';
 import { makeScene } from './fixtures.ts';
 
 const grid = 4;

@@ -5,8 +5,8 @@ import {
   SyntheticSubject,
   unitTruth,
   type UnitDefinitionInput,
-} from '../../../src/subjects/synthetic/index.ts';
-import { InputError } from '../../../src/util/errors.ts';
+} from '../../../subjects/synthetic/index.ts';
+import { InputError } from '../../../util/errors.ts';
 import { makeScene, onPixels } from './fixtures.ts';
 
 const dogOnGrass = () =>

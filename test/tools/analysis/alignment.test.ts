@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignStimulus, summarizeAlignment } from '../../../src/tools/analysis/alignment.ts';
+import { alignStimulus, summarizeAlignment } from '../../../tools/analysis/alignment.ts';
 
 /** 4×4 images. The concept is the 2×2 top-left block. */
 const MASK = Uint8Array.from([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadSubject } from '../../../src/subjects/index.ts';
-import { findCamHead } from '../../../src/tools/analysis/cam-head.ts';
+import { loadSubject } from '../../../subjects/index.ts';
+import { findCamHead } from '../../../tools/analysis/cam-head.ts';
 import { B2, tinyModel, W2 } from '../../subjects/fixtures.ts';
 
 describe('findCamHead', () => {

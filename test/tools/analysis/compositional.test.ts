@@ -7,11 +7,11 @@ import {
   searchFormulas,
   topRegion,
   type MapLike,
-} from '../../../src/tools/analysis/compositional.ts';
-import { dissectUnit } from '../../../src/tools/analysis/netdissect.ts';
-import { parsePhrase } from '../../../src/stimuli/phrase.ts';
-import { renderScene, type RenderedScene } from '../../../src/stimuli/render.ts';
-import { evaluateFormula, parseFormula } from '../../../src/subjects/synthetic/index.ts';
+} from '../../../tools/analysis/compositional.ts';
+import { dissectUnit } from '../../../tools/analysis/netdissect.ts';
+import { parsePhrase } from '../../../stimuli/phrase.ts';
+import { renderScene, type RenderedScene } from '../../../stimuli/render.ts';
+import { evaluateFormula, parseFormula } from '../../../subjects/synthetic/index.ts';
 
 /** Scenes chosen so every operator has cases that hold and cases that do not. */
 const PHRASES = [

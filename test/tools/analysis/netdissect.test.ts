@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { comparisonSize, dissectUnit, type DissectionScene } from '../../../src/tools/analysis/netdissect.ts';
-import { valueAtTopFraction } from '../../../src/tools/analysis/quantile.ts';
-import { InputError } from '../../../src/util/errors.ts';
+import { comparisonSize, dissectUnit, type DissectionScene } from '../../../tools/analysis/netdissect.ts';
+import { valueAtTopFraction } from '../../../tools/analysis/quantile.ts';
+import { InputError } from '../../../util/errors.ts';
 
 /**
  * A 4×4 scene with three labels: 0 = background ('sky'), 1 = a 2×2 'dog' (also 'animal') in the top-left,

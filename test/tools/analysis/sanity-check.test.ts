@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSubject, randomizeWeights } from '../../../src/subjects/index.ts';
-import type { OnnxSubject } from '../../../src/subjects/onnx/onnx-subject.ts';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import { spearman } from '../../../src/tools/metrics/index.ts';
-import { occlusionSaliency, type ScoreFn } from '../../../src/tools/saliency/index.ts';
+import { loadSubject, randomizeWeights } from '../../../subjects/index.ts';
+import type { OnnxSubject } from '../../../subjects/onnx/onnx-subject.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import { spearman } from '../../../tools/metrics/index.ts';
+import { occlusionSaliency, type ScoreFn } from '../../../tools/saliency/index.ts';
 
 /**
  * Saliency sanity check (Adebayo et al., NeurIPS 2018, model-parameter randomisation test) on the

@@ -12,8 +12,8 @@ import {
   summarizeUnitChange,
   type DoseResponse,
   type ScoreTable,
-} from '../../../src/tools/causal/index.ts';
-import { InputError } from '../../../src/util/errors.ts';
+} from '../../../tools/causal/index.ts';
+import { InputError } from '../../../util/errors.ts';
 
 const probabilities = (rows: number[][], labels = ['0', '180']): ScoreTable => ({
   kind: 'probabilities',

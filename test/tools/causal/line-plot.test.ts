@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatNumber, renderLinePlot } from '../../../src/tools/causal/index.ts';
+import { formatNumber, renderLinePlot } from '../../../tools/causal/index.ts';
 
 function pixel(image: { width: number; data: Uint8Array }, x: number, y: number): number[] {
   const o = (y * image.width + x) * 3;

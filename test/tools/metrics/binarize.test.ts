@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binarizeSaliency, normalizeSaliency } from '../../../src/tools/metrics/binarize.ts';
-import { InputError } from '../../../src/util/errors.ts';
+import { binarizeSaliency, normalizeSaliency } from '../../../tools/metrics/binarize.ts';
+import { InputError } from '../../../util/errors.ts';
 
 describe('normalizeSaliency', () => {
   it('maps min → 0 and max → 1, and a constant map to zeros', () => {

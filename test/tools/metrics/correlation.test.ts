@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { averageRanks, pearson, spearman } from '../../../src/tools/metrics/correlation.ts';
-import { InputError } from '../../../src/util/errors.ts';
+import { averageRanks, pearson, spearman } from '../../../tools/metrics/correlation.ts';
+import { InputError } from '../../../util/errors.ts';
 
 describe('averageRanks', () => {
   it('gives tied values the average of their ranks', () => {

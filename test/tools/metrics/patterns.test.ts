@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyPattern, SHARED_INTEREST_PATTERNS } from '../../../src/tools/metrics/patterns.ts';
-import { coverageScores } from '../../../src/tools/metrics/shared-interest.ts';
-import { InputError } from '../../../src/util/errors.ts';
+import { classifyPattern, SHARED_INTEREST_PATTERNS } from '../../../tools/metrics/patterns.ts';
+import { coverageScores } from '../../../tools/metrics/shared-interest.ts';
+import { InputError } from '../../../util/errors.ts';
 
 describe('classifyPattern', () => {
   const cases = [

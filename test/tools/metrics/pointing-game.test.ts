@@ -6,8 +6,8 @@ import {
   pointingGameHit,
   saliencyPeak,
   type PointingCase,
-} from '../../../src/tools/metrics/pointing-game.ts';
-import { InputError } from '../../../src/util/errors.ts';
+} from '../../../tools/metrics/pointing-game.ts';
+import { InputError } from '../../../util/errors.ts';
 
 const W = 40;
 const H = 30;

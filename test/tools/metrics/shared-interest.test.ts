@@ -3,8 +3,8 @@ import {
   coverageScores,
   sharedInterest,
   softCoverageScores,
-} from '../../../src/tools/metrics/shared-interest.ts';
-import { InputError } from '../../../src/util/errors.ts';
+} from '../../../tools/metrics/shared-interest.ts';
+import { InputError } from '../../../util/errors.ts';
 
 /** A width×height mask with the rectangle [x0, x1) × [y0, y1) set to `value`. */
 function rect(width: number, height: number, x0: number, y0: number, x1: number, y1: number, value = 1) {

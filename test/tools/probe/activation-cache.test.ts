@@ -10,14 +10,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeProbeSet } from '../../../src/stimuli/probeset.ts';
-import { SyntheticSubject } from '../../../src/subjects/synthetic/index.ts';
-import { ActivationCache, computeSiteActivations } from '../../../src/tools/cache/activation-cache.ts';
-import { readCacheFile, writeCacheFile } from '../../../src/tools/cache/cache-file.ts';
-import { probeSetScenes } from '../../../src/tools/cache/probe-scenes.ts';
-import { loadProbe } from '../../../src/tools/probe/load.ts';
-import { ONNX_BATCH, type OnnxProbe } from '../../../src/tools/probe/onnx-probe.ts';
-import { SyntheticProbe } from '../../../src/tools/probe/synthetic-probe.ts';
+import { makeProbeSet } from '../../../stimuli/probeset.ts';
+import { SyntheticSubject } from '../../../subjects/synthetic/index.ts';
+import { ActivationCache, computeSiteActivations } from '../../../tools/cache/activation-cache.ts';
+import { readCacheFile, writeCacheFile } from '../../../tools/cache/cache-file.ts';
+import { probeSetScenes } from '../../../tools/cache/probe-scenes.ts';
+import { loadProbe } from '../../../tools/probe/load.ts';
+import { ONNX_BATCH, type OnnxProbe } from '../../../tools/probe/onnx-probe.ts';
+import { SyntheticProbe } from '../../../tools/probe/synthetic-probe.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'aia-activation-cache-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

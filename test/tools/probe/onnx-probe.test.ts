@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderScene, type RenderedScene } from '../../../src/stimuli/render.ts';
-import type { SceneSpecInput } from '../../../src/stimuli/spec.ts';
-import { loadProbe } from '../../../src/tools/probe/load.ts';
-import type { OnnxProbe } from '../../../src/tools/probe/onnx-probe.ts';
+import { renderScene, type RenderedScene } from '../../../stimuli/render.ts';
+import type { SceneSpecInput } from '../../../stimuli/spec.ts';
+import { loadProbe } from '../../../tools/probe/load.ts';
+import type { OnnxProbe } from '../../../tools/probe/onnx-probe.ts';
 
 /** The ONNX adapter on the PaddleOCR orientation classifier (input 3×48×192, final_conv 200×2×96). */
 

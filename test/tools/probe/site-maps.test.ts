@@ -5,7 +5,7 @@ import {
   siteStats,
   unitMapOverImage,
   unitSums,
-} from '../../../src/tools/probe/site-maps.ts';
+} from '../../../tools/probe/site-maps.ts';
 
 /** A [1, 2, 2, 4] tensor: unit 0's map is 0..7 row-major, unit 1's is its negation. */
 const data = Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, -0, -1, -2, -3, -4, -5, -6, -7]);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import { SyntheticProbe } from '../../../src/tools/probe/synthetic-probe.ts';
-import { loadProbe } from '../../../src/tools/probe/load.ts';
-import { SyntheticSubject } from '../../../src/subjects/synthetic/index.ts';
-import { InputError } from '../../../src/util/errors.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import { SyntheticProbe } from '../../../tools/probe/synthetic-probe.ts';
+import { loadProbe } from '../../../tools/probe/load.ts';
+import { SyntheticSubject } from '../../../subjects/synthetic/index.ts';
+import { InputError } from '../../../util/errors.ts';
 
 const probe = new SyntheticProbe(
   new SyntheticSubject([

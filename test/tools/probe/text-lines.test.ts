@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeProbeSet, probeSetId } from '../../../src/stimuli/probeset.ts';
-import { isUpsideDown, textLineSpec } from '../../../src/stimuli/probeset-text-lines.ts';
-import { itemBox } from '../../../src/stimuli/phrase-layout.ts';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import { loadProbe } from '../../../src/tools/probe/load.ts';
+import { makeProbeSet, probeSetId } from '../../../stimuli/probeset.ts';
+import { isUpsideDown, textLineSpec } from '../../../stimuli/probeset-text-lines.ts';
+import { itemBox } from '../../../stimuli/phrase-layout.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import { loadProbe } from '../../../tools/probe/load.ts';
 
 /** The 'text-lines' probe-set distribution that text-line subjects (the orientation classifier) get. */
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blurRgb } from '../../../src/tools/saliency/blur.ts';
+import { blurRgb } from '../../../tools/saliency/blur.ts';
 
 describe('blurRgb', () => {
   it('leaves a uniform image unchanged', () => {

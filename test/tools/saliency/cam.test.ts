@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classActivationMap } from '../../../src/tools/saliency/cam.ts';
-import { resizeBilinear } from '../../../src/tools/saliency/resize.ts';
-import { InputError } from '../../../src/util/errors.ts';
+import { classActivationMap } from '../../../tools/saliency/cam.ts';
+import { resizeBilinear } from '../../../tools/saliency/resize.ts';
+import { InputError } from '../../../util/errors.ts';
 
 // Feature maps [C=2, h=2, w=2]: F0 = [[1, 2], [3, 4]], F1 = [[0, 1], [0, 1]].
 const features = { data: Float32Array.from([1, 2, 3, 4, 0, 1, 0, 1]), channels: 2, height: 2, width: 2 };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { occlusionSaliency } from '../../../src/tools/saliency/occlusion.ts';
-import { sharedInterest } from '../../../src/tools/metrics/shared-interest.ts';
-import { pointingGameHit, saliencyPeak } from '../../../src/tools/metrics/pointing-game.ts';
-import { InputError } from '../../../src/util/errors.ts';
-import type { RgbImage } from '../../../src/util/image.ts';
+import { occlusionSaliency } from '../../../tools/saliency/occlusion.ts';
+import { sharedInterest } from '../../../tools/metrics/shared-interest.ts';
+import { pointingGameHit, saliencyPeak } from '../../../tools/metrics/pointing-game.ts';
+import { InputError } from '../../../util/errors.ts';
+import type { RgbImage } from '../../../util/image.ts';
 import { squareToy } from './toy.ts';
 
 describe('occlusionSaliency', () => {

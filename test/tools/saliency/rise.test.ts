@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { riseSaliency } from '../../../src/tools/saliency/rise.ts';
-import { sharedInterest } from '../../../src/tools/metrics/shared-interest.ts';
-import { pointingGameHit } from '../../../src/tools/metrics/pointing-game.ts';
-import { InputError } from '../../../src/util/errors.ts';
-import type { RgbImage } from '../../../src/util/image.ts';
+import { riseSaliency } from '../../../tools/saliency/rise.ts';
+import { sharedInterest } from '../../../tools/metrics/shared-interest.ts';
+import { pointingGameHit } from '../../../tools/metrics/pointing-game.ts';
+import { InputError } from '../../../util/errors.ts';
+import type { RgbImage } from '../../../util/image.ts';
 import { squareToy } from './toy.ts';
 
 describe('riseSaliency', () => {

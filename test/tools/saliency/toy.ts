@@ -1,5 +1,5 @@
-import type { RgbImage } from '../../../src/util/image.ts';
-import type { ScoreFn } from '../../../src/tools/saliency/types.ts';
+import type { RgbImage } from '../../../util/image.ts';
+import type { ScoreFn } from '../../../tools/saliency/types.ts';
 
 /**
  * A toy subject: a white square on black, scored by the mean brightness inside the square. Its true

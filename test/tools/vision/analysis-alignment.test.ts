@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVisionRegistry } from '../../../src/tools/index.ts';
-import type { AlignmentData } from '../../../src/tools/vision/alignment.ts';
+import { createVisionRegistry } from '../../../tools/index.ts';
+import type { AlignmentData } from '../../../tools/vision/alignment.ts';
 import { allNumbers, analysisContext, type TestContext } from './analysis-fixtures.ts';
 
 const registry = createVisionRegistry();

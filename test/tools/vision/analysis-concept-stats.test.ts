@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dissectUnit } from '../../../src/tools/analysis/netdissect.ts';
-import { createVisionRegistry } from '../../../src/tools/index.ts';
-import type { ConceptStatsData } from '../../../src/tools/vision/concept-stats.ts';
+import { dissectUnit } from '../../../tools/analysis/netdissect.ts';
+import { createVisionRegistry } from '../../../tools/index.ts';
+import type { ConceptStatsData } from '../../../tools/vision/concept-stats.ts';
 import { allNumbers, analysisContext, type TestContext } from './analysis-fixtures.ts';
 
 const registry = createVisionRegistry();

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createToolContext, type ToolContext } from '../../../src/tools/index.ts';
+import { createToolContext, type ToolContext } from '../../../tools/index.ts';
 
 /**
  * Contexts for the analysis tools' tests: a synthetic subject with a mono 'dog' unit (synthetic:0) and an

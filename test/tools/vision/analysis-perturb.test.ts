@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { renderScene } from '../../../src/stimuli/render.ts';
+import { renderScene } from '../../../stimuli/render.ts';
 import {
   PERTURBATION_TOLERANCE,
   perturbForSyntheticUnit,
-} from '../../../src/tools/vision/util-analysis-perturb.ts';
+} from '../../../tools/vision/util-analysis-perturb.ts';
 
 const SPEC = {
   width: 64,

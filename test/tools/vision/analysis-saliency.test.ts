@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnnxSubject } from '../../../src/subjects/onnx/onnx-subject.ts';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import { findCamHead } from '../../../src/tools/analysis/cam-head.ts';
-import { createVisionRegistry } from '../../../src/tools/index.ts';
-import { sharedInterest } from '../../../src/tools/metrics/index.ts';
-import { OnnxProbe } from '../../../src/tools/probe/index.ts';
-import type { SaliencyData } from '../../../src/tools/vision/saliency.ts';
-import { computeSaliency } from '../../../src/tools/vision/util-analysis-saliency.ts';
-import { camForLabel, resolveTarget } from '../../../src/tools/vision/util-analysis-scorer.ts';
+import { OnnxSubject } from '../../../subjects/onnx/onnx-subject.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import { findCamHead } from '../../../tools/analysis/cam-head.ts';
+import { createVisionRegistry } from '../../../tools/index.ts';
+import { sharedInterest } from '../../../tools/metrics/index.ts';
+import { OnnxProbe } from '../../../tools/probe/index.ts';
+import type { SaliencyData } from '../../../tools/vision/saliency.ts';
+import { computeSaliency } from '../../../tools/vision/util-analysis-saliency.ts';
+import { camForLabel, resolveTarget } from '../../../tools/vision/util-analysis-scorer.ts';
 import { allNumbers, analysisContext, type TestContext } from './analysis-fixtures.ts';
 
 const registry = createVisionRegistry();

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../../../src/tools/index.ts';
-import type { UnitAddress } from '../../../src/tools/probe/types.ts';
-import type { AblateUnitsData } from '../../../src/tools/vision/ablate-units.ts';
-import type { SteerUnitsData } from '../../../src/tools/vision/steer-units.ts';
-import { decodeImage } from '../../../src/util/image.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import { createToolContext, createVisionRegistry, type ToolContext } from '../../../tools/index.ts';
+import type { UnitAddress } from '../../../tools/probe/types.ts';
+import type { AblateUnitsData } from '../../../tools/vision/ablate-units.ts';
+import type { SteerUnitsData } from '../../../tools/vision/steer-units.ts';
+import { decodeImage } from '../../../util/image.ts';
 
 /**
  * The causal tools on a real model: the PaddleOCR orientation classifier (labels '0' and '180').

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { maiaUnitDefinitions } from '../../../src/subjects/synthetic/index.ts';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../../../src/tools/index.ts';
-import type { AblateUnitsData } from '../../../src/tools/vision/ablate-units.ts';
-import type { SteerUnitsData } from '../../../src/tools/vision/steer-units.ts';
+import { maiaUnitDefinitions } from '../../../subjects/synthetic/index.ts';
+import { createToolContext, createVisionRegistry, type ToolContext } from '../../../tools/index.ts';
+import type { AblateUnitsData } from '../../../tools/vision/ablate-units.ts';
+import type { SteerUnitsData } from '../../../tools/vision/steer-units.ts';
 
 /**
  * The causal tools on synthetic units, whose behaviour is exact: a unit's outputs are its activations,

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import { parsePhrase } from '../../../src/stimuli/phrase.ts';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../../../src/tools/index.ts';
-import type { AblateUnitsData } from '../../../src/tools/vision/ablate-units.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import { parsePhrase } from '../../../stimuli/phrase.ts';
+import { createToolContext, createVisionRegistry, type ToolContext } from '../../../tools/index.ts';
+import type { AblateUnitsData } from '../../../tools/vision/ablate-units.ts';
 
 /**
  * On a text recogniser the answer is the decoded string: ablate_units reports how it changed, and

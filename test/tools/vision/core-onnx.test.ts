@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderScene } from '../../../src/stimuli/render.ts';
-import type { SceneSpecInput } from '../../../src/stimuli/spec.ts';
-import { isUpsideDown } from '../../../src/stimuli/probeset-text-lines.ts';
-import { createToolContext, createVisionRegistry } from '../../../src/tools/index.ts';
-import type { CallUnitsData } from '../../../src/tools/vision/call-units.ts';
-import type { ClassifyData } from '../../../src/tools/vision/classify.ts';
-import type { DatasetExemplarsData } from '../../../src/tools/vision/dataset-exemplars.ts';
-import type { EditScenesData } from '../../../src/tools/vision/edit-scenes.ts';
-import type { ListUnitsData } from '../../../src/tools/vision/list-units.ts';
+import { renderScene } from '../../../stimuli/render.ts';
+import type { SceneSpecInput } from '../../../stimuli/spec.ts';
+import { isUpsideDown } from '../../../stimuli/probeset-text-lines.ts';
+import { createToolContext, createVisionRegistry } from '../../../tools/index.ts';
+import type { CallUnitsData } from '../../../tools/vision/call-units.ts';
+import type { ClassifyData } from '../../../tools/vision/classify.ts';
+import type { DatasetExemplarsData } from '../../../tools/vision/dataset-exemplars.ts';
+import type { EditScenesData } from '../../../tools/vision/edit-scenes.ts';
+import type { ListUnitsData } from '../../../tools/vision/list-units.ts';
 
 /** The core tools on the PaddleOCR orientation classifier, with a small text-line probe set. */
 

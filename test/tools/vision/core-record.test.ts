@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createContextForProbe, createVisionRegistry } from '../../../src/tools/index.ts';
-import { loadProbe } from '../../../src/tools/probe/load.ts';
-import { ToolError } from '../../../src/tools/tool.ts';
-import type { RenderScenesData } from '../../../src/tools/vision/render-scenes.ts';
+import { createContextForProbe, createVisionRegistry } from '../../../tools/index.ts';
+import { loadProbe } from '../../../tools/probe/load.ts';
+import { ToolError } from '../../../tools/tool.ts';
+import type { RenderScenesData } from '../../../tools/vision/render-scenes.ts';
 
 /** Hypotheses, answers and stimulus arguments: tools that need no probe set. */
 

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createToolContext, createVisionRegistry } from '../../../src/tools/index.ts';
-import type { CallUnitsData } from '../../../src/tools/vision/call-units.ts';
-import type { DatasetExemplarsData } from '../../../src/tools/vision/dataset-exemplars.ts';
-import type { EditScenesData } from '../../../src/tools/vision/edit-scenes.ts';
-import type { ListUnitsData } from '../../../src/tools/vision/list-units.ts';
-import type { RenderScenesData } from '../../../src/tools/vision/render-scenes.ts';
-import { ToolError } from '../../../src/tools/tool.ts';
+import { createToolContext, createVisionRegistry } from '../../../tools/index.ts';
+import type { CallUnitsData } from '../../../tools/vision/call-units.ts';
+import type { DatasetExemplarsData } from '../../../tools/vision/dataset-exemplars.ts';
+import type { EditScenesData } from '../../../tools/vision/edit-scenes.ts';
+import type { ListUnitsData } from '../../../tools/vision/list-units.ts';
+import type { RenderScenesData } from '../../../tools/vision/render-scenes.ts';
+import { ToolError } from '../../../tools/tool.ts';
 
 /** The core tools on a synthetic subject whose truth is known: unit 0 detects dogs, unit 1 red things. */
 

@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../../../src/tools/index.ts';
-import type { FormulaSearchData } from '../../../src/tools/vision/formula-search.ts';
-import type { ConceptStatsData } from '../../../src/tools/vision/concept-stats.ts';
+import { createToolContext, createVisionRegistry, type ToolContext } from '../../../tools/index.ts';
+import type { FormulaSearchData } from '../../../tools/vision/formula-search.ts';
+import type { ConceptStatsData } from '../../../tools/vision/concept-stats.ts';
 import { sameFormula } from '../../agent/dissect/agreement.ts';
 
 /**

@@ -2,15 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUpsideDown, textLineSpec } from '../../../src/stimuli/probeset-text-lines.ts';
-import type { SceneSpec } from '../../../src/stimuli/spec.ts';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../../../src/tools/index.ts';
+import { isUpsideDown, textLineSpec } from '../../../stimuli/probeset-text-lines.ts';
+import type { SceneSpec } from '../../../stimuli/spec.ts';
+import { createToolContext, createVisionRegistry, type ToolContext } from '../../../tools/index.ts';
 import {
   rankProperties,
   sceneProperties,
   type PropertyKind,
   type PropertyStatsData,
-} from '../../../src/tools/vision/property-stats.ts';
+} from '../../../tools/vision/property-stats.ts';
 
 const ALL = new Set<PropertyKind>(['char', 'word', 'orientation', 'effect']);
 /** Text-line specs as the PaddleOCR subjects' probe sets draw them: half of them upside down. */

@@ -1,0 +1,241 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { parseFormula, parseUnitDefinitions } from '../subjects/synthetic/index.ts';
+import { InputError } from '../util/errors.ts';
+import { nearNames } from '../util/names.ts';
+import { projectPath } from '../util/paths.ts';
+import { suggestConcepts } from '../stimuli/vocabulary.ts';
+import { isScorableConcept } from './scorers/mentions.ts';
+
+/**
+ * Benchmark suites: questions about units whose answers are known, as JSON data. The schema is
+ * documented for people in docs/benchmarks.md; this file is the one that enforces it.
+ */
+
+/** The seed of the agent's own probe set (tools/context.ts DEFAULT_SEED): held-out sets must differ. */
+export const AGENT_PROBE_SEED = 1;
+
+export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive'] as const;
+export const ScorerName = z.enum(SCORER_NAMES);
+export type ScorerName = z.infer<typeof ScorerName>;
+
+export const Substitution = z.strictObject({
+  /** The concept the original benchmark names (e.g. MAIA's 'neck'). */
+  from: z.string().min(1),
+  /** The depictable concept that stands in for it, which the unit really detects. */
+  to: z.string().min(1),
+  why: z.string().min(1),
+});
+export type Substitution = z.infer<typeof Substitution>;
+
+export const Truth = z.strictObject({
+  /** The unit's rule in the concept language, where one exists (synthetic units). */
+  formula: z
+    .string()
+    .min(1)
+    .superRefine((text, context) => {
+      try {
+        parseFormula(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `not a formula: ${(error as Error).message}` });
+      }
+    })
+    .optional(),
+  /**
+   * What a correct description must name: vocabulary concepts ('dog'), words ('word:stop'),
+   * characters ('char:e') or orientations ('orientation:upside-down'). Read by the concept scorer.
+   */
+  concepts: z
+    .array(
+      z.string().superRefine((key, context) => {
+        if (isScorableConcept(key)) return;
+        const near = suggestConcepts(key, 3);
+        context.addIssue({
+          code: 'custom',
+          message:
+            `'${key}' is not a concept${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}: use a ` +
+            `vocabulary name ('dog'), word:<text>, char:<c>, orientation:upside-down or orientation:upright`,
+        });
+      }),
+    )
+    .min(1)
+    .optional(),
+  /** The answer in words, as a person would give it. */
+  description: z.string().min(1),
+  substitution: Substitution.optional(),
+});
+export type Truth = z.infer<typeof Truth>;
+
+export const HeldOut = z.strictObject({
+  /** Seeds the held-out probe set; never the agent's probe-set seed, so scoring uses unseen scenes. */
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(0xffffffff)
+    .refine((seed) => seed !== AGENT_PROBE_SEED, {
+      message: `the held-out seed must differ from the agent's probe-set seed (${AGENT_PROBE_SEED})`,
+    }),
+  n: z.number().int().min(20).max(100_000),
+});
+export type HeldOut = z.infer<typeof HeldOut>;
+
+const SYNTHETIC = 'synthetic:';
+
+export const Task = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]*$/, 'an id is lowercase letters, digits, . _ or -')
+      .max(120),
+    family: z.string().min(1).max(60),
+    /** A subject reference as loadProbe takes it: zoo name, ONNX path, synthetic:maia/<id>, synthetic:<JSON>. */
+    subject: z.string().min(1),
+    /** The unit asked about, `site:index`; synthetic subjects default to `synthetic:0`. */
+    unit: z
+      .string()
+      .regex(/^.+:\d+$/, 'a unit is site:index, e.g. synthetic:0 or softmax_0.tmp_0:1')
+      .optional(),
+    question: z.string().min(1),
+    truth: Truth,
+    /** Scorers to apply, the first being the task's headline score. */
+    scorers: z.array(ScorerName).min(1),
+    heldOut: HeldOut,
+    /** Where the task comes from, in words (e.g. MAIA's original concept names). */
+    origin: z.string().min(1).optional(),
+  })
+  .superRefine((task, context) => {
+    if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['unit'],
+        message: 'a task on an ONNX subject must name its unit',
+      });
+    }
+    if (task.scorers.includes('concept') && task.truth.concepts === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['truth', 'concepts'],
+        message: 'the concept scorer needs truth.concepts',
+      });
+    }
+    if (new Set(task.scorers).size !== task.scorers.length) {
+      context.addIssue({ code: 'custom', path: ['scorers'], message: 'a scorer is listed twice' });
+    }
+    const inline = task.subject.slice(SYNTHETIC.length).trim();
+    if (task.subject.startsWith(SYNTHETIC) && (inline.startsWith('[') || inline.startsWith('{'))) {
+      // Inline definitions are checked now, so a broken suite fails at load rather than mid-run.
+      try {
+        const parsed: unknown = JSON.parse(inline);
+        parseUnitDefinitions(Array.isArray(parsed) ? parsed : [parsed]);
+      } catch (error) {
+        context.addIssue({
+          code: 'custom',
+          path: ['subject'],
+          message: `inline synthetic units are invalid: ${(error as Error).message}`,
+        });
+      }
+    }
+  });
+export type Task = z.infer<typeof Task>;
+
+export const Suite = z
+  .strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'a suite name is lowercase letters, digits, . _ or -'),
+    description: z.string().min(1),
+    version: z.number().int().min(1),
+    tasks: z.array(Task).min(1),
+  })
+  .superRefine((suite, context) => {
+    const seen = new Map<string, number>();
+    suite.tasks.forEach((task, i) => {
+      const first = seen.get(task.id);
+      if (first !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'id'],
+          message: `id '${task.id}' is also task ${first}'s`,
+        });
+      } else seen.set(task.id, i);
+    });
+  });
+export type Suite = z.infer<typeof Suite>;
+
+/** Suites that ship with aia, by name: benchmarks/suites/<name>.json (made by scripts/make-suites.ts). */
+export const BUILT_IN_SUITES = ['maia-synthetic', 'synthetic-hard', 'paddle-ocr'] as const;
+
+export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';
+
+export function builtInSuitePath(name: string): string {
+  return `${SUITES_DIR}${name}.json`;
+}
+
+/**
+ * A suite by built-in name or file path, validated. Errors name the file and every problem by its
+ * path in the JSON (`tasks[3] (maia-mono-dog).heldOut.seed: …`).
+ */
+export function loadSuite(nameOrPath: string): Suite {
+  const ref = nameOrPath.trim();
+  const builtIn = (BUILT_IN_SUITES as readonly string[]).includes(ref);
+  const path = builtIn ? builtInSuitePath(ref) : ref;
+  if (!existsSync(path)) {
+    const near = nearNames(ref, BUILT_IN_SUITES);
+    throw new InputError(
+      builtIn
+        ? `built-in suite '${ref}' is missing (${path}); regenerate it with: npx tsx scripts/make-suites.ts`
+        : `no suite '${ref}': not a built-in suite (${BUILT_IN_SUITES.join(', ')}) and no such file` +
+          (near.length > 0 ? `; did you mean ${near.join(', ')}?` : ''),
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new InputError(`suite file ${path} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseSuite(json, path);
+}
+
+/** Validate suite data (already parsed JSON); `source` names it in errors. */
+export function parseSuite(json: unknown, source = 'suite'): Suite {
+  const result = Suite.safeParse(json);
+  if (result.success) return result.data;
+  const lines = result.error.issues
+    .slice(0, 20)
+    .map((issue) => `  ${issuePath(json, issue.path)}: ${issue.message}`);
+  const more = result.error.issues.length - lines.length;
+  throw new InputError(
+    `${source} is not a valid suite (${result.error.issues.length} problem${result.error.issues.length === 1 ? '' : 's'}):\n` +
+      lines.join('\n') +
+      (more > 0 ? `\n  … and ${more} more` : ''),
+  );
+}
+
+/** `tasks[3] (maia-mono-dog).truth.formula`: a zod path, with the task's id where it has one. */
+function issuePath(json: unknown, path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(the suite)';
+  let out = '';
+  let node: unknown = json;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      out += `[${key}]`;
+      node = Array.isArray(node) ? node[key] : undefined;
+      const id = typeof node === 'object' && node !== null ? (node as { id?: unknown }).id : undefined;
+      if (typeof id === 'string') out += ` (${id})`;
+    } else {
+      out += `${out === '' ? '' : '.'}${String(key)}`;
+      node =
+        typeof node === 'object' && node !== null
+          ? (node as Record<string, unknown>)[String(key)]
+          : undefined;
+    }
+  }
+  return out;
+}
+
+/** The unit a task asks about: its `unit`, or unit 0 of a synthetic subject. */
+export function taskUnit(task: Task): string {
+  return task.unit ?? 'synthetic:0';
+}
