@@ -23,6 +23,11 @@ export interface LoadOptions {
   sessionOptions?: SessionOptions;
   /** Compiled sessions kept per subject (default 8). */
   sessionCacheSize?: number;
+  /**
+   * Example input shapes by input name for site discovery, beside the manifest's (which names only
+   * the image input): a language model needs input_ids and attention_mask of one length.
+   */
+  exampleShapes?: Readonly<Record<string, number[]>>;
 }
 
 /**
@@ -31,7 +36,7 @@ export interface LoadOptions {
  * `<model>.subject.json`, then `subject.json`; without one the model loads with defaults.
  */
 export async function loadSubject(ref: string, options: LoadOptions = {}): Promise<OnnxSubject> {
-  const located = locate(ref, options.manifest);
+  const located = locateSubject(ref, options.manifest);
   const { modelPath, manifest, manifestDir } = located;
   const bytes = readModelFile(modelPath);
   const hash = createHash('sha256').update(bytes).digest('hex');
@@ -46,7 +51,7 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
   const imageInput = manifest.input?.name ?? index.inputNames[0];
   const table = await discoverSites(model, index, hash, {
     createSession: compile,
-    exampleShapes: exampleShape && imageInput ? { [imageInput]: exampleShape } : undefined,
+    exampleShapes: exampleShapesFor(imageInput, exampleShape, options.exampleShapes),
     cacheDir: options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()),
   });
 
@@ -66,14 +71,25 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
   });
 }
 
-interface Located {
+function exampleShapesFor(
+  imageInput: string | undefined,
+  manifestShape: number[] | undefined,
+  given: LoadOptions['exampleShapes'],
+): Record<string, number[]> | undefined {
+  const shapes: Record<string, number[]> = { ...given };
+  if (manifestShape && imageInput) shapes[imageInput] = manifestShape;
+  return Object.keys(shapes).length > 0 ? shapes : undefined;
+}
+
+export interface LocatedSubject {
   modelPath: string;
   manifest: SubjectManifest;
   /** Directory the manifest's relative paths are relative to. */
   manifestDir: string;
 }
 
-function locate(ref: string, manifestOption: LoadOptions['manifest']): Located {
+/** The model file and manifest a reference names (see loadSubject); InputError when there are none. */
+export function locateSubject(ref: string, manifestOption?: LoadOptions['manifest']): LocatedSubject {
   const zoo = zooEntry(ref);
   if (zoo && !existsSync(ref)) {
     if (!zoo.installed) {
