@@ -1,6 +1,7 @@
 /** The subjects layer's public surface: load a subject, address its sites and units, read and edit them. */
 export type {
   Edit,
+  InterveneOptions,
   RunResult,
   SiteInfo,
   Subject,

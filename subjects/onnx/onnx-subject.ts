@@ -10,7 +10,16 @@ import {
   type ImageInputInfo,
   type ImagePlacement,
 } from '../preprocess.ts';
-import type { Edit, RunResult, SiteInfo, Subject, SubjectInputs, TensorMap, UnitRef } from '../subject.ts';
+import type {
+  Edit,
+  InterveneOptions,
+  RunResult,
+  SiteInfo,
+  Subject,
+  SubjectInputs,
+  TensorMap,
+  UnitRef,
+} from '../subject.ts';
 import { nearNames } from '../../util/names.ts';
 import { checkUnit, splitUnit } from '../units.ts';
 import type { SiteTable, TensorDescription } from './discover.ts';
@@ -130,7 +139,7 @@ export class OnnxSubject implements Subject {
   async intervene(
     inputs: SubjectInputs,
     edits: readonly Edit[],
-    options: { read?: readonly string[] } = {},
+    options: InterveneOptions = {},
   ): Promise<RunResult> {
     const feeds = this.feeds(inputs);
     const requested = options.read ?? [];
@@ -155,7 +164,10 @@ export class OnnxSubject implements Subject {
       feeds[names.scale] = paramTensor(affine.site, affine.scale);
       feeds[names.shift] = paramTensor(affine.site, affine.shift);
     });
-    const fetches = [...new Set([...this.outputNames, ...readNames])];
+    const withOutputs = options.outputs ?? true;
+    if (!withOutputs && readNames.length === 0)
+      throw new InputError('a run that fetches no outputs must read a site');
+    const fetches = [...new Set([...(withOutputs ? this.outputNames : []), ...readNames])];
     const buildModel = () =>
       withExtraOutputs(
         withEdits(this.model, editable).model,
@@ -165,7 +177,7 @@ export class OnnxSubject implements Subject {
       this.runSession(session, feeds, fetches),
     );
     const outputs: TensorMap = {};
-    for (const name of this.outputNames) outputs[name] = result[name] as ort.Tensor;
+    if (withOutputs) for (const name of this.outputNames) outputs[name] = result[name] as ort.Tensor;
     const siteValues: TensorMap = {};
     requested.forEach((name, i) => {
       siteValues[name] = result[readSites[i]?.name ?? ''] as ort.Tensor;

@@ -55,6 +55,8 @@ export class TextTokenizer {
   readonly bosId: number | undefined;
   /** Largest token id + 1 (added tokens included): the size a model's embedding must have at least. */
   readonly vocabSize: number;
+  /** tokenizer_config's model_max_length, when given. */
+  readonly modelMaxLength: number | undefined;
 
   private constructor(json: TokenizerJson, config: TokenizerConfigJson, source: string) {
     try {
@@ -72,6 +74,7 @@ export class TextTokenizer {
     this.specialIds = new Set(json.added_tokens.filter((t) => t.special).map((t) => t.id));
     this.byteLevel = usesByteLevel(json) && (json.normalizer ?? null) === null;
     this.cleanUpDefault = config.clean_up_tokenization_spaces ?? false;
+    this.modelMaxLength = config.model_max_length;
     this.vocabulary = this.hf.get_vocab(true);
     this.vocabSize = Math.max(-1, ...this.vocabulary.values()) + 1;
     const idOfName = (value: z.infer<typeof SpecialName>): number | undefined => {
