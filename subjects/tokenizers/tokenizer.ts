@@ -61,7 +61,9 @@ export class TextTokenizer {
   private constructor(json: TokenizerJson, config: TokenizerConfigJson, source: string) {
     try {
       // The library mutates nothing we keep, but takes untyped objects.
-      this.hf = new HfTokenizer(json as object, { ...config, clean_up_tokenization_spaces: false });
+      // The library wants every pipeline component present; files may leave unused ones out.
+      const complete = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...json };
+      this.hf = new HfTokenizer(complete, { ...config, clean_up_tokenization_spaces: false });
     } catch (error) {
       throw new InputError(
         `${source} is not a tokenizer @huggingface/tokenizers can load: ${(error as Error).message}`,
@@ -185,14 +187,20 @@ export class TextTokenizer {
     return byte === totalBytes ? offsets : undefined;
   }
 
-  /** Any other tokenizer: find each token's own decoded text in order, from where the last one ended. */
+  /**
+   * Any other tokenizer: find each token's own decoded text in order, from where the last one ended
+   * (ignoring case, for lowercasing normalizers). A token not found gets an empty span.
+   */
   private searchOffsets(text: string, ids: readonly number[]): [number, number][] {
+    const lower = text.toLowerCase();
+    const haystack = lower.length === text.length ? lower : text;
     let cursor = 0;
     return ids.map((id): [number, number] => {
       const surface = this.tokenText(id).trim();
-      const at = surface ? text.indexOf(surface, cursor) : -1;
+      const needle = haystack === lower ? surface.toLowerCase() : surface;
+      const at = needle ? haystack.indexOf(needle, cursor) : -1;
       if (at < 0 || text.slice(cursor, at).trim() !== '') return [cursor, cursor];
-      cursor = at + surface.length;
+      cursor = at + needle.length;
       return [at, cursor];
     });
   }
