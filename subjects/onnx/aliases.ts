@@ -23,7 +23,10 @@ export function buildAliases(
 ): Map<string, string> {
   const siteNames = new Set(sites.map((s) => s.name));
   const aliases = new Map<string, string>();
-  for (const [alias, target] of Object.entries(manifestAliases)) {
+  const structural = transformerLensNames(index, siteNames);
+  for (const [alias, named] of Object.entries(manifestAliases)) {
+    // A manifest alias may name a tensor or a TransformerLens name (`blocks.3.mlp.hook_post`).
+    const target = siteNames.has(named) ? named : (structural.get(named) ?? named);
     if (!siteNames.has(target)) {
       const near = nearNames(target, siteNames);
       throw new InputError(
@@ -43,7 +46,7 @@ export function buildAliases(
     aliases.set(alias, target);
   };
 
-  for (const [alias, target] of transformerLensNames(index, siteNames)) add(alias, target);
+  for (const [alias, target] of structural) add(alias, target);
 
   const shapeOf = new Map(sites.map((s) => [s.name, JSON.stringify(s.shape)]));
   const nodes = [...index.nodeOrder.keys()];

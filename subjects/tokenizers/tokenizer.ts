@@ -62,7 +62,13 @@ export class TextTokenizer {
     try {
       // The library mutates nothing we keep, but takes untyped objects.
       // The library wants every pipeline component present; files may leave unused ones out.
-      const complete = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, ...json };
+      const complete = {
+        normalizer: null,
+        pre_tokenizer: null,
+        post_processor: null,
+        decoder: null,
+        ...json,
+      };
       this.hf = new HfTokenizer(complete, { ...config, clean_up_tokenization_spaces: false });
     } catch (error) {
       throw new InputError(

@@ -42,10 +42,12 @@ export function referenceForward(
         const max = Math.max(...scores);
         const e = scores.map((s) => Math.exp(s - max));
         const sum = e.reduce((a, v) => a + v, 0);
+        const row = merged[i] as number[];
         for (let j = 0; j <= i; j++) {
-          for (let d = 0; d < Dh; d++)
-            (merged[i] as number[])[head * Dh + d] +=
-              ((e[j] as number) / sum) * (qkv[j]?.[2 * D + head * Dh + d] as number);
+          for (let d = 0; d < Dh; d++) {
+            const k = head * Dh + d;
+            row[k] = (row[k] as number) + ((e[j] as number) / sum) * (qkv[j]?.[2 * D + k] as number);
+          }
         }
       }
     }
