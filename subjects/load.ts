@@ -9,8 +9,16 @@ import { discoverSites } from './onnx/discover.ts';
 import { indexGraph } from './onnx/graph.ts';
 import { OnnxSubject } from './onnx/onnx-subject.ts';
 import { describeSites } from './onnx/site-infos.ts';
-import { decodeModel } from './onnx/proto.ts';
-import { createSession, defaultSessionOptions, SessionCache, type SessionOptions } from './onnx/session.ts';
+import { decodeModel, ElemType, type ModelProto } from './onnx/proto.ts';
+import {
+  createSession,
+  defaultSessionOptions,
+  SessionCache,
+  transformerSessionOptions,
+  type SessionOptions,
+} from './onnx/session.ts';
+import { transformerLensNames } from './language-model/transformer-lens-names.ts';
+import { EXAMPLE_LENGTH } from './language-model/token-layout.ts';
 import { nearNames } from '../util/names.ts';
 import { zooEntry, zooNames } from './zoo.ts';
 
@@ -42,7 +50,10 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
   const hash = createHash('sha256').update(bytes).digest('hex');
   const model = decodeModel(bytes, `'${modelPath}'`);
   const index = indexGraph(model.graph ?? {});
-  const sessionOptions = options.sessionOptions ?? defaultSessionOptions();
+  // Transformers (found by their module scopes) need basic optimisation: see transformerSessionOptions.
+  const isTransformer = transformerLensNames(index, new Set(index.dynamicTensors)).size > 0;
+  const sessionOptions =
+    options.sessionOptions ?? (isTransformer ? transformerSessionOptions() : defaultSessionOptions());
   const modelDir = dirname(modelPath);
   const compile = (m: Parameters<typeof createSession>[0]) =>
     createSession(m, sessionOptions, modelDir, `'${modelPath}'`);
@@ -51,7 +62,11 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
   const imageInput = manifest.input?.name ?? index.inputNames[0];
   const table = await discoverSites(model, index, hash, {
     createSession: compile,
-    exampleShapes: exampleShapesFor(imageInput, exampleShape, options.exampleShapes),
+    exampleShapes: exampleShapesFor(
+      imageInput,
+      exampleShape,
+      options.exampleShapes ?? (isTransformer ? tokenExampleShapes(model) : undefined),
+    ),
     cacheDir: options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()),
   });
 
@@ -69,6 +84,21 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
     aliases,
     sessions: new SessionCache(compile, options.sessionCacheSize),
   });
+}
+
+/**
+ * A transformer's token inputs (int64 [batch, sequence]: ids, mask, positions) get one short example
+ * length, the one language-model loading uses, so the site table is shared and fits any context.
+ */
+function tokenExampleShapes(model: ModelProto): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  for (const input of model.graph?.input ?? []) {
+    const type = input.type?.tensor_type;
+    if (type?.elem_type === ElemType.INT64 && type.shape?.dim?.length === 2 && input.name) {
+      shapes[input.name] = [1, EXAMPLE_LENGTH];
+    }
+  }
+  return shapes;
 }
 
 function exampleShapesFor(

@@ -7,7 +7,8 @@ import { buildGpt2Model } from '../../subjects/language-model/build-gpt2.ts';
 import { generate } from '../../subjects/language-model/generate.ts';
 import { randomGpt2Weights, type Gpt2Config } from '../../subjects/language-model/gpt2-weights.ts';
 import { padBatch, batchByTokens, windows } from '../../subjects/language-model/batches.ts';
-import { languageModelSessionOptions, loadLanguageModel } from '../../subjects/language-model/load.ts';
+import { loadLanguageModel } from '../../subjects/language-model/load.ts';
+import { transformerSessionOptions } from '../../subjects/onnx/session.ts';
 import { encodeModel } from '../../subjects/onnx/proto.ts';
 import { TextTokenizer } from '../../subjects/tokenizers/tokenizer.ts';
 import { trainByteLevelBpe } from '../../subjects/tokenizers/train-bpe.ts';
@@ -104,7 +105,7 @@ export const lmSection: PerfSection = {
       const cacheCpu = process.cpuUsage(cpu0);
       const cacheCpuMs = (cacheCpu.user + cacheCpu.system) / 1000;
 
-      const plain = await ort.InferenceSession.create(modelBytes, languageModelSessionOptions());
+      const plain = await ort.InferenceSession.create(modelBytes, transformerSessionOptions());
       t0 = performance.now();
       for (const batch of batches) {
         const { feeds } = padBatch(

@@ -4,7 +4,6 @@ import { InputError } from '../../util/errors.ts';
 import { resolveFileRef } from '../files.ts';
 import { loadSubject, locateSubject, type LoadOptions } from '../load.ts';
 import { TextSpec, type SubjectManifest } from '../manifest.ts';
-import { defaultSessionOptions, type SessionOptions } from '../onnx/session.ts';
 import type { OnnxSubject } from '../onnx/onnx-subject.ts';
 import { TextTokenizer } from '../tokenizers/tokenizer.ts';
 import { LanguageModel } from './language-model.ts';
@@ -34,7 +33,6 @@ export async function loadLanguageModel(
   const example = [1, exampleLength];
   const subject = await loadSubject(located.modelPath, {
     ...options,
-    sessionOptions: options.sessionOptions ?? languageModelSessionOptions(),
     manifest,
     exampleShapes: { [text.inputIds]: example, [text.attentionMask]: example, [text.positionIds]: example },
   });
@@ -119,15 +117,4 @@ function positionRows(subject: OnnxSubject): number | undefined {
 function tokenizerMaxLength(tokenizer: TextTokenizer): number | undefined {
   const length = tokenizer.modelMaxLength;
   return length !== undefined && length < 1e6 ? length : undefined;
-}
-
-/**
- * The subjects' default options with basic graph optimisation only. onnxruntime 1.30's transformer
- * fusions (level extended and above: EmbedLayerNormalization, attention, GELU) crash the process
- * (a segmentation fault, not an error) when a tensor inside a fused pattern is also a graph
- * output — which is exactly what site discovery and reads do. Basic optimisation (constant folding,
- * redundant node removal) is safe; the extra fusions matter little on CPU at these sizes.
- */
-export function languageModelSessionOptions(): SessionOptions {
-  return { ...defaultSessionOptions(), graphOptimizationLevel: 'basic' };
 }

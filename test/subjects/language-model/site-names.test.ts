@@ -11,7 +11,6 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { languageModelSessionOptions } from '../../../subjects/language-model/load.ts';
 import { TINY_CONFIG } from './fixtures.ts';
 
 const weights = randomGpt2Weights(TINY_CONFIG, 5, 25);
@@ -80,7 +79,6 @@ describe('TransformerLens names from module scopes', () => {
       const subject = await loadSubject(path, {
         cacheDir: false,
         exampleShapes: { input_ids: [1, 11] },
-        sessionOptions: languageModelSessionOptions(),
       });
       const ids = new ort.Tensor('int64', BigInt64Array.from([3, 14, 15, 92, 65], BigInt), [1, 5]);
       const { sites } = await subject.read(ids, HOOKS);
