@@ -37,10 +37,8 @@ export interface DecodeOptions {
   cleanUpSpaces?: boolean;
 }
 
-const SpecialName = z
-  .union([z.string(), z.looseObject({ content: z.string() })])
-  .nullable()
-  .optional();
+/** A special token as tokenizer_config.json writes it: a string or an AddedToken object. */
+type SpecialName = string | { content: string } | null | undefined;
 
 export class TextTokenizer {
   private readonly hf: HfTokenizer;
@@ -85,7 +83,7 @@ export class TextTokenizer {
     this.modelMaxLength = config.model_max_length;
     this.vocabulary = this.hf.get_vocab(true);
     this.vocabSize = Math.max(-1, ...this.vocabulary.values()) + 1;
-    const idOfName = (value: z.infer<typeof SpecialName>): number | undefined => {
+    const idOfName = (value: SpecialName): number | undefined => {
       const name = typeof value === 'string' ? value : value?.content;
       return name === undefined ? undefined : this.vocabulary.get(name);
     };
