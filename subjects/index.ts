@@ -28,3 +28,11 @@ export {
   type RandomizedSubject,
   type WeightLayer,
 } from './onnx/randomize.ts';
+export {
+  LanguageModel,
+  loadLanguageModel,
+  type LoadLanguageModelOptions,
+  type TextActivations,
+  type TextInput,
+} from './language-model/index.ts';
+export { TextTokenizer, trainByteLevelBpe, type TokenizedText } from './tokenizers/index.ts';

@@ -22,3 +22,4 @@ export type { TokenSlice } from './token-layout.ts';
 export { buildGpt2Model, type BuildGpt2Options, type ExporterStyle } from './build-gpt2.ts';
 export { randomGpt2Weights, type Gpt2Block, type Gpt2Config, type Gpt2Weights } from './gpt2-weights.ts';
 export { transformerLensNames } from './transformer-lens-names.ts';
+export { saveGpt2Subject, type SaveGpt2Options } from './save.ts';

@@ -7,6 +7,7 @@ import {
   generate,
   logitLens,
   nextTokenLogits,
+  saveGpt2Subject,
   softmaxOf,
   topK,
   windows,
@@ -17,7 +18,7 @@ import { buildGpt2Model } from '../../../subjects/language-model/build-gpt2.ts';
 import { encodeModel } from '../../../subjects/onnx/proto.ts';
 import { InputError } from '../../../util/errors.ts';
 import { referenceForward } from './gpt2-reference.ts';
-import { writeTinyModel, type TinyModel } from './fixtures.ts';
+import { tinyTokenizer, writeTinyModel, type TinyModel } from './fixtures.ts';
 
 const TEXTS = [
   'The cat sat on the mat.',
@@ -190,6 +191,21 @@ describe('language-model subjects', () => {
     renameSync(join(bare.dir, 'tokenizer.json'), join(bare.dir, 'other.json'));
     await expect(loadLanguageModel(bare.modelPath, { cacheDir: false })).rejects.toThrow(InputError);
     await expect(loadLanguageModel(bare.modelPath, { cacheDir: false })).rejects.toThrow(/no tokenizer/);
+  });
+
+  it('saves a GPT-2 subject folder that loads back with the same predictions', async () => {
+    const dir = join(tiny.dir, 'saved');
+    const manifest = saveGpt2Subject(dir, tiny.config, tiny.weights, tinyTokenizer(), { name: 'saved-gpt' });
+    const saved = await loadLanguageModel(manifest, { cacheDir: false });
+    try {
+      expect(saved.name).toBe('saved-gpt');
+      expect(saved.subject.manifest.modality).toBe('text');
+      const a = await nextTokenLogits(saved, 'The cat sat');
+      const b = await nextTokenLogits(lm, 'The cat sat');
+      a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 4));
+    } finally {
+      await saved.dispose();
+    }
   });
 
   it('follows a text subject.json: tokenizer path, context length, aliases', async () => {
