@@ -172,7 +172,9 @@ logits, ${CONFIG.vocabSize} per token). Generation: ${NEW_TOKENS} new tokens, gr
 medians of ${GENERATION_ROUNDS} interleaved rounds; the steered run adds a vector at \`${STEER_SITE}\` at every step.
 
 The machine is shared: its 1-minute load average was ${loadBefore.toFixed(1)} before and
-${loadAfter.toFixed(1)} after this section.`,
+${loadAfter.toFixed(1)} after this section (2 cores). Wall times grow with that load; the CPU time the
+process used (all threads) barely does, so it is shown beside them: on an idle 2-core machine the
+caching wall time is about that CPU time divided by the 2 onnxruntime threads.`,
         goals: [
           {
             goal: `tokenising the ${CORPUS_TOKENS / 1000} k-token held-out corpus ≤ 10 s`,
