@@ -174,7 +174,7 @@ medians of ${GENERATION_ROUNDS} interleaved rounds; the steered run adds a vecto
 The machine is shared: its 1-minute load average was ${loadBefore.toFixed(1)} before and
 ${loadAfter.toFixed(1)} after this section (2 cores). Wall times grow with that load; the CPU time the
 process used (all threads) barely does, so it is shown beside them: on an idle 2-core machine the
-caching wall time is about that CPU time divided by the 2 onnxruntime threads.`,
+caching wall time lies between half that CPU time (2 onnxruntime threads) and all of it.`,
         goals: [
           {
             goal: `tokenising the ${CORPUS_TOKENS / 1000} k-token held-out corpus ≤ 10 s`,
