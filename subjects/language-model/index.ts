@@ -18,6 +18,12 @@ export {
 export { logitLens, type LensLayer, type LensPrediction, type LogitLensOptions } from './logit-lens.ts';
 export { ablateHeads, attentionPatterns, headCount, type AttentionPattern } from './attention.ts';
 export { windows } from './batches.ts';
+export {
+  wordActivations,
+  type UnitName,
+  type WordActivationOptions,
+  type WordSpans,
+} from './word-activations.ts';
 export type { TokenSlice } from './token-layout.ts';
 export { buildGpt2Model, type BuildGpt2Options, type ExporterStyle } from './build-gpt2.ts';
 export { randomGpt2Weights, type Gpt2Block, type Gpt2Config, type Gpt2Weights } from './gpt2-weights.ts';

@@ -11,6 +11,7 @@ import {
   softmaxOf,
   topK,
   windows,
+  wordActivations,
   type LanguageModel,
 } from '../../../subjects/language-model/index.ts';
 import { loadLanguageModel } from '../../../subjects/language-model/load.ts';
@@ -191,6 +192,31 @@ describe('language-model subjects', () => {
     renameSync(join(bare.dir, 'tokenizer.json'), join(bare.dir, 'other.json'));
     await expect(loadLanguageModel(bare.modelPath, { cacheDir: false })).rejects.toThrow(InputError);
     await expect(loadLanguageModel(bare.modelPath, { cacheDir: false })).rejects.toThrow(/no tokenizer/);
+  });
+
+  it('reads units per word: the maximum over the model tokens overlapping each word, across windows', async () => {
+    const text = 'Alice met Bob in Paris; they counted one, two, three cats. '.repeat(3);
+    const words = [...text.matchAll(/\S+/g)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+    const units = ['blocks.1.mlp.hook_post:7', { site: 'blocks.0.hook_resid_post', unit: 2 }];
+    const [neuron, resid] = await wordActivations(lm, [{ text, tokens: words }], units, { batchTokens: 24 });
+    const encoded = lm.tokenize(text);
+    expect(encoded.ids.length).toBeGreaterThan(lm.contextLength); // read in windows
+    const chunks = windows(encoded.ids, lm.contextLength);
+    const reads = await lm.readTokens(chunks, ['blocks.1.mlp.hook_post']);
+    const perToken = reads.flatMap((r) => {
+      const slice = r.sites['blocks.1.mlp.hook_post'];
+      return Array.from({ length: slice?.dims[0] ?? 0 }, (_, t) => slice?.data[t * 64 + 7] as number);
+    });
+    words.forEach((word, w) => {
+      const overlapping = encoded.offsets.flatMap(([a, b], k) =>
+        a < word.end && b > word.start && b > a ? [perToken[k] as number] : [],
+      );
+      expect(neuron?.[0]?.[w]).toBeCloseTo(Math.max(...overlapping), 5);
+    });
+    expect(resid?.[0]).toHaveLength(words.length);
+    await expect(
+      wordActivations(lm, [{ text, tokens: words }], ['blocks.0.attn.hook_pattern:1']),
+    ).rejects.toThrow(/only \[batch, token, units\] sites/);
   });
 
   it('saves a GPT-2 subject folder that loads back with the same predictions', async () => {
