@@ -2,6 +2,7 @@
 export {
   LanguageModel,
   type ForwardResult,
+  type LanguageModelArchitecture,
   type ReadOptions,
   type TextActivations,
   type TextInput,

@@ -43,6 +43,19 @@ export interface TextActivations {
   sites: Record<string, TokenSlice>;
 }
 
+export interface LanguageModelArchitecture {
+  layers: number;
+  heads: number | undefined;
+  /** d_model */
+  width: number | undefined;
+  /** d_mlp */
+  mlpWidth: number | undefined;
+  vocabSize: number;
+  contextLength: number;
+  /** TransformerLens names found, in graph order. */
+  hooks: string[];
+}
+
 export interface ReadOptions {
   edits?: readonly Edit[];
   /** Most padded tokens per run (default 4096). */
@@ -76,6 +89,22 @@ export class LanguageModel {
 
   get name(): string {
     return this.subject.name;
+  }
+
+  /** Sizes and TransformerLens sites, for describing the subject (undefined where a site is missing). */
+  architecture(): LanguageModelArchitecture {
+    const units = (name: string) => (this.hasSite(name) ? this.site(name).units : undefined);
+    return {
+      layers: this.layers,
+      heads: units('blocks.0.attn.hook_pattern'),
+      width: units('blocks.0.hook_resid_post'),
+      mlpWidth: units('blocks.0.mlp.hook_post'),
+      vocabSize: this.tokenizer.vocabSize,
+      contextLength: this.contextLength,
+      hooks: this.subject
+        .sites()
+        .flatMap((s) => s.aliases.filter((a) => /^(hook_|blocks\.\d+\.|ln_final$)/.test(a))),
+    };
   }
 
   /** Id used to pad batches (end of text, else 0). */

@@ -40,6 +40,17 @@ afterAll(async () => {
 describe('language-model subjects', () => {
   it('loads a model with its tokenizer: blocks, context length from the position table, per-token units', () => {
     expect(lm.layers).toBe(2);
+    const architecture = lm.architecture();
+    expect(architecture).toMatchObject({
+      layers: 2,
+      heads: 2,
+      width: 16,
+      mlpWidth: 64,
+      vocabSize: 320,
+      contextLength: 24,
+    });
+    expect(architecture.hooks).toHaveLength(3 + 2 * 9);
+    expect(architecture.hooks[0]).toBe('hook_embed');
     expect(lm.contextLength).toBe(24);
     expect(lm.site('blocks.1.mlp.hook_post').units).toBe(64);
     expect(lm.site('blocks.0.attn.hook_pattern').units).toBe(2); // heads
