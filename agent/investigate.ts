@@ -203,7 +203,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   }
 }
 
-function runName(question: string, time: number): string {
+/** A run directory name: the start time and a slug of the question. */
+export function runName(question: string, time: number): string {
   const stamp = new Date(time).toISOString().replace(/[:.]/g, '-').replace('Z', '');
   const slug = question
     .toLowerCase()

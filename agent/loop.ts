@@ -18,7 +18,7 @@ import {
 import { exhausted, type BudgetLimits, type BudgetState } from './budget.ts';
 import { boundMessages, estimateTokens, type ContextLimits } from './context-window.ts';
 import { executeToolCall } from './tool-outcome.ts';
-import { appendToolCall } from './transcript/tool-call-record.ts';
+import { appendDecisions, appendToolCall } from './transcript/tool-call-record.ts';
 import type { TranscriptWriter } from './transcript/writer.ts';
 import type { RunStatus } from './transcript/events.ts';
 
@@ -203,7 +203,7 @@ async function runToolCall(
   const durationMs = Math.round(performance.now() - started);
   const images: ImagePart[] = outcome.images.map((image) => ({ type: 'image', ...image }));
   appendToolCall(transcript, { step, ref, call, outcome, durationMs });
-  if (outcome.ok) recordDecisions(options, call.name, ref);
+  if (outcome.ok) appendDecisions(transcript, context, call.name, ref);
   return {
     callId: call.id,
     name: call.name,
@@ -212,15 +212,4 @@ async function runToolCall(
     isError: !outcome.ok,
     ...(outcome.data !== undefined ? { data: outcome.data } : {}),
   };
-}
-
-/** Hypotheses and the answer get events of their own, so a reader need not parse tool results. */
-function recordDecisions(options: LoopOptions, tool: string, ref: string): void {
-  const { context, transcript } = options;
-  if (tool === 'record_hypothesis') {
-    const hypothesis = context.hypotheses[context.hypotheses.length - 1];
-    if (hypothesis) transcript.append({ type: 'hypothesis', ref, hypothesis });
-  } else if (tool === 'submit_answer' && context.answer) {
-    transcript.append({ type: 'answer', ref, answer: context.answer });
-  }
 }

@@ -1,6 +1,7 @@
 import { hashValue } from '../hash.ts';
 import { outcomeHash, storedDataJson, type ToolOutcome } from '../tool-outcome.ts';
 import type { ToolCall } from '../backbone.ts';
+import type { ToolContext } from '../../tools/context.ts';
 import type { ToolCallEvent } from './events.ts';
 import type { TranscriptWriter } from './writer.ts';
 
@@ -43,4 +44,22 @@ export function appendToolCall(
     resultHash: outcomeHash(outcome),
     durationMs: record.durationMs,
   }) as ToolCallEvent;
+}
+
+/**
+ * Hypotheses and the answer get events of their own after the successful call that made them, so a
+ * reader need not parse tool results. Whoever drives the tools (the loop, an MCP session) calls this.
+ */
+export function appendDecisions(
+  transcript: TranscriptWriter,
+  context: Pick<ToolContext, 'hypotheses' | 'answer'>,
+  tool: string,
+  ref: string,
+): void {
+  if (tool === 'record_hypothesis') {
+    const hypothesis = context.hypotheses[context.hypotheses.length - 1];
+    if (hypothesis) transcript.append({ type: 'hypothesis', ref, hypothesis });
+  } else if (tool === 'submit_answer' && context.answer) {
+    transcript.append({ type: 'answer', ref, answer: context.answer });
+  }
 }
