@@ -18,6 +18,13 @@ import { callTool, connectInMemory, imagesOf, tempDir, textOf } from './helpers.
  */
 
 const SUBJECT = 'synthetic:maia/mono-dog';
+
+/** The text of a resource read (every aia resource is text). */
+function resourceText(result: { contents: ({ text: string } | { blob: string })[] }): string {
+  const first = result.contents[0];
+  if (!first || !('text' in first)) throw new Error('expected a text resource');
+  return first.text;
+}
 const cacheDir = tempDir('aia-mcp-cache-');
 const runsRoot = tempDir('aia-mcp-runs-');
 let client: Client;
@@ -131,11 +138,11 @@ describe('aia mcp, in process', () => {
 
   it('exposes runs and their reports as resources', async () => {
     const listing = await client.readResource({ uri: 'aia://runs' });
-    const runs = JSON.parse(String(listing.contents[0]?.text)) as { id: string; uri: string }[];
+    const runs = JSON.parse(resourceText(listing)) as { id: string; uri: string }[];
     expect(runs.length).toBeGreaterThan(0);
     const report = await client.readResource({ uri: `${runs[0]!.uri}/report` });
     expect(report.contents[0]?.mimeType).toBe('text/html');
-    expect(String(report.contents[0]?.text)).toContain('<html');
+    expect(resourceText(report)).toContain('<html');
     await expect(client.readResource({ uri: 'aia://runs/..%2F..%2Fetc/report' })).rejects.toThrow();
   });
 
