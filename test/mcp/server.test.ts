@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { renderReport } from '../../agent/report/index.ts';
-import { readRun } from '../../agent/transcript/read.ts';
+import { listRuns, readRun } from '../../agent/transcript/read.ts';
 import { verifyRun } from '../../agent/verify.ts';
 import { estimatedResultTokens } from '../../cli/mcp/content.ts';
 import { createVisionRegistry } from '../../tools/index.ts';
@@ -183,5 +183,33 @@ describe('aia mcp, in process', () => {
 
     const described = await callTool(client, 'describe_subject', {});
     expect(textOf(described)).toMatch(/^\[c1\] /);
+  });
+});
+
+describe('aia mcp with no subject given', () => {
+  it('asks for load_subject, names a reference that does not load, then runs on the loaded one', async () => {
+    const runs = tempDir('aia-mcp-nosubject-');
+    const bare = await connectInMemory({ runsRoot: runs, cacheDir, probeSetSize: 40 });
+    try {
+      const early = await callTool(bare.client, 'describe_subject', {});
+      expect(early.isError).toBe(true);
+      expect(textOf(early)).toContain('no subject is loaded: call load_subject first');
+      const wrong = await callTool(bare.client, 'load_subject', { subject: 'synthetic:maia/mono-dgo' });
+      expect(wrong.isError).toBe(true);
+      expect(textOf(wrong)).toMatch(/mono-dgo/);
+      const loaded = await callTool(bare.client, 'load_subject', {
+        subject: SUBJECT,
+        unit: 'synthetic:0',
+        question: 'What does unit 0 detect?',
+      });
+      expect(loaded.isError).toBeFalsy();
+      expect(textOf(await callTool(bare.client, 'list_units', {}))).toMatch(/^\[c1\] /);
+    } finally {
+      await bare.close();
+    }
+    const runsMade = listRuns(runs);
+    expect(runsMade.map((run) => [run.question, run.unit, run.status])).toEqual([
+      ['What does unit 0 detect?', 'synthetic:0', 'no_answer'],
+    ]);
   });
 });
