@@ -56,6 +56,9 @@ describe('aia mcp: progress and cancellation', () => {
       expect(progress.map((p) => p.message)).toContainEqual(
         expect.stringMatching(/^activations of .+: \d+\/60$/),
       );
+      expect(progress.map((p) => p.message)).not.toContainEqual(
+        expect.stringMatching(/^rendering probe set/),
+      );
       const values = progress.map((p) => p.progress);
       expect(values).toEqual([...values].sort((a, b) => a - b));
       expect(new Set(values).size).toBe(values.length);

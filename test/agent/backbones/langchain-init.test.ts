@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -84,6 +84,10 @@ describe('the langchain backbone by name', () => {
     const run = readRun(result.runDir);
     expect(run.header.config).toMatchObject({ backbone: 'langchain', model });
     expect((await verifyRun(result.runDir, { cacheDir })).divergences).toEqual([]);
+    // The key reached the mock (it checks it) and nothing of the run.
+    for (const name of readdirSync(result.runDir, { recursive: true, encoding: 'utf8' }))
+      if (name.endsWith('.json') || name.endsWith('.jsonl'))
+        expect(readFileSync(join(result.runDir, name), 'utf8')).not.toContain(SECRET);
   });
 
   it('names the package a provider needs when it is not installed, and explains a bad --model', async () => {
