@@ -40,7 +40,7 @@ export interface SessionOptions {
   driver: string;
   /** Who is on the other side, recorded as the run's model (an MCP client's name and version). */
   client?: string;
-  /** The question the run is about, when the driver knows it (default: "<driver> session"). */
+  /** The question the run is about, when the driver knows it (default: "<driver> session (<client>)"). */
   question?: string;
   /** The unit the question is about, `site:index`. */
   unit?: string;
@@ -276,7 +276,7 @@ export class RecordedSession {
     });
     try {
       const unitId = unit !== undefined ? context.probe.parseUnit(unit).id : undefined;
-      const asked = question ?? `${options.driver} session`;
+      const asked = question ?? `${options.driver} session${options.client ? ` (${options.client})` : ''}`;
       const runDir = resolve(this.firstRunDir ?? join(options.runsRoot ?? 'runs', runName(asked, startedAt)));
       this.firstRunDir = undefined;
       const header: RunHeader = {

@@ -64,6 +64,11 @@ describe('aia mcp over Streamable HTTP', () => {
       expect(rebound.status).toBe(403);
       expect(rebound.text).toContain('Invalid Host');
       expect(listRuns(runsRoot)).toEqual([]);
+      const huge = await post(server.url, `127.0.0.1:${port}`, {
+        ...initialize,
+        padding: 'x'.repeat(5 << 20),
+      });
+      expect(huge.status).toBe(413);
 
       const clients = await Promise.all(
         ['first', 'second'].map(async (name) => {

@@ -41,9 +41,20 @@ function sendError(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 
+/** Tool arguments are small: a body larger than this is refused rather than read into memory. */
+const MAX_BODY_BYTES = 4 << 20;
+
+class BodyTooLarge extends Error {}
+
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
+  let size = 0;
+  // Read to the end either way (dropping what is over the limit), so the refusal reaches the client.
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+  }
+  if (size > MAX_BODY_BYTES) throw new BodyTooLarge(`the request body is over ${MAX_BODY_BYTES} bytes`);
   const text = Buffer.concat(chunks).toString('utf8');
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
@@ -72,6 +83,7 @@ export async function serveHttp(
       try {
         body = await readJson(req);
       } catch (error) {
+        if (error instanceof BodyTooLarge) return sendError(res, 413, error.message);
         return sendError(res, 400, `the request body is not valid JSON: ${(error as Error).message}`);
       }
     }
