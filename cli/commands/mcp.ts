@@ -17,7 +17,7 @@ export function registerMcpCommand(program: Command): void {
       'subject the tools run on until load_subject (zoo name, .onnx file, synthetic:…)',
     )
     .option('--http', 'serve Streamable HTTP at http://<host>:<port>/mcp instead of stdio')
-    .option('--port <n>', 'with --http: the port (default 3333; 0 picks a free one)', '3333')
+    .option('--port <n>', 'with --http: the port (0 picks a free one)', '3333')
     .option('--host <host>', 'with --http: the interface to bind', '127.0.0.1')
     .option('--allowed-host <host:port...>', 'with --http: more Host headers to accept (DNS-rebinding guard)')
     .option('--runs <dir>', 'where runs are written and read', 'runs')

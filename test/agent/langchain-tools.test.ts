@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatAnthropic } from '@langchain/anthropic';
@@ -10,6 +10,7 @@ import { langChainTools, type AiaToolArtifact } from '../../agent/langchain-tool
 import { RecordedSession } from '../../agent/session.ts';
 import { readRun } from '../../agent/transcript/read.ts';
 import { verifyRun } from '../../agent/verify.ts';
+import { projectPath } from '../../util/paths.ts';
 import { investigateWithLangChain } from '../../scripts/examples/langchain-agent.ts';
 import { sequence, startMockLlmServer, type MockLlmServer, type MockReply } from './mock-llm/server.ts';
 
@@ -68,6 +69,17 @@ function modelFor(provider: 'anthropic' | 'openai', server: MockLlmServer): Base
 }
 
 describe('aia tools as LangChain tools', () => {
+  it('shows in docs/langchain.md the example the tests run', () => {
+    const script = readFileSync(projectPath('scripts/examples/langchain-agent.ts'), 'utf8');
+    const example = script.slice(
+      script.indexOf('export async function'),
+      script.indexOf('\nif (process.argv'),
+    );
+    const squash = (text: string) => text.replace(/\s+/g, '').replace(/,([)}\]])/g, '$1');
+    expect(example.length).toBeGreaterThan(200);
+    expect(squash(readFileSync(projectPath('docs/langchain.md'), 'utf8'))).toContain(squash(example));
+  });
+
   it('returns the text as content and the images and data as the artifact, recording the call', async () => {
     const session = await RecordedSession.open({
       subject: SUBJECT,

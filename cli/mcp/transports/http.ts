@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { InputError } from '../../../util/errors.ts';
 import { log } from '../../../util/log.ts';
 import { createAiaMcpServer, type AiaMcpServer, type AiaMcpServerOptions } from '../server.ts';
 
@@ -119,7 +120,15 @@ export async function serveHttp(
     });
   });
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    httpServer.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE' || error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL'
+          ? new InputError(
+              `cannot listen on ${host}:${http.port ?? 0} (${error.code}): choose another --port or --host`,
+            )
+          : error,
+      ),
+    );
     httpServer.listen(http.port ?? 0, host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
