@@ -1,7 +1,7 @@
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { RecordedSession } from './session.ts';
-import { storedDataJson } from './tool-outcome.ts';
+import { evidenceText, storedDataJson } from './tool-outcome.ts';
 
 /**
  * aia's tools as LangChain tools, for a LangGraph graph or `createAgent` from `langchain`: the model
@@ -34,7 +34,7 @@ export function langChainTools(session: RecordedSession): StructuredToolInterfac
         const { outcome } = call;
         const json = storedDataJson(outcome.data);
         return [
-          `[${call.ref}] ${outcome.ok ? '' : 'error: '}${outcome.text}`,
+          evidenceText(call.ref, outcome),
           {
             ref: call.ref,
             ok: outcome.ok,

@@ -17,7 +17,7 @@ import { runName } from './investigate.ts';
 import { executeToolCall, type ToolOutcome } from './tool-outcome.ts';
 import { RUN_FORMAT, type RunHeader } from './transcript/header.ts';
 import type { RunStatus } from './transcript/events.ts';
-import { appendDecisions, appendToolCall } from './transcript/tool-call-record.ts';
+import { recordToolCall } from './transcript/tool-call-record.ts';
 import { TranscriptWriter } from './transcript/writer.ts';
 import { runVersions } from './versions.ts';
 
@@ -228,21 +228,17 @@ export class RecordedSession {
       throw new CallCancelledError(tool);
     }
     const { outcome, unexpected } = result;
-    if (unexpected !== undefined) {
-      log.warn({ tool, err: unexpected }, 'tool failed unexpectedly');
-      run.transcript.append({ type: 'error', where: 'tool', message: `${tool}: ${outcome.text}` });
-    }
     run.calls += 1;
     const ref = `c${run.calls}`;
     // Each call is its own step: there is no model turn to group calls by.
-    appendToolCall(run.transcript, {
+    recordToolCall(run.transcript, run.context, {
       step: run.calls,
       ref,
       call: { id: ref, name: tool, arguments: rawArguments },
       outcome,
       durationMs: Math.round(performance.now() - started),
+      unexpected,
     });
-    if (outcome.ok) appendDecisions(run.transcript, run.context, tool, ref);
     run.knownRefs.add(ref);
     return { ref, tool, outcome, runDir: run.transcript.dir };
   }

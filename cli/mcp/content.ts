@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import sharp from 'sharp';
 import type { SessionCall } from '../../agent/session.ts';
-import { storedDataJson } from '../../agent/tool-outcome.ts';
+import { evidenceText, storedDataJson } from '../../agent/tool-outcome.ts';
 
 /**
  * One recorded call as an MCP tool result: the text the loop's models read (prefixed with the evidence
@@ -70,7 +70,7 @@ export async function toCallToolResult(
 ): Promise<CallToolResult> {
   const { outcome, ref } = call;
   const budget = (limits.maxResultTokens ?? DEFAULT_MAX_RESULT_TOKENS) * CHARS_PER_TOKEN * HEADROOM;
-  const text = `[${ref}] ${outcome.ok ? '' : 'error: '}${outcome.text}`;
+  const text = evidenceText(ref, outcome);
   const notes: string[] = [];
 
   let structured = outcome.ok ? structuredOf(outcome.data) : undefined;
