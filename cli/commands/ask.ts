@@ -15,11 +15,11 @@ export function registerAskCommand(program: Command): void {
     .option('--unit <site:index>', 'the unit the question is about')
     .option(
       '--backbone <name>',
-      'anthropic | openai | dissect | replay (default: anthropic or openai when its key is set, else dissect)',
+      'anthropic | openai | langchain | dissect | replay (default: anthropic or openai when its key is set, else dissect)',
     )
     .option(
       '--model <name>',
-      'model name (default: ANTHROPIC_MODEL / OPENAI_MODEL, else the backbone default)',
+      'model name (default: ANTHROPIC_MODEL / OPENAI_MODEL, else the backbone default); langchain: <provider>:<model>',
     )
     .option('--replay <run>', 'with --backbone replay: the run whose model outputs to re-drive')
     .option('--max-steps <n>', 'budget: model turns (default 40)')
