@@ -5,6 +5,7 @@ import { registerDemoCommand } from './demo.ts';
 import { registerEditCommand } from './edit.ts';
 import { registerRenderCommand } from './render.ts';
 import { registerInspectCommand } from './inspect.ts';
+import { registerMcpCommand } from './mcp.ts';
 import { registerModelsCommand } from './models.ts';
 import { registerProbeCommand } from './probe.ts';
 import { registerProbesetCommand } from './probeset.ts';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command): void {
   registerReportCommand(program);
   registerDemoCommand(program);
   registerBenchCommand(program);
+  registerMcpCommand(program);
 }
