@@ -8,7 +8,7 @@ import { generate } from '../../subjects/language-model/generate.ts';
 import { randomGpt2Weights, type Gpt2Config } from '../../subjects/language-model/gpt2-weights.ts';
 import { padBatch, batchByTokens, windows } from '../../subjects/language-model/batches.ts';
 import { loadLanguageModel } from '../../subjects/language-model/load.ts';
-import { transformerSessionOptions } from '../../subjects/onnx/session.ts';
+import { defaultSessionOptions, transformerSessionOptions } from '../../subjects/onnx/session.ts';
 import { encodeModel } from '../../subjects/onnx/proto.ts';
 import { TextTokenizer } from '../../subjects/tokenizers/tokenizer.ts';
 import { trainByteLevelBpe } from '../../subjects/tokenizers/train-bpe.ts';
@@ -46,6 +46,7 @@ export const lmSection: PerfSection = {
   title: 'Language models: tokenising, caching a site over a corpus, steered generation',
   async run() {
     const loadBefore = loadavg()[0] ?? NaN;
+    const threads = defaultSessionOptions().intraOpNumThreads ?? 0;
     const documents = brownDocuments();
     let t0 = performance.now();
     const trained = trainByteLevelBpe(
@@ -172,9 +173,9 @@ logits, ${CONFIG.vocabSize} per token). Generation: ${NEW_TOKENS} new tokens, gr
 medians of ${GENERATION_ROUNDS} interleaved rounds; the steered run adds a vector at \`${STEER_SITE}\` at every step.
 
 The machine is shared: its 1-minute load average was ${loadBefore.toFixed(1)} before and
-${loadAfter.toFixed(1)} after this section (2 cores). Wall times grow with that load; the CPU time the
-process used (all threads) barely does, so it is shown beside them: on an idle 2-core machine the
-caching wall time lies between half that CPU time (2 onnxruntime threads) and all of it.`,
+${loadAfter.toFixed(1)} after this section (2 cores); onnxruntime ran ${threads} intra-op thread${threads === 1 ? '' : 's'}
+(\`AIA_ORT_THREADS\`; on a machine this busy one thread waits less for the other at every op). Wall times
+grow with the load; the CPU time the process used (all threads) barely does, so it is shown beside them.`,
         goals: [
           {
             goal: `tokenising the ${CORPUS_TOKENS / 1000} k-token held-out corpus ≤ 10 s`,
