@@ -17,7 +17,7 @@ const batchNormalization: GradRule = (ctx) => {
   const { b } = ctx;
   if (ctx.attrInt('training_mode', 0) !== 0)
     throw ctx.unsupported('training-mode BatchNormalization has no gradient rule');
-  const [x, scale, bias, mean, variance] = ctx.inputs as [string, string, string, string, string];
+  const [x, scale, , mean, variance] = ctx.inputs as [string, string, string, string, string];
   const shape = ctx.shape(x);
   const rank = shape.length;
   const elem = ctx.elemType(x);
