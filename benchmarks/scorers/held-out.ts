@@ -3,7 +3,7 @@ import { makeProbeSet, type ProbeSet } from '../../stimuli/probeset.ts';
 import { ActivationCache } from '../../tools/cache/activation-cache.ts';
 import { probeSetDistribution } from '../../tools/context.ts';
 import { loadProbe } from '../../tools/probe/load.ts';
-import { unitColumn } from '../../tools/vision/util-ranking.ts';
+import { unitColumn } from '../../tools/common/unit-activations.ts';
 import { SyntheticProbe } from '../../tools/probe/synthetic-probe.ts';
 import type { Probe, UnitAddress } from '../../tools/probe/types.ts';
 import { DEFAULT_GRID } from '../../subjects/synthetic/index.ts';

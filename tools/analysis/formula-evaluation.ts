@@ -6,7 +6,7 @@ import {
   type Formula,
 } from '../../subjects/synthetic/index.ts';
 import { pearson } from '../metrics/correlation.ts';
-import { comparisonSource, type FormulaScore, type LabelTable } from './compositional.ts';
+import { comparisonSource, type FormulaScore, type LabelTable } from './compositional/index.ts';
 
 /**
  * Scoring a formula the label table cannot express (sizes, relations, counts, hues: they depend on

@@ -10,14 +10,14 @@ import {
 import type { ToolContext } from '../context.ts';
 import type { UnitEdit } from '../probe/types.ts';
 import { defineTool } from '../tool.ts';
-import { compareMeasurements, measure } from './util-causal-measure.ts';
-import { beforeAfterGrid, scoreTables } from './util-causal-report.ts';
+import { compareMeasurements, measure } from '../causal/measure.ts';
+import { beforeAfterGrid, scoreTables } from '../causal/effects-grid.ts';
 import {
   CausalStimuliFields,
   resolveCausalStimuli,
   stimulusRecords,
   type StimulusRecord,
-} from './util-causal-stimuli.ts';
+} from '../causal/stimuli-args.ts';
 import {
   describeUnits,
   MAX_WATCHED_UNITS,
@@ -26,7 +26,7 @@ import {
   unitLabel,
   WatchArg,
   withToolErrors,
-} from './util-causal-units.ts';
+} from '../causal/unit-edits.ts';
 
 /**
  * ablate_units: knock units out (zero them, or set them to their probe-set mean) and measure what

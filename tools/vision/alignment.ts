@@ -12,15 +12,15 @@ import type { ToolContext } from '../context.ts';
 import type { SharedInterestBinarization } from '../metrics/index.ts';
 import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
-import { resolveStimuli, StimulusArg, type Stimulus } from './stimulus-arg.ts';
-import { canonicalConcept } from './util-analysis-concepts.ts';
+import { resolveStimuli, StimulusArg, type Stimulus } from '../scenes/stimulus-arg.ts';
+import { canonicalConcept } from '../analysis/concept-args.ts';
 import {
   computeSaliency,
   SaliencyArgs,
   saliencySettings,
   type SaliencyMethod,
-} from './util-analysis-saliency.ts';
-import { resolveTarget, targetName, type SaliencyTarget } from './util-analysis-scorer.ts';
+} from '../analysis/saliency-run.ts';
+import { resolveTarget, targetName, type SaliencyTarget } from '../analysis/saliency-target.ts';
 
 /** Stimuli per alignment call: each needs one saliency map (a few hundred forward passes). */
 export const MAX_ALIGNMENT_STIMULI = 12;

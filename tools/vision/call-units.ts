@@ -2,10 +2,10 @@ import { z } from 'zod';
 import type { ToolContext } from '../context.ts';
 import type { UnitMap } from '../probe/types.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
-import { resolveStimuli, StimuliArg } from './stimulus-arg.ts';
-import { conceptsUnder, formatConcepts } from './util-concepts.ts';
-import { withToolErrors } from './util-errors.ts';
-import { fmt, round } from './util-format.ts';
+import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
+import { conceptsUnder, formatConcepts } from '../scenes/scene-concepts.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { fmt, round } from '../common/format.ts';
 import {
   hotMask,
   mapsRange,
@@ -14,8 +14,8 @@ import {
   toolImage,
   unitHeatmap,
   unitMaskedImage,
-} from './util-images.ts';
-import { parseUnits, unitLabel, UnitsArg } from './util-units.ts';
+} from '../scenes/tool-images.ts';
+import { parseUnits, unitLabel, UnitsArg } from '../common/unit-args.ts';
 
 const Input = z.strictObject({
   units: UnitsArg,

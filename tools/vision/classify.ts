@@ -3,9 +3,9 @@ import { softmax } from '../../subjects/index.ts';
 import type { ToolContext } from '../context.ts';
 import type { OutputScores } from '../probe/types.ts';
 import { defineTool } from '../tool.ts';
-import { resolveStimuli, StimuliArg } from './stimulus-arg.ts';
-import { withToolErrors } from './util-errors.ts';
-import { fmt } from './util-format.ts';
+import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { fmt } from '../common/format.ts';
 
 const Input = z.strictObject({
   stimuli: StimuliArg,

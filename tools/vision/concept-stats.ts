@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { conceptOverlaps } from '../analysis/compositional.ts';
+import { conceptOverlaps } from '../analysis/compositional/index.ts';
 import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, type ConceptIoU } from '../analysis/netdissect.ts';
 import { roundTo } from '../analysis/saliency-summary.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool } from '../tool.ts';
 import { unitTable } from './formula-search.ts';
-import { canonicalConcept, conceptKind } from './util-analysis-concepts.ts';
+import { canonicalConcept, conceptKind } from '../analysis/concept-args.ts';
 
 const ConceptStatsInput = z.strictObject({
   unit: z.string().min(1).describe("the unit, 'site:index'"),

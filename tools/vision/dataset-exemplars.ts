@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { ToolContext } from '../context.ts';
 import type { UnitMap } from '../probe/types.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
-import { conceptsUnder, formatConcepts, sceneConcepts } from './util-concepts.ts';
-import { withToolErrors } from './util-errors.ts';
-import { fmt } from './util-format.ts';
-import { hotMask, toolImage, unitMaskedImage } from './util-images.ts';
-import { UnitArg, unitLabel } from './util-units.ts';
-import { rankScenes, unitActivations } from './util-ranking.ts';
+import { conceptsUnder, formatConcepts, sceneConcepts } from '../scenes/scene-concepts.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { fmt } from '../common/format.ts';
+import { hotMask, toolImage, unitMaskedImage } from '../scenes/tool-images.ts';
+import { UnitArg, unitLabel } from '../common/unit-args.ts';
+import { rankScenes, unitActivations } from '../common/unit-activations.ts';
 
 const Input = z.strictObject({
   unit: UnitArg,

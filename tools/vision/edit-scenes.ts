@@ -7,11 +7,11 @@ import { errorMessage } from '../../util/errors.ts';
 import type { ToolContext } from '../context.ts';
 import type { OutputScores, UnitMap } from '../probe/types.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
-import { resolveStimuli, StimulusArg } from './stimulus-arg.ts';
-import { withToolErrors } from './util-errors.ts';
-import { fmt } from './util-format.ts';
-import { MAX_IMAGES, sideBySide, toolImage, unitMaskedImage } from './util-images.ts';
-import { parseUnits, unitLabel, UnitsArg } from './util-units.ts';
+import { resolveStimuli, StimulusArg } from '../scenes/stimulus-arg.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { fmt } from '../common/format.ts';
+import { MAX_IMAGES, sideBySide, toolImage, unitMaskedImage } from '../scenes/tool-images.ts';
+import { parseUnits, unitLabel, UnitsArg } from '../common/unit-args.ts';
 
 const Input = z.strictObject({
   stimuli: z

@@ -18,7 +18,7 @@ import {
   type LabelTable,
   type Objective,
   type TopRegion,
-} from '../analysis/compositional.ts';
+} from '../analysis/compositional/index.ts';
 import { scoreByEvaluation } from '../analysis/formula-evaluation.ts';
 import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, comparisonSize } from '../analysis/netdissect.ts';
 import type { ProbeSet } from '../../stimuli/probeset.ts';
@@ -27,10 +27,10 @@ import { probeSetAnnotatedScenes } from '../cache/probe-scenes.ts';
 import { SyntheticProbe } from '../probe/synthetic-probe.ts';
 import type { UnitAddress } from '../probe/types.ts';
 import { defineTool, ToolError } from '../tool.ts';
-import { canonicalConcept } from './util-analysis-concepts.ts';
-import { withToolErrors } from './util-errors.ts';
-import { fmt, round } from './util-format.ts';
-import { unitActivations } from './util-ranking.ts';
+import { canonicalConcept } from '../analysis/concept-args.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { fmt, round } from '../common/format.ts';
+import { unitActivations } from '../common/unit-activations.ts';
 
 const Input = z.strictObject({
   unit: z.string().trim().min(1).describe("the unit, 'site:index'"),

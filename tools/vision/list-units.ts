@@ -3,9 +3,9 @@ import type { ToolContext } from '../context.ts';
 import { resolveProbeSite, siteLabel } from '../probe/sites.ts';
 import type { ProbeSite } from '../probe/types.ts';
 import { defineTool, type ToolResult } from '../tool.ts';
-import { withToolErrors } from './util-errors.ts';
-import { fmt, pct, round } from './util-format.ts';
-import { columnStats, unitColumn } from './util-ranking.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { fmt, pct, round } from '../common/format.ts';
+import { columnStats, unitColumn } from '../common/unit-activations.ts';
 
 const Input = z.strictObject({
   site: z

@@ -4,9 +4,9 @@ import { isUpsideDown } from '../../stimuli/probeset-text-lines.ts';
 import type { ToolContext } from '../context.ts';
 import { pearson } from '../metrics/correlation.ts';
 import { defineTool } from '../tool.ts';
-import { withToolErrors } from './util-errors.ts';
-import { fmt, round } from './util-format.ts';
-import { unitActivations } from './util-ranking.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { fmt, round } from '../common/format.ts';
+import { unitActivations } from '../common/unit-activations.ts';
 
 /**
  * property_stats: how a unit's activation goes with scene properties that concept masks do not hold:

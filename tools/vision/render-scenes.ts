@@ -3,10 +3,10 @@ import { describeSpec } from '../../stimuli/phrase.ts';
 import { maskOutline } from '../../stimuli/overlays.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
-import { resolveStimuli, StimuliArg } from './stimulus-arg.ts';
-import { formatConcepts, sceneConcepts } from './util-concepts.ts';
-import { withToolErrors } from './util-errors.ts';
-import { MAX_IMAGES, toolImage } from './util-images.ts';
+import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
+import { formatConcepts, sceneConcepts } from '../scenes/scene-concepts.ts';
+import { withToolErrors } from '../common/errors.ts';
+import { MAX_IMAGES, toolImage } from '../scenes/tool-images.ts';
 
 const Input = z.strictObject({
   stimuli: StimuliArg,

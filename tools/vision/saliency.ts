@@ -11,14 +11,14 @@ import {
 } from '../analysis/saliency-summary.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
-import { resolveStimuli, StimulusArg } from './stimulus-arg.ts';
+import { resolveStimuli, StimulusArg } from '../scenes/stimulus-arg.ts';
 import {
   computeSaliency,
   SaliencyArgs,
   saliencySettings,
   type SaliencyMethod,
-} from './util-analysis-saliency.ts';
-import { resolveTarget, targetName } from './util-analysis-scorer.ts';
+} from '../analysis/saliency-run.ts';
+import { resolveTarget, targetName } from '../analysis/saliency-target.ts';
 
 /** Stimuli per saliency call: each costs a few hundred forward passes. */
 export const MAX_SALIENCY_STIMULI = 6;

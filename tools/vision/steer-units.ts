@@ -17,15 +17,15 @@ import type { ToolContext } from '../context.ts';
 import type { Probe, UnitAddress, UnitEdit } from '../probe/types.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
 import { encodePng } from '../../util/image.ts';
-import { compareMeasurements, measure } from './util-causal-measure.ts';
-import { beforeAfterGrid, scoreTables } from './util-causal-report.ts';
+import { compareMeasurements, measure } from '../causal/measure.ts';
+import { beforeAfterGrid, scoreTables } from '../causal/effects-grid.ts';
 import {
   CausalStimuliFields,
   resolveCausalStimuli,
   stimulusRecords,
   type StimulusRecord,
-} from './util-causal-stimuli.ts';
-import { unitStats, type UnitStats } from './util-causal-stats.ts';
+} from '../causal/stimuli-args.ts';
+import { unitStats, type UnitStats } from '../causal/unit-stats.ts';
 import {
   describeUnits,
   MAX_WATCHED_UNITS,
@@ -34,7 +34,7 @@ import {
   unitLabel,
   WatchArg,
   withToolErrors,
-} from './util-causal-units.ts';
+} from '../causal/unit-edits.ts';
 
 /**
  * steer_units: drive units instead of removing them — clamp them to a value (set), push them (add) or

@@ -1,3 +1,4 @@
+import type { SubmitAnswerArgs } from '../../../tools/investigation/submit-answer.ts';
 import { editDrop, type ContrastResult, type Scale } from './experiments.ts';
 import { initialCandidates, type Candidate } from './hypotheses.ts';
 import { propertyAnswer } from './properties.ts';
@@ -69,14 +70,6 @@ export function assess(trial: Trial, scale: Scale): Assessment {
   };
 }
 
-export interface AnswerArgs {
-  description: string;
-  formula?: string;
-  confidence: number;
-  evidence: string[];
-  unit?: string;
-}
-
 /** The trial whose candidate the evidence supports best (supported first, then score, then r). */
 export function bestTrial(state: State): { trial: Trial; assessment: Assessment } | undefined {
   const scale = scaleOf(state);
@@ -125,7 +118,7 @@ export function confidenceOf(candidate: Candidate, assessment: Assessment | unde
 }
 
 /** The final answer from whatever evidence there is now (also when forced to answer early). */
-export function composeAnswer(state: State, withFormula = true): AnswerArgs {
+export function composeAnswer(state: State, withFormula = true): SubmitAnswerArgs {
   const unit = state.unit;
   const unitPart = unit !== undefined ? { unit } : {};
   const search = ok(state.search);

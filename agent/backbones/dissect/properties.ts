@@ -1,5 +1,5 @@
 import { TEXT_CONCEPT_NAME, WORD_PREFIX } from '../../../stimuli/vocabulary.ts';
-import type { AnswerArgs } from './answer.ts';
+import type { SubmitAnswerArgs } from '../../../tools/investigation/submit-answer.ts';
 import { conceptsOf, parsed } from './hypotheses.ts';
 import { ok, type State } from './state.ts';
 import type { PropertyScoreView } from './views.ts';
@@ -51,7 +51,7 @@ function confidenceOf(r: number): number {
 }
 
 /** The answer a text property gives, or undefined when the formula (or nothing) should answer. */
-export function propertyAnswer(state: State): AnswerArgs | undefined {
+export function propertyAnswer(state: State): SubmitAnswerArgs | undefined {
   const properties = ok(state.properties);
   const unit = state.unit;
   if (!properties || unit === undefined) return undefined;

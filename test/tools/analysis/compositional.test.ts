@@ -7,7 +7,7 @@ import {
   searchFormulas,
   topRegion,
   type MapLike,
-} from '../../../tools/analysis/compositional.ts';
+} from '../../../tools/analysis/compositional/index.ts';
 import { dissectUnit } from '../../../tools/analysis/netdissect.ts';
 import { parsePhrase } from '../../../stimuli/phrase.ts';
 import { renderScene, type RenderedScene } from '../../../stimuli/render.ts';

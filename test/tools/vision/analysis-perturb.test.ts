@@ -3,7 +3,7 @@ import { renderScene } from '../../../stimuli/render.ts';
 import {
   PERTURBATION_TOLERANCE,
   perturbForSyntheticUnit,
-} from '../../../tools/vision/util-analysis-perturb.ts';
+} from '../../../tools/analysis/perturb.ts';
 
 const SPEC = {
   width: 64,

@@ -6,8 +6,8 @@ import { createVisionRegistry } from '../../../tools/index.ts';
 import { sharedInterest } from '../../../tools/metrics/index.ts';
 import { OnnxProbe } from '../../../tools/probe/index.ts';
 import type { SaliencyData } from '../../../tools/vision/saliency.ts';
-import { computeSaliency } from '../../../tools/vision/util-analysis-saliency.ts';
-import { camForLabel, resolveTarget } from '../../../tools/vision/util-analysis-scorer.ts';
+import { computeSaliency } from '../../../tools/analysis/saliency-run.ts';
+import { camForLabel, resolveTarget } from '../../../tools/analysis/saliency-target.ts';
 import { allNumbers, analysisContext, type TestContext } from './analysis-fixtures.ts';
 
 const registry = createVisionRegistry();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { columnStats, rankScenes, unitColumn } from '../../../tools/vision/util-ranking.ts';
+import { columnStats, rankScenes, unitColumn } from '../../../tools/common/unit-activations.ts';
 
 describe('ranking probe scenes by a unit', () => {
   it('takes the top k and the bottom ones, disjoint, ties to the lower index', () => {

@@ -2,13 +2,13 @@ import { OnnxSubject } from '../../subjects/onnx/onnx-subject.ts';
 import type { RenderedScene } from '../../stimuli/render.ts';
 import { InputError } from '../../util/errors.ts';
 import type { RgbImage } from '../../util/image.ts';
-import { findCamHead } from '../analysis/cam-head.ts';
+import { findCamHead } from './cam-head.ts';
 import { OnnxProbe, ONNX_BATCH } from '../probe/onnx-probe.ts';
 import { cropToImage, rawUnitMap, unitMapOverImage } from '../probe/site-maps.ts';
 import { SyntheticProbe } from '../probe/synthetic-probe.ts';
 import type { Probe, ScoreFn, UnitAddress } from '../probe/types.ts';
 import { classActivationMap, type SaliencyMap } from '../saliency/index.ts';
-import { perturbForSyntheticUnit } from './util-analysis-perturb.ts';
+import { perturbForSyntheticUnit } from './perturb.ts';
 
 /**
  * What saliency explains: a label of the subject's output, or a unit. Score functions here differ from
@@ -73,7 +73,7 @@ export function targetScorer(
   return { score: probe.scorer({ label: target.label }, scene), describes: `score of '${target.label}'` };
 }
 
-/** A synthetic unit on perturbed copies of the scene (see util-analysis-perturb.ts for what "removed" means). */
+/** A synthetic unit on perturbed copies of the scene (see perturb.ts for what "removed" means). */
 function syntheticUnitScorer(
   probe: SyntheticProbe,
   unit: UnitAddress,

@@ -26,6 +26,9 @@ const Input = z.strictObject({
   unit: z.string().trim().optional().describe('the unit the answer is about, as site:index'),
 });
 
+/** An answer as submit_answer takes it (after defaults): what a backbone composes. */
+export type SubmitAnswerArgs = z.output<typeof Input>;
+
 /** submit_answer: the final answer, with a validated formula. */
 export const submitAnswerTool = defineTool({
   name: 'submit_answer',

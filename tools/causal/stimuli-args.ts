@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { ToolContext } from '../context.ts';
 import { ToolError } from '../tool.ts';
-import { resolveStimuli, StimuliArg, type Stimulus } from './stimulus-arg.ts';
-import { asToolError } from './util-causal-units.ts';
+import { resolveStimuli, StimuliArg, type Stimulus } from '../scenes/stimulus-arg.ts';
+import { asToolError } from './unit-edits.ts';
 
 /**
  * Where the causal tools measure an intervention's effect: stimuli given outright (phrases, specs,

@@ -4,7 +4,7 @@ import { errorMessage } from '../../util/errors.ts';
 import type { Probe } from '../probe/types.ts';
 import { occlusionSaliency, riseSaliency, type SaliencyMap } from '../saliency/index.ts';
 import { ToolError } from '../tool.ts';
-import { camForLabel, targetScorer, type SaliencyTarget, type UnitPooling } from './util-analysis-scorer.ts';
+import { camForLabel, targetScorer, type SaliencyTarget, type UnitPooling } from './saliency-target.ts';
 
 /**
  * The saliency arguments saliency and alignment share, and the one function both use to make a map.

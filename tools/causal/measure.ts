@@ -6,9 +6,9 @@ import {
   type OutputEffects,
   type TextChanges,
   type UnitChange,
-} from '../causal/index.ts';
+} from './index.ts';
 import type { OutputScores, Probe, UnitAddress, UnitEdit } from '../probe/types.ts';
-import { unitLabel } from './util-causal-units.ts';
+import { unitLabel } from './unit-edits.ts';
 
 /**
  * One measurement of the subject on a fixed list of scenes: its outputs and the watched units'

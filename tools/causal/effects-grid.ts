@@ -1,9 +1,9 @@
 import { labelledGrid } from '../../stimuli/grid.ts';
 import { encodePng } from '../../util/image.ts';
-import { formatNumber, type OutputEffects } from '../causal/index.ts';
+import { formatNumber, type OutputEffects } from './index.ts';
 import type { OutputScores } from '../probe/types.ts';
 import type { ToolImage } from '../tool.ts';
-import type { Stimulus } from './stimulus-arg.ts';
+import type { Stimulus } from '../scenes/stimulus-arg.ts';
 
 /**
  * The picture that goes with an intervention's effect: the stimuli that changed most, each captioned
