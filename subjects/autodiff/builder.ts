@@ -136,6 +136,7 @@ export class GraphBuilder {
   /** Sum of several tensors of one shape (gradient accumulation). */
   sum(terms: readonly string[]): string {
     if (terms.length === 1) return terms[0] as string;
+    if (terms.length === 2) return this.add(terms[0] as string, terms[1] as string);
     return this.op('Sum', terms);
   }
 

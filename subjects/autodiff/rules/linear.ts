@@ -177,6 +177,99 @@ export function convWeightGrad(
   return b.op('Slice', [swapped, b.int64(axes.map(() => 0)), b.int64(geo.kernel), b.int64(axes)]);
 }
 
+/**
+ * A conv's input gradient as a stride-1 Conv, which onnxruntime runs far faster than ConvTranspose
+ * (whose grouped and depthwise kernels are slow): the output gradient, with stride−1 zeros inserted
+ * after each value, correlated with the spatially flipped kernel (input and output channels swapped
+ * within each group), padded so the result has the input's size. Undefined when a pad exceeds the
+ * dilated kernel extent (then the caller falls back to ConvTranspose).
+ */
+function convInputGrad(
+  b: GraphBuilder,
+  g: string,
+  gShape: number[],
+  w: string,
+  wShape: number[],
+  xShape: number[],
+  geo: ConvGeometry,
+): string | undefined {
+  const n = geo.kernel.length;
+  const spatialOut = gShape.slice(2);
+  const begin: number[] = [];
+  const end: number[] = [];
+  const lengths: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const reach = ((geo.kernel[i] as number) - 1) * (geo.dilations[i] as number);
+    const padBegin = reach - (geo.pads[i] as number);
+    const length = (spatialOut[i] as number) * (geo.strides[i] as number);
+    let padEnd = (xShape[i + 2] as number) - length + (geo.pads[i] as number);
+    let kept = length;
+    if (padEnd < 0) {
+      kept = length + padEnd;
+      padEnd = 0;
+    }
+    if (padBegin < 0 || kept < ((spatialOut[i] as number) - 1) * (geo.strides[i] as number) + 1)
+      return undefined;
+    begin.push(padBegin);
+    end.push(padEnd);
+    lengths.push(kept);
+  }
+  const [batch, channels] = gShape as [number, number];
+  let spread = g;
+  if (geo.strides.some((s) => s > 1)) {
+    // [N, C, h, w] → [N, C, h, 1, w, 1] → zeros after each value → [N, C, h·s, w·s]
+    const interleaved = spatialOut.flatMap((d) => [d, 1]);
+    const reshaped = b.reshape(g, [batch, channels, ...interleaved]);
+    const pads = new Array<number>(2 * (2 + 2 * n)).fill(0);
+    geo.strides.forEach((s, i) => {
+      pads[2 + 2 * n + 2 + 2 * i + 1] = s - 1;
+    });
+    const padded = b.op('Pad', [reshaped, b.int64(pads)]);
+    spread = b.reshape(padded, [
+      batch,
+      channels,
+      ...spatialOut.map((d, i) => d * (geo.strides[i] as number)),
+    ]);
+    const full = spatialOut.map((d, i) => d * (geo.strides[i] as number));
+    if (lengths.some((l, i) => l !== full[i])) {
+      const axes = range(n + 2, 2);
+      spread = b.op('Slice', [spread, b.int64(axes.map(() => 0)), b.int64(lengths), b.int64(axes)]);
+    }
+  }
+  // W [G·Co, Ci, k…] → [G·Ci, Co, k…], flipped along every spatial axis
+  const groups = geo.group;
+  const [channelsOut, perGroupIn] = wShape as [number, number];
+  const perGroupOut = channelsOut / groups;
+  let kernel = w;
+  if (perGroupOut > 1 || perGroupIn > 1) {
+    const split = b.reshape(w, [groups, perGroupOut, perGroupIn, ...geo.kernel]);
+    const swapped = b.transpose(split, [0, 2, 1, ...range(n + 3, 3)]);
+    kernel = b.reshape(swapped, [groups * perGroupIn, perGroupOut, ...geo.kernel]);
+  }
+  const axes = range(n + 2, 2);
+  const flipped = b.op('Slice', [
+    kernel,
+    b.int64(axes.map(() => -1)),
+    b.int64(axes.map(() => -Number.MAX_SAFE_INTEGER)),
+    b.int64(axes),
+    b.int64(axes.map(() => -1)),
+  ]);
+  return b.op(
+    'Conv',
+    [spread, flipped],
+    [
+      attr.ints('kernel_shape', geo.kernel),
+      attr.ints(
+        'strides',
+        geo.kernel.map(() => 1),
+      ),
+      attr.ints('dilations', geo.dilations),
+      attr.ints('pads', [...begin, ...end]),
+      attr.int('group', groups),
+    ],
+  );
+}
+
 const conv: GradRule = (ctx) => {
   const g = gradOf(ctx);
   const { b } = ctx;
@@ -188,7 +281,8 @@ const conv: GradRule = (ctx) => {
   const geo = convGeometry(ctx, xShape.slice(2), kernel);
   const n = kernel.length;
   const dx = ctx.needs[0]
-    ? (() => {
+    ? (convInputGrad(b, g, gShape, w, wShape, xShape, geo) ??
+      (() => {
         // output_padding restores the rows a strided conv dropped, so the result has x's size.
         const outputPadding = xShape.slice(2).map((size, i) => {
           const s = geo.strides[i] as number;
@@ -205,7 +299,7 @@ const conv: GradRule = (ctx) => {
           [g, w],
           [...geometryAttrs(geo), attr.ints('output_padding', outputPadding)],
         );
-      })()
+      })())
     : undefined;
   const dw = ctx.needs[1] ? convWeightGrad(b, x, xShape, g, gShape, geo) : undefined;
   const dBias = ctx.needs[2] && bias ? b.reduceSum(g, [0, ...range(n + 2, 2)], false) : undefined;
