@@ -32,8 +32,8 @@ export interface GradientGraph {
   objectiveOutput: string;
   /** Output holding each wrt tensor's gradient. */
   gradientOutputs: Map<string, string>;
-  /** The weights input of the objective, with its length (the tensor's unit count). */
-  weights?: { input: string; units: number };
+  /** The weights input of the objective, with its length (the tensor's unit count) and element type. */
+  weights?: { input: string; units: number; double: boolean };
   /** The ai.onnx opset of the emitted graph. */
   opset: number;
 }
@@ -177,7 +177,7 @@ export async function buildGradientGraph(
     objectiveOutput,
     gradientOutputs,
     ...(objective.weightsInput && units !== undefined
-      ? { weights: { input: OBJECTIVE_WEIGHTS_INPUT, units } }
+      ? { weights: { input: OBJECTIVE_WEIGHTS_INPUT, units, double: target.elemType === ElemType.DOUBLE } }
       : {}),
     opset,
   };

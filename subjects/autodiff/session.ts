@@ -54,14 +54,16 @@ export class GradientSessions {
     const compiled = await graph;
     const allFeeds: Record<string, ort.Tensor> = { ...feeds };
     if (compiled.weights) {
-      const { input, units } = compiled.weights;
+      const { input, units, double } = compiled.weights;
       const values = weights ?? new Float32Array(units).fill(1);
       if (values.length !== units) {
         throw new InputError(
           `objective weights have ${values.length} values but '${request.objective.tensor}' has ${units} units`,
         );
       }
-      allFeeds[input] = new ort.Tensor('float32', Float32Array.from(values), [units]);
+      allFeeds[input] = double
+        ? new ort.Tensor('float64', Float64Array.from(values), [units])
+        : new ort.Tensor('float32', Float32Array.from(values), [units]);
     }
     const reads = request.read ?? [];
     const fetches = [compiled.objectiveOutput, ...compiled.gradientOutputs.values(), ...reads];

@@ -90,6 +90,26 @@ describe('gradient graphs', () => {
     await cache.dispose();
   });
 
+  it('differentiates a float64 graph, with the objective weights fed as float64', async () => {
+    const m = model(
+      [opNode('MatMul', ['x', 'W'], ['y'])],
+      [{ name: 'W', dims: [3, 2], data_type: 11, double_data: W }],
+    );
+    const input = m.graph?.input?.[0];
+    if (input?.type?.tensor_type) input.type.tensor_type.elem_type = 11;
+    const { gradients, cache } = sessionsFor(m);
+    const x = new ort.Tensor('float64', Float64Array.from([1, 2, 3, -1, 0.5, 2]), [2, 3]);
+    const run = await gradients.run(
+      { x },
+      { objective: { tensor: 'y', unitAxis: 1, pool: 'mean' }, wrt: ['x'] },
+      [0, 2],
+    );
+    expect(run.gradients.x?.type).toBe('float64');
+    expect(Array.from(run.gradients.x?.data as Float64Array)).toEqual([-2, 2, -1, -2, 2, -1]);
+    expect(Array.from(run.objective.data as Float64Array)).toEqual([2 * (-1 + 2 - 1.5), 2 * (1 + 0.5 - 1)]);
+    await cache.dispose();
+  });
+
   it('emits only standard ONNX ops', async () => {
     const m = model(
       [opNode('MatMul', ['x', 'W'], ['h']), opNode('Softmax', ['h'], ['y'], [attr.int('axis', 1)])],
