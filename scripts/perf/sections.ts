@@ -5,6 +5,7 @@ import { toolsSection } from './tools.ts';
 import { agentSection } from './agent.ts';
 import { benchSection } from './bench.ts';
 import { cliSection } from './cli.ts';
+import { autodiffSection } from './autodiff.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
@@ -14,4 +15,5 @@ export const sections: PerfSection[] = [
   agentSection,
   benchSection,
   cliSection,
+  autodiffSection,
 ];
