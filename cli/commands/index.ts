@@ -11,6 +11,7 @@ import { registerProbeCommand } from './probe.ts';
 import { registerProbesetCommand } from './probeset.ts';
 import { registerReplayCommand } from './replay.ts';
 import { registerReportCommand } from './report.ts';
+import { registerSaliencyCommand } from './saliency.ts';
 import { registerToolsCommand } from './tools.ts';
 
 /** Every CLI command registers itself here; one file per command in this folder. */
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   registerModelsCommand(program);
   registerInspectCommand(program);
   registerProbeCommand(program);
+  registerSaliencyCommand(program);
   registerProbesetCommand(program);
   registerToolsCommand(program);
   registerReplayCommand(program);

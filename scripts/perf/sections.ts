@@ -5,6 +5,7 @@ import { toolsSection } from './tools.ts';
 import { agentSection } from './agent.ts';
 import { benchSection } from './bench.ts';
 import { cliSection } from './cli.ts';
+import { autodiffSection } from './autodiff.ts';
 import { lmSection } from './lm.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
@@ -15,5 +16,6 @@ export const sections: PerfSection[] = [
   agentSection,
   benchSection,
   cliSection,
+  autodiffSection,
   lmSection,
 ];
