@@ -18,6 +18,8 @@ import { loadLanguageModel } from '../../../subjects/language-model/load.ts';
 import { buildGpt2Model } from '../../../subjects/language-model/build-gpt2.ts';
 import { encodeModel } from '../../../subjects/onnx/proto.ts';
 import { InputError } from '../../../util/errors.ts';
+import { padBatch } from '../../../subjects/language-model/batches.ts';
+import type { Edit } from '../../../subjects/subject.ts';
 import { referenceForward } from './gpt2-reference.ts';
 import { tinyTokenizer, writeTinyModel, type TinyModel } from './fixtures.ts';
 
@@ -228,6 +230,37 @@ describe('language-model subjects', () => {
     await expect(
       wordActivations(lm, [{ text, tokens: words }], ['blocks.0.attn.hook_pattern:1']),
     ).rejects.toThrow(/only \[batch, token, units\] sites/);
+  });
+
+  it("differentiates through the GPT-2 graph: a neuron's gradient wrt the embeddings matches finite differences", async () => {
+    const text = 'The cat sat';
+    const ids = lm.tokenize(text).ids;
+    const neuron = Array.from({ length: 64 }, (_, i) => (i === 7 ? 1 : 0));
+    const feeds = padBatch([ids], { inputIds: 'input_ids', attentionMask: 'attention_mask' }, lm.padId).feeds;
+    const { gradients } = await lm.subject.gradient(feeds, {
+      objective: { tensor: 'blocks.1.mlp.hook_post', unitAxis: 2, pool: 'mean', weights: neuron },
+      wrt: ['hook_embed'],
+    });
+    const gradient = gradients.hook_embed?.data as Float32Array; // [1, tokens, 16]
+    // Adding h to embedding unit u at every position moves the objective by h · Σ_t ∂/∂e[t, u].
+    const meanNeuron = async (edits: Edit[]) => {
+      const [read] = await lm.readTokens([text], ['blocks.1.mlp.hook_post'], { edits });
+      const data = read?.sites['blocks.1.mlp.hook_post']?.data as Float32Array;
+      return (
+        Array.from({ length: ids.length }, (_, t) => data[t * 64 + 7] as number).reduce((a, v) => a + v, 0) /
+        ids.length
+      );
+    };
+    const h = 1e-2;
+    for (const unit of [0, 5, 11]) {
+      const up = await meanNeuron([{ site: 'hook_embed', units: [unit], op: 'add', delta: h }]);
+      const down = await meanNeuron([{ site: 'hook_embed', units: [unit], op: 'add', delta: -h }]);
+      const analytic = Array.from({ length: ids.length }, (_, t) => gradient[t * 16 + unit] as number).reduce(
+        (a, v) => a + v,
+        0,
+      );
+      expect((up - down) / (2 * h)).toBeCloseTo(analytic, 2);
+    }
   });
 
   it('saves a GPT-2 subject folder that loads back with the same predictions', async () => {
