@@ -22,7 +22,8 @@ import { moduleScope } from './module-scopes.ts';
  * | `ln_final`                 | the final LayerNorm's output (ln_f, norm)                          |
  *
  * Blocks are modules named `h.L`, `layers.L`, `blocks.L` or `layer.L` (GPT-2, Llama/OPT, GPT-NeoX…).
- * Names that cannot be found are left out; `sites` limits the answer to tensors that are sites.
+ * Names that cannot be found are left out; `sites` limits the answer to tensors that are sites. A
+ * graph with no attention Softmax in any block gets no names at all: it is not a transformer.
  */
 export function transformerLensNames(index: GraphIndex, sites: ReadonlySet<string>): Map<string, string> {
   const groups = groupByScope(index);
@@ -91,7 +92,9 @@ export function transformerLensNames(index: GraphIndex, sites: ReadonlySet<strin
   }
 
   set('ln_final', lastOutput(index, module(/^(ln_f|norm|final_layer_norm|final_layernorm|ln_final)$/)));
-  return names;
+  // Without an attention pattern this is no transformer (a CNN may have modules named layers.0).
+  const attention = [...names.keys()].some((name) => name.endsWith('.attn.hook_pattern'));
+  return attention ? names : new Map();
 }
 
 interface ScopeGroup {

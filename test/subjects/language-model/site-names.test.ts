@@ -99,6 +99,18 @@ describe('TransformerLens names from module scopes', () => {
       graph: { ...model.graph, node: (model.graph?.node ?? []).map((n, i) => ({ ...n, name: `n${i}` })) },
     };
     expect(names(bare).size).toBe(0);
+    // Blocks named layers.L but no attention (say a CNN's modules): not a transformer either.
+    const noAttention: ModelProto = {
+      ...model,
+      graph: {
+        ...model.graph,
+        node: (model.graph?.node ?? []).map((n) => ({
+          ...n,
+          name: (n.name ?? '').replace('/transformer/h.', '/features/layers.').replace('/attn/', '/conv/'),
+        })),
+      },
+    };
+    expect(names(noAttention).size).toBe(0);
   });
 
   it('reads module paths from both exporters, whatever the torch version wrote', () => {
