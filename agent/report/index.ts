@@ -6,8 +6,8 @@ import { experimentsSection } from './experiments.ts';
 import { hypothesesSection } from './hypotheses.ts';
 import { usageSection } from './usage.ts';
 import { anchorId, esc, page, type EvidenceTargets } from './html.ts';
-import { redactSecrets, secretValues } from './secrets.ts';
 import { REPORT_STYLE } from './style.ts';
+import { redactSecrets, secretValues } from '../../util/secrets.ts';
 
 /**
  * `aia report`: one run as one self-contained HTML file (inline style, images as data: URLs, no
@@ -40,7 +40,9 @@ export function renderReport(run: ReadRun, env: NodeJS.ProcessEnv = process.env)
     usageSection(run),
     `<footer class="muted"><p>Written by aia from ${esc(run.dir)}.</p></footer>`,
   ].join('\n');
-  return redactSecrets(page(titleOf(run), REPORT_STYLE, body), secretValues(env), esc);
+  const secrets = secretValues(env);
+  // A secret may appear as written or HTML-escaped: both forms are removed.
+  return redactSecrets(page(titleOf(run), REPORT_STYLE, body), [...secrets, ...secrets.map(esc)]);
 }
 
 /** Write the report of a run; default `<run>/report.html`. Returns the absolute path. */
