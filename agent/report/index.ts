@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ReadRun } from '../transcript/read.ts';
-import { answerSection, summarySection, titleOf } from './summary.ts';
+import { answerSection, problemsSection, summarySection, titleOf } from './summary.ts';
 import { experimentsSection } from './experiments.ts';
 import { hypothesesSection } from './hypotheses.ts';
 import { usageSection } from './usage.ts';
@@ -32,6 +32,7 @@ export function renderReport(run: ReadRun, env: NodeJS.ProcessEnv = process.env)
     '<nav class="muted"><a href="#answer">answer</a> · <a href="#hypotheses">hypotheses</a> · ' +
     '<a href="#experiments">experiments</a> · <a href="#usage">usage and cost</a></nav>';
   const body = [
+    problemsSection(run),
     summarySection(run),
     nav,
     answerSection(run, targets),
@@ -42,7 +43,8 @@ export function renderReport(run: ReadRun, env: NodeJS.ProcessEnv = process.env)
   ].join('\n');
   const secrets = secretValues(env);
   // A secret may appear as written or HTML-escaped: both forms are removed.
-  return redactSecrets(page(titleOf(run), REPORT_STYLE, body), [...secrets, ...secrets.map(esc)]);
+  const title = `${run.problems.length > 0 ? '[damaged] ' : ''}${titleOf(run)}`;
+  return redactSecrets(page(title, REPORT_STYLE, body), [...secrets, ...secrets.map(esc)]);
 }
 
 /** Write the report of a run; default `<run>/report.html`. Returns the absolute path. */

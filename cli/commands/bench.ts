@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BASELINE_NAMES } from '../../benchmarks/baselines/index.ts';
-import { readBenchHeader } from '../../benchmarks/bench-dir.ts';
+import { assertBenchDir, readBenchHeader } from '../../benchmarks/bench-dir.ts';
 import { writeReports } from '../../benchmarks/report/index.ts';
 import { loadRun } from '../../benchmarks/report/load.ts';
 import {
@@ -158,6 +158,7 @@ async function runCommand(suiteRef: string | undefined, opts: RunOptions): Promi
   if (opts.out !== undefined && opts.resume !== undefined && resolve(opts.out) !== resolve(opts.resume))
     throw new InputError('give either --out or --resume, not two different directories');
   const existingDir = opts.resume ?? opts.out;
+  if (existingDir !== undefined) assertBenchDir(resolve(existingDir), opts.resume ? '--resume' : '--out');
   const previous = existingDir !== undefined ? readBenchHeader(resolve(existingDir)) : undefined;
   if (opts.resume !== undefined && !previous)
     throw new InputError(`--resume ${opts.resume}: not a benchmark run (no bench.json there)`);

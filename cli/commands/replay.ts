@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatVerifyResult, verifyReadRun, type VerifyResult } from '../../agent/verify.ts';
+import { formatVerifyResult, verifyPassed, verifyReadRun, type VerifyResult } from '../../agent/verify.ts';
 import { readRun, resolveRunDir, type ReadRun } from '../../agent/transcript/read.ts';
 import { InputError } from '../../util/errors.ts';
 import { Progress } from '../../util/progress.ts';
@@ -7,8 +7,9 @@ import { printResult } from '../output.ts';
 
 /**
  * `aia replay <run>`: what a recorded run did, and with --verify whether today's tools still give
- * the results it recorded (every tool call re-run, result hashes compared; exit code 1 on any
- * divergence). Re-driving the recorded model outputs through the agent loop is `aia ask` with the
+ * the results it recorded (integrity checked first, then every tool call re-run and result hashes
+ * compared; exit code 1 on any integrity problem or divergence). A damaged run's summary lists its
+ * problems and exits 1 too. Re-driving the recorded model outputs through the agent loop is `aia ask` with the
  * replay backbone; this command prints that command line.
  */
 
@@ -62,6 +63,11 @@ export function summarizeRun(run: ReadRun): { text: string; json: unknown } {
     events.flatMap((e) => (e.type === 'answer' ? [e.answer] : [])).at(-1) ?? header.result?.answer;
   const hypotheses = events.flatMap((e) => (e.type === 'hypothesis' ? [e.hypothesis] : []));
   const lines = [
+    ...(run.problems.length > 0
+      ? [
+          `DAMAGED: ${run.problems.length} problem${run.problems.length === 1 ? '' : 's'} (listed below); this is not the run as recorded`,
+        ]
+      : []),
     `run ${header.id} (${run.dir})`,
     `question: ${header.question}`,
     `subject: ${header.subject.ref}${header.unit !== undefined ? `, unit ${header.unit}` : ''}`,
@@ -75,6 +81,7 @@ export function summarizeRun(run: ReadRun): { text: string; json: unknown } {
       ? `answer: ${answer.description}${answer.formula ? ` (formula: ${answer.formula})` : ''}, confidence ${answer.confidence}`
       : 'answer: none',
     ...run.warnings.map((w) => `warning: ${w}`),
+    ...run.problems.map((p) => `problem: ${p}`),
     '',
     `check that every experiment still gives the recorded result: aia replay ${shellWord(run.dir)} --verify`,
     `re-drive the recorded model outputs through the agent loop: ${redriveCommand(run)}`,
@@ -86,14 +93,16 @@ export function summarizeRun(run: ReadRun): { text: string; json: unknown } {
     toolCalls: count('tool_call'),
     hypotheses,
     warnings: run.warnings,
+    problems: run.problems,
     redrive: redriveCommand(run),
   };
   return { text: lines.join('\n'), json };
 }
 
 /**
- * `aia replay <run> --verify`: re-run every tool call, print "N tool calls re-run, 0 divergences" or
- * each divergence (--json: the structured result), and set exit code 1 on any divergence.
+ * `aia replay <run> --verify`: check the run's integrity, re-run every tool call, print each problem
+ * and "N tool calls re-run, 0 divergences" or each divergence (--json: the structured result), and set
+ * exit code 1 on any problem or divergence.
  */
 export async function runReplayVerify(
   runRef: string,
@@ -110,7 +119,7 @@ export async function runReplayVerify(
   });
   progress.done();
   printResult(options.json === true, result, () => formatVerifyResult(result));
-  if (result.divergences.length > 0) process.exitCode = 1;
+  if (!verifyPassed(result)) process.exitCode = 1;
   return result;
 }
 
@@ -120,7 +129,10 @@ export function registerReplayCommand(program: Command): void {
     .description(
       'summarise a recorded run; --verify re-runs its tool calls and reports any result that changed',
     )
-    .option('--verify', 're-run every tool call and compare result hashes (exit code 1 on any divergence)')
+    .option(
+      '--verify',
+      'check integrity, re-run every tool call and compare result hashes (exit code 1 on any problem or divergence)',
+    )
     .option('--probe-set-size <n>', 'scenes in the probe set (default: as the run recorded it)')
     .option('--json', 'print the result as JSON')
     .action(async (runRef: string, opts: ReplayOptions) => {
@@ -133,7 +145,9 @@ export function registerReplayCommand(program: Command): void {
         });
         return;
       }
-      const summary = summarizeRun(readRun(resolveRunDir(runRef)));
+      const run = readRun(resolveRunDir(runRef));
+      const summary = summarizeRun(run);
       printResult(opts.json === true, summary.json, () => summary.text);
+      if (run.problems.length > 0) process.exitCode = 1;
     });
 }

@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { writeReport } from '../../agent/report/index.ts';
 import { readRun, resolveRunDir } from '../../agent/transcript/read.ts';
+import { escapeControl } from '../../util/escape.ts';
 import { printResult } from '../output.ts';
 
 /**
  * `aia report <run>`: the run as one self-contained HTML page (question, answer, hypotheses, every
  * experiment with its images, usage and cost), written to `<run>/report.html` unless --out says
- * otherwise. Prints the file's path; --open hands it to the desktop's opener if there is one.
+ * otherwise. Prints the file's path; --open hands it to the desktop's opener if there is one. A
+ * damaged run is rendered as far as it can be read, its problems listed at the top; exit code 1.
  */
 
 interface ReportOptions {
@@ -33,12 +35,19 @@ export function registerReportCommand(program: Command): void {
     .description('write a run as one self-contained HTML page (default <run>/report.html) and print its path')
     .option('--out <file>', 'where to write the page')
     .option('--open', 'open the page in the default browser (xdg-open)')
-    .option('--json', 'print {"report": path, "warnings": […]} as JSON')
+    .option('--json', 'print {"report": path, "warnings": […], "problems": […]} as JSON')
     .action((runRef: string, opts: ReportOptions) => {
       const run = readRun(resolveRunDir(runRef));
       const path = writeReport(run, opts.out);
-      printResult(opts.json === true, { report: path, warnings: run.warnings }, () => path);
-      for (const warning of run.warnings) process.stderr.write(`warning: ${warning}\n`);
+      printResult(
+        opts.json === true,
+        { report: path, warnings: run.warnings, problems: run.problems },
+        () => path,
+      );
+      for (const warning of run.warnings) process.stderr.write(`warning: ${escapeControl(warning)}\n`);
+      // The page is written with the damage marked at its top; the exit code says it is damaged.
+      for (const problem of run.problems) process.stderr.write(`problem: ${escapeControl(problem)}\n`);
+      if (run.problems.length > 0) process.exitCode = 1;
       if (opts.open) openFile(path);
     });
 }
