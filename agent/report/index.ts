@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { InputError } from '../../util/errors.ts';
 import { join, resolve } from 'node:path';
 import type { ReadRun } from '../transcript/read.ts';
 import { answerSection, problemsSection, summarySection, titleOf } from './summary.ts';
@@ -50,6 +51,10 @@ export function renderReport(run: ReadRun, env: NodeJS.ProcessEnv = process.env)
 /** Write the report of a run; default `<run>/report.html`. Returns the absolute path. */
 export function writeReport(run: ReadRun, out?: string): string {
   const path = resolve(out ?? join(run.dir, 'report.html'));
+  if (out !== undefined && existsSync(path) && statSync(path).isDirectory())
+    throw new InputError(
+      `--out ${path} is a directory; name the HTML file to write, e.g. ${join(path, 'report.html')}`,
+    );
   writeFileSync(path, renderReport(run));
   return path;
 }

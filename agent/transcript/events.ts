@@ -154,6 +154,8 @@ export const RunEndEvent = z.object({
   usage: UsageRecord,
   costUsd: z.number().optional(),
   wallMs: z.number(),
+  /** Of wallMs, the time spent in tool calls. */
+  toolMs: z.number().optional(),
 });
 
 export const RunEvent = z.discriminatedUnion('type', [

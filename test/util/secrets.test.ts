@@ -9,7 +9,9 @@ describe('redactSecrets', () => {
   });
 
   it('removes any run of six or more characters of a key: an echoed tail, a prefix, a middle', () => {
-    expect(redactSecrets('invalid key …Rt7Vb? no: …p4Rt7Vb', [KEY])).toBe('invalid key …Rt7Vb? no: …[redacted]');
+    expect(redactSecrets('invalid key …Rt7Vb? no: …p4Rt7Vb', [KEY])).toBe(
+      'invalid key …Rt7Vb? no: …[redacted]',
+    );
     expect(redactSecrets('key starting sk-ant-api03 was refused', [KEY])).toBe(
       'key starting [redacted] was refused',
     );

@@ -13,6 +13,7 @@ import type { SharedInterestBinarization } from '../metrics/index.ts';
 import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimulusArg, type Stimulus } from './stimulus-arg.ts';
+import { saliencyCost } from './util-cost.ts';
 import { canonicalConcept } from './util-analysis-concepts.ts';
 import {
   computeSaliency,
@@ -103,10 +104,11 @@ export const alignmentTool = defineTool({
     "Correct means the prediction equals 'expected' (default: the target label), or for a unit that it " +
     'fires. Use stimuli that contain the concept (stimuli without it are reported and left out of the means).',
   input: AlignmentInput,
-  async execute(args: z.output<typeof AlignmentInput>, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => saliencyCost(args.stimuli, ctx, saliencySettings(args, ctx.seed)),
+  async execute(args: z.output<typeof AlignmentInput>, ctx: ToolContext, { signal }) {
     const concept = canonicalConcept(args.concept, 'alignment');
     const target = resolveTarget(ctx.probe, args);
-    const stimuli = await resolveStimuli(args.stimuli, ctx, 'alignment');
+    const stimuli = await resolveStimuli(args.stimuli, ctx, 'alignment', signal);
     const binarization = binarizationOf(args);
     const { width, height } = stimuli[0]?.scene.image ?? ctx.probe.sceneSize;
     const tolerancePx =
@@ -118,7 +120,7 @@ export const alignmentTool = defineTool({
     const images: ToolImage[] = [];
     for (const [i, stimulus] of stimuli.entries()) {
       const { scene } = stimulus;
-      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'alignment');
+      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'alignment', signal);
       const { map, width: w, height: h } = computed.map;
       const mask = scene.masks.get(concept) ?? new Uint8Array(w * h);
       const verdict = correctness.verdicts[i] as { correct: boolean; prediction: string | number };

@@ -91,6 +91,7 @@ export async function computeSaliency(
   scene: RenderedScene,
   settings: SaliencySettings,
   tool: string,
+  signal?: AbortSignal,
 ): Promise<ComputedSaliency> {
   const { image } = scene;
   if (settings.method === 'cam') {
@@ -105,6 +106,7 @@ export async function computeSaliency(
       const map = await riseSaliency(image, score, {
         masks: settings.masks ?? DEFAULT_RISE_MASKS,
         seed: settings.seed,
+        ...(signal !== undefined ? { signal } : {}),
       });
       return { map, describes, score: baseline ?? 0 };
     }
@@ -112,9 +114,12 @@ export async function computeSaliency(
     const map = await occlusionSaliency(image, score, {
       patchSize: Math.min(patchSize, image.width, image.height),
       ...(settings.stride !== undefined ? { stride: settings.stride } : {}),
+      ...(signal !== undefined ? { signal } : {}),
     });
     return { map, describes, score: baseline ?? 0 };
   } catch (error) {
+    // A cancelled call ends with the reason the signal carries (already a ToolError saying why).
+    if (signal?.aborted && error === signal.reason) throw error;
     throw new ToolError(errorMessage(error), tool);
   }
 }

@@ -2,12 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } fr
 import { userText, type ModelRequest } from '../../../agent/backbone.ts';
 import { AnthropicBackbone } from '../../../agent/backbones/anthropic.ts';
 import { OpenAIBackbone } from '../../../agent/backbones/openai.ts';
-import {
-  backoffMs,
-  ProviderError,
-  retryAfterMs,
-  type RetryOptions,
-} from '../../../agent/backbones/retry.ts';
+import { backoffMs, ProviderError, retryAfterMs, type RetryOptions } from '../../../agent/backbones/retry.ts';
 import { log } from '../../../util/log.ts';
 import { startMockLlmServer, sequence, type MockLlmServer, type MockScript } from '../mock-llm/server.ts';
 import { SECRET_KEY, TOOLS } from './fixtures.ts';
