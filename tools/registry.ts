@@ -1,6 +1,7 @@
 import { DEFAULT_TOOL_CALL_BUDGET, overBudget, type ToolCallBudget } from './call-budget.ts';
 import type { ToolCost, ToolDefinition, ToolResult } from './tool.ts';
 import { ToolError, parseToolArgs, toolJsonSchema } from './tool.ts';
+import { AiaError } from '../util/errors.ts';
 
 /** What a backbone is told about a tool. */
 export interface ToolSpec {
@@ -66,14 +67,22 @@ export class ToolRegistry<Ctx> {
     }
     const parsed = parseToolArgs(tool, args ?? {});
     const budget = options.budget ?? DEFAULT_TOOL_CALL_BUDGET;
-    const cost = tool.cost?.(parsed, context);
-    if (cost !== undefined) {
-      const refusal = overBudget(name, cost, budget);
-      if (refusal !== undefined) throw new ToolError(refusal, name);
+    try {
+      const cost = tool.cost?.(parsed, context);
+      if (cost !== undefined) {
+        const refusal = overBudget(name, cost, budget);
+        if (refusal !== undefined) throw new ToolError(refusal, name);
+      }
+      return await withDeadline(name, budget.maxMs, cost, options.signal, (signal) =>
+        tool.execute(parsed, context, { signal }),
+      );
+    } catch (error) {
+      // Bad input found deep in a handler (an unknown unit, an impossible target) is still the
+      // caller's to fix: one error type for all of it, so the loop and MCP treat it alike.
+      if (error instanceof AiaError && !(error instanceof ToolError))
+        throw new ToolError(error.message, name);
+      throw error;
     }
-    return withDeadline(name, budget.maxMs, cost, options.signal, (signal) =>
-      tool.execute(parsed, context, { signal }),
-    );
   }
 }
 

@@ -101,7 +101,6 @@ async function exemplarStimuli(
   k: number,
   ctx: ToolContext,
   tool: string,
-  signal?: AbortSignal,
 ): Promise<CausalStimuli> {
   try {
     const unit = ctx.probe.parseUnit(unitText);
