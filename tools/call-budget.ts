@@ -15,12 +15,14 @@ export interface ToolCallBudget {
 }
 
 /**
- * About 15 s of rendering or perturbing on one core (a blur tap over a megapixel image costs about
- * 8 ns per pixel here), and as many forward passes as a default saliency call on 24 stimuli; one
- * minute of wall clock as the backstop for whatever the estimate misses.
+ * Pixel operations: a few seconds on one quiet core (a blur tap costs 15–65 ns a pixel on the
+ * development machine, more when it is shared; docs/performance.md), and above what every default
+ * call needs (RISE's 500 masks on 12 alignment stimuli: 3e8). Forward passes: a default saliency
+ * call on 24 stimuli. Wall clock: one minute, the backstop for whatever the estimate misses; it stops
+ * a call between units of work (a scene, a batch of copies), not inside one blur.
  */
 export const DEFAULT_TOOL_CALL_BUDGET: ToolCallBudget = {
-  maxPixelOps: 2e9,
+  maxPixelOps: 5e8,
   maxForwardPasses: 20_000,
   maxMs: 60_000,
 };

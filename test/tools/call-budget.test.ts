@@ -56,7 +56,7 @@ describe('per-call cost budget', () => {
   it('refuses 24 scenes of 1024 px with 16 blurs of σ 50 at once, naming the cost and what to shrink', async () => {
     const { ms, message } = await refusal('render_scenes', { stimuli: Array(24).fill(bigBlurredScene) });
     expect(message).toMatch(
-      /^render_scenes refused before running: 24 stimuli up to 1024×1024 px with 384 blurs would need about 2\.4e11 pixel operations \(limit 2\.0e9\), over the per-call budget; shrink it: fewer stimuli, smaller width\/height in scene specs, fewer blurs or smaller sigma$/,
+      /^render_scenes refused before running: 24 stimuli up to 1024×1024 px with 384 blurs would need about 4\.8e11 pixel operations \(limit 5\.0e8\), over the per-call budget; shrink it: fewer stimuli, smaller width\/height in scene specs, fewer blurs or smaller sigma$/,
     );
     expect(ms).toBeLessThan(1000);
   });

@@ -7,7 +7,8 @@ import { DEFAULT_RISE_MASKS, defaultPatchSize, type SaliencySettings } from './u
 /**
  * Cost estimates of the vision tools, from their validated arguments (see ToolCost). Rendering a
  * stimulus costs its pixels once, plus each effect's passes (a Gaussian blur of σ runs a kernel of
- * 2⌈3σ⌉+1 taps in each of two directions); scoring a stimulus costs one forward pass and its pixels.
+ * 2⌈3σ⌉+1 taps in each of two directions, over the image and again over its concept masks);
+ * scoring a stimulus costs one forward pass and its pixels.
  */
 
 type Stimulus = z.output<typeof StimulusArg>;
@@ -24,7 +25,7 @@ function renderPasses(stimulus: Stimulus): number {
   if (typeof stimulus === 'string' || 'probe_scene' in stimulus) return 1;
   let passes = 1;
   for (const effect of stimulus.effects)
-    passes += effect.kind === 'blur' ? 2 * (2 * Math.max(1, Math.ceil(effect.sigma * 3)) + 1) : 1;
+    passes += effect.kind === 'blur' ? 2 * 2 * (2 * Math.max(1, Math.ceil(effect.sigma * 3)) + 1) : 1;
   return passes;
 }
 
