@@ -32,14 +32,18 @@ let quieted = false;
 function quietRepeatedSdkWarnings(): void {
   if (quieted) return;
   quieted = true;
+  console.warn = onceEachDeprecationNotice(console.warn.bind(console));
+}
+
+/** `warn`, except that a deprecation notice it already passed on is dropped. */
+export function onceEachDeprecationNotice(warn: (...args: unknown[]) => void): (...args: unknown[]) => void {
   const seen = new Set<string>();
-  const original = console.warn.bind(console);
-  console.warn = (...args: unknown[]): void => {
+  return (...args: unknown[]): void => {
     const [first] = args;
     if (typeof first === 'string' && / is deprecated and will reach end-of-life /.test(first)) {
       if (seen.has(first)) return;
       seen.add(first);
     }
-    original(...args);
+    warn(...args);
   };
 }

@@ -158,7 +158,8 @@ async function runCommand(suiteRef: string | undefined, opts: RunOptions): Promi
   if (opts.out !== undefined && opts.resume !== undefined && resolve(opts.out) !== resolve(opts.resume))
     throw new InputError('give either --out or --resume, not two different directories');
   const existingDir = opts.resume ?? opts.out;
-  if (existingDir !== undefined) assertBenchDir(resolve(existingDir), opts.resume ? '--resume' : '--out');
+  // --resume names its own problem (not a benchmark run); --out must not mix a benchmark into other files.
+  if (opts.out !== undefined) assertBenchDir(resolve(opts.out), '--out');
   const previous = existingDir !== undefined ? readBenchHeader(resolve(existingDir)) : undefined;
   if (opts.resume !== undefined && !previous)
     throw new InputError(`--resume ${opts.resume}: not a benchmark run (no bench.json there)`);
