@@ -151,7 +151,7 @@ function checkHeaderAgainstEvents(header: RunHeader, events: readonly RunEvent[]
   if (differs(result.answer, answer))
     problems.push(
       answer === undefined
-        ? 'run.json holds an answer that no answer event recorded: run.json was edited'
+        ? 'run.json holds an answer that events.jsonl does not record (run.json was edited, or events were lost)'
         : "run.json's answer is not the last answer the run recorded: run.json was edited",
     );
   const toolCalls = events.filter((e) => e.type === 'tool_call').length;

@@ -137,6 +137,16 @@ describe.each<Provider>(['anthropic', 'openai'])('%s retries', (provider) => {
     expect(logged()).not.toContain(SECRET_KEY);
   });
 
+  it('scrubs a piece of the key the provider echoes (its last characters), not only the whole key', async () => {
+    const tail = SECRET_KEY.slice(-8);
+    const model = await backbone(provider, () => ({
+      error: { status: 401, message: `invalid key …${tail}` },
+    }));
+    const error = await failure(model.next(REQUEST));
+    expect(error.message).toContain('invalid key …[redacted]');
+    expect(error.message).not.toContain(tail);
+  });
+
   it('reports a server that cannot be reached, after retrying', async () => {
     const dead = await startMockLlmServer(() => ({ text: 'x' }));
     const url = provider === 'anthropic' ? dead.url : dead.openaiBaseURL;

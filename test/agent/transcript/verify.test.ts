@@ -249,7 +249,7 @@ describe('verifyRun: integrity first', () => {
     const problems = (await problemsOf(dir)).join('\n');
     expect(problems).toMatch(/holds no events/);
     expect(problems).toMatch(/run\.json records 18 events but events\.jsonl holds 0 lines/);
-    expect(problems).toMatch(/holds an answer that no answer event recorded/);
+    expect(problems).toMatch(/holds an answer that events\.jsonl does not record/);
   });
 
   it('a truncated events.jsonl (whole lines lost from the end)', async () => {
