@@ -162,7 +162,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const results: ToolResultPart[] = [];
     for (const toolCall of response.toolCalls) {
       const ref = `c${++toolCalls}`;
-      results.push(await runToolCall(options, toolCall, ref, state));
+      results.push(await runToolCall(options, toolCall, ref, state, finalTurn));
       context.knownRefs.add(ref);
     }
     messages.push({ role: 'tool', results });
@@ -200,18 +200,20 @@ function onlyAnswerTool(specs: ToolSpec[]): ToolSpec[] {
  * Run one call, record it, and build what the model reads: its text prefixed with the evidence id.
  * Its time counts against the run's wall-clock budget: it may run at most what is left of it, and a
  * call that finds the budget spent is not run (the model reads why; it is asked for its answer next).
+ * The forced final turn's calls run under the per-call limit alone, so the answer can be recorded.
  */
 async function runToolCall(
   options: LoopOptions,
   call: ToolCall,
   ref: string,
   state: BudgetState,
+  finalTurn: boolean,
 ): Promise<ToolResultPart> {
   const { context, transcript } = options;
   const step = state.steps;
   const started = performance.now();
   const perCall = options.toolBudget ?? DEFAULT_TOOL_CALL_BUDGET;
-  const left = remainingMs(options.budget, state);
+  const left = finalTurn ? perCall.maxMs : remainingMs(options.budget, state);
   const { outcome, unexpected } =
     left <= 0
       ? {
