@@ -95,7 +95,8 @@ describe('predictive scenes on text lines', () => {
     let left = 0;
     let right = 0;
     text.forEach((on, p) => {
-      if (on) p % 192 < 96 ? left++ : right++;
+      if (on && p % 192 < 96) left++;
+      else if (on) right++;
     });
     expect(left).toBeGreaterThan(right);
   });
