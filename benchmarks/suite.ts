@@ -162,7 +162,12 @@ export const Suite = z
 export type Suite = z.infer<typeof Suite>;
 
 /** Suites that ship with aia, by name: benchmarks/suites/<name>.json (made by scripts/make-suites.ts). */
-export const BUILT_IN_SUITES = ['maia-synthetic', 'synthetic-hard', 'paddle-ocr'] as const;
+export const BUILT_IN_SUITES = [
+  'maia-synthetic',
+  'synthetic-hard',
+  'paddle-ocr',
+  'paddle-ocr-units',
+] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';
 
