@@ -95,3 +95,27 @@ export function formulaConditions(text: string): Conditions {
   visit(tree);
   return conditions;
 }
+
+/** Concept names a formula says must be absent (under a NOT), through the vocabulary. */
+export function absentConcepts(text: string | undefined): string[] {
+  if (text === undefined) return [];
+  let tree: Formula;
+  try {
+    tree = parseFormula(text);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  const visit = (node: Formula, negated: boolean): void => {
+    if (node.op === 'concept' && negated) out.push(lookupConcept(node.name)?.name ?? node.name);
+    if (node.op === 'not') visit(node.arg, !negated);
+    if ('left' in node) {
+      visit(node.left, negated);
+      visit(node.right, negated);
+    }
+    if ('arg' in node && node.op !== 'not') visit(node.arg, negated);
+    if ('reference' in node) visit(node.reference, negated);
+  };
+  visit(tree, false);
+  return out;
+}

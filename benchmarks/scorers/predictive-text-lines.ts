@@ -58,10 +58,18 @@ export interface TextLineDrivers {
 const COLOURS = conceptsOfKind('colour');
 const ROTATE_180: EffectSpec = { kind: 'rotate', degrees: 180 };
 
-export function textLineDrivers(mentions: readonly string[], conditions: Conditions): TextLineDrivers {
+/**
+ * `absent`: concepts the answer says must be missing (under a NOT in its formula); a description
+ * repeats them in words ("only when there is no road"), and drawing them would test the opposite.
+ */
+export function textLineDrivers(
+  mentions: readonly string[],
+  conditions: Conditions,
+  absent: readonly string[] = [],
+): TextLineDrivers {
   const drivers: TextLineDrivers = { chars: [], words: [], anyText: false, undrawable: [] };
   const orientations = new Set<string>();
-  for (const key of mentions) {
+  for (const key of mentions.filter((m) => !absent.includes(m))) {
     if (key.startsWith(CHAR_PREFIX)) drivers.chars.push(key.slice(CHAR_PREFIX.length).toLowerCase());
     else if (key.startsWith(WORD_PREFIX)) drivers.words.push(key.slice(WORD_PREFIX.length).toLowerCase());
     else if (key.startsWith(ORIENTATION_PREFIX)) orientations.add(key.slice(ORIENTATION_PREFIX.length));
@@ -163,11 +171,11 @@ function otherColours(...avoid: string[]): string[] {
 }
 
 function plan(line: TextLine): TextLinePlan {
-  const what = line.word === '' ? 'no text' : `the word "${line.word}"`;
   const size = line.size === LINE_SIZES.large ? 'large ' : line.size === LINE_SIZES.small ? 'small ' : '';
+  const what = line.word === '' ? 'no text' : `the ${size}${line.colour} word "${line.word}"`;
   const where = line.position === 'centre' ? '' : ` on the ${line.position}`;
   return {
-    phrase: `${size}${line.colour} ${what}${where} on a plain ${line.background} background`,
+    phrase: `${what}${where} on a plain ${line.background} background`,
     effects: line.upsideDown ? [ROTATE_180] : [],
     line,
   };

@@ -2,7 +2,7 @@ import { parsePhrase } from '../../stimuli/phrase.ts';
 import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
 import { hashString } from '../../util/random.ts';
 import type { Task } from '../suite.ts';
-import { extractConditions } from './conditions.ts';
+import { absentConcepts, extractConditions } from './conditions.ts';
 import { heldOutData } from './held-out.ts';
 import { extractMentions } from './mentions.ts';
 import { driversOf, planScenePairs, type ScenePlan } from './predictive-scenes.ts';
@@ -54,7 +54,11 @@ export async function scorePredictive(
   const trials = options.predictiveTrials ?? DEFAULT_PREDICTIVE_TRIALS;
   const textLines = data.set.distribution === 'text-lines';
   const lineDrivers = textLines
-    ? textLineDrivers(mentions, extractConditions(answer.description, answer.formula))
+    ? textLineDrivers(
+        mentions,
+        extractConditions(answer.description, answer.formula),
+        absentConcepts(answer.formula),
+      )
     : undefined;
   const pairs = lineDrivers
     ? planTextLinePairs(lineDrivers, extractConditions(answer.description, answer.formula), { seed, trials })

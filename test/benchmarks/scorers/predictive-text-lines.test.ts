@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractConditions } from '../../../benchmarks/scorers/conditions.ts';
+import { absentConcepts, extractConditions } from '../../../benchmarks/scorers/conditions.ts';
 import { extractMentions } from '../../../benchmarks/scorers/mentions.ts';
 import {
   LINE_SIZES,
@@ -99,6 +99,21 @@ describe('predictive scenes on text lines', () => {
       else if (on) right++;
     });
     expect(left).toBeGreaterThan(right);
+  });
+
+  it('never draws what the formula says must be absent, though the description names it', () => {
+    const description = 'black, only when there is no road in the image';
+    const formula = 'black AND NOT road';
+    expect(absentConcepts(formula)).toEqual(['road']);
+    const conditions = extractConditions(description, formula);
+    const drivers = textLineDrivers(
+      extractMentions(description, formula),
+      conditions,
+      absentConcepts(formula),
+    );
+    expect(drivers.background).toBeUndefined();
+    for (const { predicted } of planTextLinePairs(drivers, conditions, { seed: 1, trials: 4 }))
+      expect(predicted.line.background).not.toBe('road');
   });
 
   it('plans nothing when nothing stated can be shown on a line', () => {
