@@ -42,7 +42,10 @@ const OPPOSITE_RELATION = {
 export function nearMiss(formulaText: string, key: string): NearMiss | undefined {
   const random = createRandom(hashString(`near-miss\n${key}`));
   const formula = parseFormula(formulaText);
-  const changed = changeCondition(formula) ?? changeConcept(formula, random);
+  const changed =
+    changeCondition(formula) ??
+    (formula.op === 'concept' ? broaden(formula) : undefined) ??
+    changeConcept(formula, random);
   if (!changed) return undefined;
   return {
     answer: {
@@ -112,6 +115,17 @@ function changeCondition(node: Formula): Change | undefined {
   }
 }
 
+/**
+ * A lone concept has nothing else to keep right, so its near miss is its parent (dog → mammal): one
+ * concept wrong, but near — it covers the unit's concept and more.
+ */
+function broaden(node: Extract<Formula, { op: 'concept' }>): Change | undefined {
+  const parent = ancestors(getConcept(node.name)?.name ?? node.name).find((c) => !ROOTS.has(c));
+  return parent === undefined
+    ? undefined
+    : { formula: { op: 'concept', name: parent }, kind: 'concept', change: `${node.name} → ${parent}` };
+}
+
 /** The first concept, word or hue in the tree, swapped for an unrelated one of the same kind. */
 function changeConcept(node: Formula, random: Random): Change | undefined {
   const here = (formula: Formula, change: string): Change => ({ formula, kind: 'concept', change });
@@ -160,10 +174,14 @@ function changeConcept(node: Formula, random: Random): Change | undefined {
       return inner && { ...inner, formula: { ...node, arg: inner.formula } };
     }
     case 'or':
-    case 'and':
     case 'intersect': {
       const left = changeConcept(node.left, random);
       return left && { ...left, formula: { ...node, left: left.formula } };
+    }
+    case 'and': {
+      // The gate is the condition of an AND: the near miss keeps what fires and gets the gate wrong.
+      const right = changeConcept(node.right, random);
+      return right && { ...right, formula: { ...node, right: right.formula } };
     }
   }
 }

@@ -5,6 +5,7 @@ import { nearNames } from '../../util/names.ts';
 import { createToolContext, createVisionRegistry } from '../../tools/index.ts';
 import { InputError } from '../../util/errors.ts';
 import { printResult } from '../output.ts';
+import { parseZoom, readToolArguments, zoomPng } from '../tool-call/io.ts';
 
 /**
  * `aia tools list | call`: the agent's tools, run by hand. `list` shows every tool with its description
@@ -19,6 +20,8 @@ interface CallOptions {
   json?: boolean;
   seed: string;
   probeSetSize: string;
+  argsFile?: string;
+  zoom?: string;
 }
 
 function integerOption(value: string, name: string, min: number, max: number): number {
@@ -26,18 +29,6 @@ function integerOption(value: string, name: string, min: number, max: number): n
   if (!Number.isInteger(n) || n < min || n > max)
     throw new InputError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
-}
-
-/** Arguments as given on the command line: a JSON object (an empty string means no arguments). */
-function parseArguments(text: string | undefined, tool: string): unknown {
-  if (text === undefined || text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(
-      `arguments for ${tool} are not valid JSON (${(error as Error).message}); quote them, e.g. '{"unit": "final_conv:3"}'`,
-    );
-  }
 }
 
 /** File name of a result image: its position and a slug of its caption. */
@@ -81,6 +72,8 @@ export function registerToolsCommand(program: Command): void {
     .option('--seed <n>', 'seed of the probe set and seeded tools', '1')
     .option('--probe-set-size <n>', 'scenes in the subject probe set', '1000')
     .option('--json', 'print the result as JSON (text, data, image files)')
+    .option('--args-file <file>', "read the JSON arguments from a file ('-': standard input)")
+    .option('--zoom <n>', 'enlarge result images by a whole factor (1–8, nearest neighbour)', '1')
     .action(async (name: string, rawArgs: string | undefined, opts: CallOptions) => {
       const registry = createVisionRegistry();
       if (!registry.names().includes(name)) {
@@ -92,7 +85,8 @@ export function registerToolsCommand(program: Command): void {
             ` (aia tools list shows all ${registry.names().length})`,
         );
       }
-      const args = parseArguments(rawArgs, name);
+      const args = readToolArguments(rawArgs, opts.argsFile, name);
+      const zoom = parseZoom(opts.zoom);
       const context = await createToolContext(opts.subject, {
         seed: integerOption(opts.seed, '--seed', 0, 0xffffffff),
         probeSetSize: integerOption(opts.probeSetSize, '--probe-set-size', 1, 100_000),
@@ -103,11 +97,11 @@ export function registerToolsCommand(program: Command): void {
         if (result.images.length > 0) {
           const dir = resolve(opts.out ?? join('runs', 'tools', timestamp()));
           mkdirSync(dir, { recursive: true });
-          result.images.forEach((image, i) => {
+          for (const [i, image] of result.images.entries()) {
             const file = join(dir, imageFileName(i, image.caption));
-            writeFileSync(file, image.png);
+            writeFileSync(file, await zoomPng(image.png, zoom));
             files.push({ file, caption: image.caption });
-          });
+          }
         }
         printResult(
           opts.json === true,
