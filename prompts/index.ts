@@ -12,7 +12,8 @@ export type PromptName =
   | 'final-answer'
   | 'continue'
   | 'judge-unit-test'
-  | 'simulate-unit';
+  | 'simulate-unit'
+  | 'mcp';
 
 const cache = new Map<PromptName, string>();
 
