@@ -18,7 +18,7 @@ export function readToolArguments(
     throw new InputError(`give the arguments for ${tool} inline or with --args-file, not both`);
   }
   let text = inline;
-  let where = 'the command line';
+  let where = '';
   if (file !== undefined) {
     where = file === '-' ? 'standard input' : `--args-file ${file}`;
     try {
@@ -33,7 +33,7 @@ export function readToolArguments(
     parsed = JSON.parse(text) as unknown;
   } catch (error) {
     throw new InputError(
-      `arguments for ${tool} in ${where} are not valid JSON (${(error as Error).message})` +
+      `arguments for ${tool}${where ? ` in ${where}` : ''} are not valid JSON (${(error as Error).message})` +
         (file === undefined ? `; quote them, e.g. '{"unit": "final_conv:3"}', or use --args-file` : ''),
     );
   }
