@@ -1,4 +1,4 @@
-import type { ToolContext } from '../tools/context.ts';
+import type { InvestigationContext } from '../tools/investigation/state.ts';
 import type { ToolRegistry, ToolSpec } from '../tools/registry.ts';
 import { errorMessage } from '../util/errors.ts';
 import { log } from '../util/log.ts';
@@ -35,12 +35,12 @@ export type ModelCaller = (
   signal?: AbortSignal,
 ) => Promise<{ response: ModelResponse; cached: boolean; hash: string }>;
 
-export interface LoopOptions {
+export interface LoopOptions<Ctx extends InvestigationContext = InvestigationContext> {
   backboneName: string;
   model: string;
   callModel: ModelCaller;
-  registry: ToolRegistry<ToolContext>;
-  context: ToolContext;
+  registry: ToolRegistry<Ctx>;
+  context: Ctx;
   transcript: TranscriptWriter;
   system: string;
   task: string;
@@ -64,7 +64,7 @@ export interface LoopResult {
 /** Turns in a row without a tool call before the loop gives up on the model. */
 const MAX_IDLE_TURNS = 2;
 
-export async function runLoop(options: LoopOptions): Promise<LoopResult> {
+export async function runLoop<Ctx extends InvestigationContext>(options: LoopOptions<Ctx>): Promise<LoopResult> {
   const { context, transcript, registry } = options;
   const specs = registry.specs();
   const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(specs));
@@ -186,8 +186,8 @@ function onlyAnswerTool(specs: ToolSpec[]): ToolSpec[] {
 }
 
 /** Run one call, record it, and build what the model reads: its text prefixed with the evidence id. */
-async function runToolCall(
-  options: LoopOptions,
+async function runToolCall<Ctx extends InvestigationContext>(
+  options: LoopOptions<Ctx>,
   call: ToolCall,
   ref: string,
   step: number,
@@ -215,7 +215,7 @@ async function runToolCall(
 }
 
 /** Hypotheses and the answer get events of their own, so a reader need not parse tool results. */
-function recordDecisions(options: LoopOptions, tool: string, ref: string): void {
+function recordDecisions<Ctx extends InvestigationContext>(options: LoopOptions<Ctx>, tool: string, ref: string): void {
   const { context, transcript } = options;
   if (tool === 'record_hypothesis') {
     const hypothesis = context.hypotheses[context.hypotheses.length - 1];
