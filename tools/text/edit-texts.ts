@@ -33,8 +33,21 @@ const Input = z
 
 export interface EditTextsData {
   unit: string;
-  original: { text: string; tokens: string[]; max: number; activations: number[] };
-  variants: { summary: string; text: string; max: number; change: number; activations: number[] }[];
+  original: {
+    text: string;
+    tokens: { text: string; concepts: string[]; bracketDepth: number }[];
+    max: number;
+    activations: number[];
+  };
+  variants: {
+    summary: string;
+    text: string;
+    max: number;
+    change: number;
+    activations: number[];
+    /** The edited text's tokens as annotated afresh, so a formula can be evaluated on it. */
+    tokens: { text: string; concepts: string[]; bracketDepth: number }[];
+  }[];
 }
 
 /** edit_texts: exact counterfactual edits of a text, and how the unit's activation changes. */
@@ -72,13 +85,20 @@ export const editTextsTool = defineTool({
       unit: unit.id,
       original: {
         text: original.text,
-        tokens: original.tokens.map((t) => t.text),
+        tokens: original.tokens.map((t) => ({ text: t.text, concepts: t.concepts, bracketDepth: t.bracketDepth })),
         max: before,
         activations: Array.from(rows![0]!, round),
       },
       variants: edited.map((e, i) => {
         const max = round(maxOf(rows![i + 1]!));
-        return { summary: e.summary, text: e.text, max, change: round(max - before), activations: Array.from(rows![i + 1]!, round) };
+        return {
+          summary: e.summary,
+          text: e.text,
+          max,
+          change: round(max - before),
+          activations: Array.from(rows![i + 1]!, round),
+          tokens: variants[i]!.tokens.map((t) => ({ text: t.text, concepts: t.concepts, bracketDepth: t.bracketDepth })),
+        };
       }),
     };
     const lines = [
