@@ -51,7 +51,7 @@ export const TEXT_UNIT_BANK: readonly TextUnitDefinition[] = [
   unit('combination', 'colour-adjective', 'adjective AND colour'),
   unit('combination', 'noun-not-animal', 'noun AND NOT animal'),
   unit('combination', 'emotion-or-body', 'emotion OR body'),
-  unit('combination', 'verb-not-auxiliary', 'verb AND NOT auxiliary'),
+  unit('combination', 'adjective-or-adverb', 'adjective OR adverb'),
   unit('combination', 'family-or-person', 'family OR person'),
   unit('sequence', 'noun-after-adjective', 'after(noun, adjective)'),
   unit('sequence', 'noun-after-determiner', 'after(noun, determiner)'),
