@@ -4,7 +4,7 @@ import type { TokenTable } from './token-table.ts';
 
 /**
  * How well each token concept (and each frequent firing word, as `word:<w>`) lines up with where a
- * unit fires: IoU of the firing tokens with the concept's tokens, precision (of the concept's tokens,
+ * unit fires (`depth:<n>` is the atom for depth(n)): IoU of the firing tokens with the concept's tokens, precision (of the concept's tokens,
  * the share that fire), recall (of the firing tokens, the share with the concept) and Pearson r
  * between the concept's 0/1 value and the activation over every token of the set.
  */
@@ -24,10 +24,16 @@ const FIRING_WORDS = 6;
 export function conceptValues(table: TokenTable, concept: string): Float32Array {
   const values = new Float32Array(table.size);
   const word = concept.startsWith('word:') ? concept.slice(5) : undefined;
+  const depth = concept.startsWith('depth:') ? Number(concept.slice(6)) : undefined;
   let at = 0;
   for (const text of table.texts) {
     for (const token of text.tokens) {
-      const holds = word !== undefined ? token.text.toLowerCase() === word : token.concepts.includes(concept);
+      const holds =
+        word !== undefined
+          ? token.text.toLowerCase() === word
+          : depth !== undefined
+            ? token.bracketDepth >= depth
+            : token.concepts.includes(concept);
       values[at++] = holds ? 1 : 0;
     }
   }

@@ -39,7 +39,11 @@ export interface SearchOptions {
 }
 
 const atomTree = (name: string): TextFormula =>
-  name.startsWith('word:') ? { op: 'word', text: name.slice(5) } : { op: 'concept', name };
+  name.startsWith('word:')
+    ? { op: 'word', text: name.slice(5) }
+    : name.startsWith('depth:')
+      ? { op: 'depth', depth: Number(name.slice(6)) }
+      : { op: 'concept', name };
 
 function combine(op: 'or' | 'and', a: Float32Array, b: Float32Array): Float32Array {
   const out = new Float32Array(a.length);
@@ -59,6 +63,44 @@ function after(table: TokenTable, arg: Float32Array, previous: Float32Array): Fl
   }
   return out;
 }
+
+/**
+ * The exceptions of a concept: concepts common where it holds but the unit stays silent and rare where
+ * both hold (sentence_start for a unit on capitals that skips sentence starts), as atoms for AND NOT.
+ */
+function exceptionConcepts(table: TokenTable, concept: string, k: number): string[] {
+  const holds = conceptValues(table, concept);
+  const silent = new Map<string, number>();
+  const firing = new Map<string, number>();
+  let silentCount = 0;
+  let firingCount = 0;
+  let at = 0;
+  for (const text of table.texts) {
+    for (const token of text.tokens) {
+      if (holds[at]! > 0.5) {
+        const fires = table.activations[at]! > table.threshold;
+        if (fires) firingCount++;
+        else silentCount++;
+        const counts = fires ? firing : silent;
+        for (const c of token.concepts) counts.set(c, (counts.get(c) ?? 0) + 1);
+      }
+      at++;
+    }
+  }
+  if (silentCount === 0) return [];
+  const share = (n: number | undefined, of: number) => (of > 0 ? (n ?? 0) / of : 0);
+  return [...silent.keys()]
+    .map((c) => ({ c, gap: share(silent.get(c), silentCount) - share(firing.get(c), firingCount) }))
+    .filter((x) => x.gap > 0.1 && x.c !== concept)
+    .sort((a, b) => b.gap - a.gap || a.c.localeCompare(b.c))
+    .slice(0, k)
+    .map((x) => x.c);
+}
+
+/** Exceptions kept per leading concept. */
+const NEGATIVE_ATOMS = 4;
+/** Bracket depths the search tries (depth(1) is the concept in_brackets). */
+const DEPTH_ATOMS = ['depth:2', 'depth:3'];
 
 /** r a longer formula must add over the formula it extends. */
 const MIN_GAIN = 0.005;
@@ -80,8 +122,14 @@ export function searchFormulas(table: TokenTable, options: SearchOptions = {}): 
   const beam = options.beam ?? 6;
   const maxLength = options.maxLength ?? 3;
   const ranked = conceptScores(table, 'r');
+  // Atoms: the best concepts, the worst (what the unit avoids: NOT sentence_start), and nesting depth.
   const names = [
-    ...new Set([...(options.candidates ?? []), ...ranked.slice(0, options.atoms ?? 10).map((s) => s.concept)]),
+    ...new Set([
+      ...(options.candidates ?? []),
+      ...ranked.slice(0, options.atoms ?? 10).map((s) => s.concept),
+      ...ranked.slice(0, 2).flatMap((s) => exceptionConcepts(table, s.concept, NEGATIVE_ATOMS)),
+      ...DEPTH_ATOMS,
+    ]),
   ];
   const atoms: Candidate[] = names.map((name) => ({ tree: atomTree(name), values: conceptValues(table, name), length: 1 }));
   // What comes right before firing tokens: concepts ranked by r of their value on the previous token.

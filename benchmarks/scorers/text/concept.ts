@@ -10,7 +10,7 @@ import { noAnswer, type ScoredAnswer, type ScorerResult } from '../types.ts';
  * the score is the mean. Chance: the mean score of naming one token concept drawn uniformly.
  */
 const SYNONYMS: Record<string, RegExp> = {
-  noun: /\bnouns?\b/,
+  noun: /(?<!proper[ _])\bnouns?\b/,
   verb: /\bverbs?\b/,
   adjective: /\badjectives?\b/,
   adverb: /\badverbs?\b/,
