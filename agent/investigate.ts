@@ -4,7 +4,7 @@ import { defaultCacheRoot } from '../tools/context.ts';
 import { openSubject } from '../tools/session.ts';
 import { renderPrompt } from '../prompts/index.ts';
 import type { Backbone, Usage } from './backbone.ts';
-import { createBackbone, type BackboneName } from './backbones/index.ts';
+import { resolveBackbone, type BackboneName } from './backbones/index.ts';
 import { DEFAULT_BUDGET, type BudgetLimits } from './budget.ts';
 import { DEFAULT_CONTEXT, type ContextLimits } from './context-window.ts';
 import { runLoop } from './loop.ts';
@@ -72,7 +72,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const seed = options.seed ?? 1;
   const backbone =
     typeof options.backbone === 'string'
-      ? createBackbone(options.backbone, {
+      ? await resolveBackbone(options.backbone, {
           question: options.question,
           seed,
           ...(options.unit !== undefined ? { unit: options.unit } : {}),
@@ -194,7 +194,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   }
 }
 
-function runName(question: string, time: number): string {
+/** A run directory name: the start time and a slug of the question. */
+export function runName(question: string, time: number): string {
   const stamp = new Date(time).toISOString().replace(/[:.]/g, '-').replace('Z', '');
   const slug = question
     .toLowerCase()

@@ -1,7 +1,6 @@
 import type { InvestigationContext } from '../tools/investigation/state.ts';
 import type { ToolRegistry, ToolSpec } from '../tools/registry.ts';
 import { errorMessage } from '../util/errors.ts';
-import { log } from '../util/log.ts';
 import { renderPrompt } from '../prompts/index.ts';
 import {
   addUsage,
@@ -17,8 +16,8 @@ import {
 } from './backbone.ts';
 import { exhausted, type BudgetLimits, type BudgetState } from './budget.ts';
 import { boundMessages, estimateTokens, type ContextLimits } from './context-window.ts';
-import { executeToolCall } from './tool-outcome.ts';
-import { appendToolCall } from './transcript/tool-call-record.ts';
+import { evidenceText, executeToolCall } from './tool-outcome.ts';
+import { recordToolCall } from './transcript/tool-call-record.ts';
 import type { TranscriptWriter } from './transcript/writer.ts';
 import type { RunStatus } from './transcript/events.ts';
 
@@ -195,32 +194,15 @@ async function runToolCall<Ctx extends InvestigationContext>(
   const { context, transcript } = options;
   const started = performance.now();
   const { outcome, unexpected } = await executeToolCall(options.registry, context, call.name, call.arguments);
-  if (unexpected !== undefined) {
-    // A tool bug, still reported to the model (and logged) so one broken experiment does not end the run.
-    log.warn({ tool: call.name, err: unexpected }, 'tool failed unexpectedly');
-    transcript.append({ type: 'error', where: 'tool', message: `${call.name}: ${outcome.text}` });
-  }
   const durationMs = Math.round(performance.now() - started);
+  recordToolCall(transcript, context, { step, ref, call, outcome, durationMs, unexpected });
   const images: ImagePart[] = outcome.images.map((image) => ({ type: 'image', ...image }));
-  appendToolCall(transcript, { step, ref, call, outcome, durationMs });
-  if (outcome.ok) recordDecisions(options, call.name, ref);
   return {
     callId: call.id,
     name: call.name,
-    text: `[${ref}] ${outcome.ok ? '' : 'error: '}${outcome.text}`,
+    text: evidenceText(ref, outcome),
     images,
     isError: !outcome.ok,
     ...(outcome.data !== undefined ? { data: outcome.data } : {}),
   };
-}
-
-/** Hypotheses and the answer get events of their own, so a reader need not parse tool results. */
-function recordDecisions<Ctx extends InvestigationContext>(options: LoopOptions<Ctx>, tool: string, ref: string): void {
-  const { context, transcript } = options;
-  if (tool === 'record_hypothesis') {
-    const hypothesis = context.hypotheses[context.hypotheses.length - 1];
-    if (hypothesis) transcript.append({ type: 'hypothesis', ref, hypothesis });
-  } else if (tool === 'submit_answer' && context.answer) {
-    transcript.append({ type: 'answer', ref, answer: context.answer });
-  }
 }

@@ -32,6 +32,11 @@ export function outcomeOfError(message: string): ToolOutcome {
   return { ok: false, text: message, images: [] };
 }
 
+/** What a model reads of a call: the text prefixed with the evidence id it cites (`[c3] …`). */
+export function evidenceText(ref: string, outcome: Pick<ToolOutcome, 'ok' | 'text'>): string {
+  return `[${ref}] ${outcome.ok ? '' : 'error: '}${outcome.text}`;
+}
+
 /** The hash `resultHash` of a tool_call event: equal outcomes, equal hashes, whatever the key order. */
 export function outcomeHash(outcome: ToolOutcome): string {
   return hashValue({

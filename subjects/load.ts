@@ -63,6 +63,7 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
     sites,
     aliases,
     sessions: new SessionCache(compile, options.sessionCacheSize),
+    compile,
   });
 }
 

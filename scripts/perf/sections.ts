@@ -4,6 +4,8 @@ import { stimuliSection } from './stimuli.ts';
 import { toolsSection } from './tools.ts';
 import { agentSection } from './agent.ts';
 import { benchSection } from './bench.ts';
+import { cliSection } from './cli.ts';
+import { autodiffSection } from './autodiff.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
@@ -12,4 +14,6 @@ export const sections: PerfSection[] = [
   toolsSection,
   agentSection,
   benchSection,
+  cliSection,
+  autodiffSection,
 ];

@@ -94,7 +94,9 @@ export interface AlignmentData {
 export const alignmentTool = defineTool({
   name: 'alignment',
   description:
-    'Test whether a label or unit relies on a concept: computes saliency (as the saliency tool) on each ' +
+    'Test whether a label or unit relies on a concept: computes saliency (as the saliency tool, any of its ' +
+    'methods: occlusion, rise, cam, or on ONNX subjects gradient, gradient_x_input, integrated_gradients, ' +
+    'smoothgrad, gradcam, gradcam_pp — Grad-CAM is the method of the Shared Interest paper) on each ' +
     'stimulus and compares it with the exact mask of the concept you name. Reports Shared Interest scores ' +
     '(IoU, ground-truth coverage GTC = share of the concept the saliency covers, saliency coverage SC = ' +
     'share of the saliency on the concept; binary and continuous), the Shared Interest pattern per stimulus ' +
