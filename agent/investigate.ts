@@ -133,27 +133,29 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
     });
     const modelCache = new ModelCallCache(join(cacheDir, 'model-calls'), cacheMode);
     try {
-      const result = await session.withTools((registry, context) => runLoop({
-        backboneName: backbone.name,
-        model: backbone.model,
-        callModel: (request, signal) =>
-          modelCache.call(backbone, request, signal !== undefined ? { signal } : {}),
-        registry,
-        context,
-        transcript,
-        system: renderPrompt('system', { maxSteps: budget.maxSteps, maxImages: window.maxImages }),
-        task: renderPrompt('task', {
-          // A synthetic reference spells out its units' definitions: the model sees only the name.
-          subject: session.displayName,
-          unitLine: unit !== undefined ? `Unit: \`${unit}\`` : '',
-          question: options.question,
+      const result = await session.withTools((registry, context) =>
+        runLoop({
+          backboneName: backbone.name,
+          model: backbone.model,
+          callModel: (request, signal) =>
+            modelCache.call(backbone, request, signal !== undefined ? { signal } : {}),
+          registry,
+          context,
+          transcript,
+          system: renderPrompt('system', { maxSteps: budget.maxSteps, maxImages: window.maxImages }),
+          task: renderPrompt('task', {
+            // A synthetic reference spells out its units' definitions: the model sees only the name.
+            subject: session.displayName,
+            unitLine: unit !== undefined ? `Unit: \`${unit}\`` : '',
+            question: options.question,
+          }),
+          budget,
+          window,
+          cost: (usage) => (offline ? 0 : costUsd(backbone.model, usage)),
+          maxOutputTokensPerCall: options.maxOutputTokens ?? 4096,
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
         }),
-        budget,
-        window,
-        cost: (usage) => (offline ? 0 : costUsd(backbone.model, usage)),
-        maxOutputTokensPerCall: options.maxOutputTokens ?? 4096,
-        ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      }));
+      );
       const wallMs = Date.now() - startedAt;
       transcript.updateHeader({
         status: result.status,

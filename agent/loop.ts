@@ -63,7 +63,9 @@ export interface LoopResult {
 /** Turns in a row without a tool call before the loop gives up on the model. */
 const MAX_IDLE_TURNS = 2;
 
-export async function runLoop<Ctx extends InvestigationContext>(options: LoopOptions<Ctx>): Promise<LoopResult> {
+export async function runLoop<Ctx extends InvestigationContext>(
+  options: LoopOptions<Ctx>,
+): Promise<LoopResult> {
   const { context, transcript, registry } = options;
   const specs = registry.specs();
   const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(specs));

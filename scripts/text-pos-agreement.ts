@@ -9,7 +9,13 @@
  * words and untagged tokens are left out. The figure is recorded in docs/text.md.
  */
 import { annotateText } from '../stimuli/text/annotate.ts';
-import { brownDocuments, brownText, readBrownDocument, TEXT_SPLITS, type TextSplit } from '../stimuli/text/brown.ts';
+import {
+  brownDocuments,
+  brownText,
+  readBrownDocument,
+  TEXT_SPLITS,
+  type TextSplit,
+} from '../stimuli/text/brown.ts';
 import { universalTags } from '../stimuli/text/brown-tags.ts';
 
 function option(name: string, fallback: string): string {
@@ -48,7 +54,9 @@ for (const name of documents) {
 }
 process.stderr.write('\n');
 const perTag = Object.fromEntries(
-  [...byTag].sort((a, b) => b[1].n - a[1].n).map(([tag, e]) => [tag, { tokens: e.n, agreement: e.agree / e.n }]),
+  [...byTag]
+    .sort((a, b) => b[1].n - a[1].n)
+    .map(([tag, e]) => [tag, { tokens: e.n, agreement: e.agree / e.n }]),
 );
 const result = { split, documents: documents.length, tokens: aligned, agreement: agreed / aligned, perTag };
 if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
@@ -57,5 +65,7 @@ else {
     `wink-nlp vs Brown gold (${split}, ${documents.length} documents, ${aligned} tokens): ${(100 * result.agreement).toFixed(1)}%\n`,
   );
   for (const [tag, e] of Object.entries(perTag))
-    process.stdout.write(`  ${tag.padEnd(6)} ${String(e.tokens).padStart(6)}  ${(100 * e.agreement).toFixed(1)}%\n`);
+    process.stdout.write(
+      `  ${tag.padEnd(6)} ${String(e.tokens).padStart(6)}  ${(100 * e.agreement).toFixed(1)}%\n`,
+    );
 }

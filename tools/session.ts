@@ -42,6 +42,11 @@ export interface OpenSubjectOptions {
   vision?: Omit<ToolContextOptions, 'cacheDir' | 'seed' | 'probeSetSize' | 'progress'>;
 }
 
+/** The names of the tools a subject reference would get, without loading the subject. */
+export function toolNamesFor(ref: string): string[] {
+  return (isTextSubjectRef(ref) ? createTextRegistry() : createVisionRegistry()).names();
+}
+
 export async function openSubject(ref: string, options: OpenSubjectOptions = {}): Promise<SubjectSession> {
   const cacheDir = resolve(options.cacheDir ?? defaultCacheRoot());
   const common = {

@@ -50,16 +50,23 @@ export async function createTextToolContext(
   return createContextForTextProbe(await loadTextProbe(subjectRef), options);
 }
 
-export function createContextForTextProbe(probe: TextProbe, options: TextToolContextOptions = {}): TextToolContext {
+export function createContextForTextProbe(
+  probe: TextProbe,
+  options: TextToolContextOptions = {},
+): TextToolContext {
   const cacheDir = resolve(options.cacheDir ?? process.env.AIA_CACHE_DIR ?? '.cache');
   const seed = options.seed ?? 1;
-  if (!Number.isInteger(seed) || seed < 0) throw new InputError(`seed must be a non-negative integer, got ${seed}`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new InputError(`seed must be a non-negative integer, got ${seed}`);
   const n = options.textSetSize ?? DEFAULT_TEXT_SET_SIZE;
   let set: TextSet | undefined;
   const texts = (): TextSet => {
     if (!set) {
-      const progress = options.progress ?? true ? new Progress('annotating texts', n) : undefined;
-      set = makeTextSet({ split: 'held-out', seed, n }, { cacheDir, onProgress: (done) => progress?.update(done) });
+      const progress = (options.progress ?? true) ? new Progress('annotating texts', n) : undefined;
+      set = makeTextSet(
+        { split: 'held-out', seed, n },
+        { cacheDir, onProgress: (done) => progress?.update(done) },
+      );
       progress?.done();
     }
     return set;

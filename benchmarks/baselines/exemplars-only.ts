@@ -74,8 +74,22 @@ export class ExemplarsOnlyBackbone implements Backbone {
     const concept = looked && !looked.isError ? commonestTokenConcept(looked.data) : undefined;
     const ref = looked ? evidenceId(looked) : undefined;
     return concept !== undefined
-      ? submitConcept(this, request, concept, unit, ref !== undefined ? [ref] : [], 'the firing tokens’ commonest concept')
-      : submitConcept(this, request, randomTextConcept(this.task.id), unit, [], 'a random concept (no exemplars)');
+      ? submitConcept(
+          this,
+          request,
+          concept,
+          unit,
+          ref !== undefined ? [ref] : [],
+          'the firing tokens’ commonest concept',
+        )
+      : submitConcept(
+          this,
+          request,
+          randomTextConcept(this.task.id),
+          unit,
+          [],
+          'a random concept (no exemplars)',
+        );
   }
 }
 

@@ -24,6 +24,7 @@ export function commonestTokenConcept(data: unknown): string | undefined {
   if (!Array.isArray(exemplars)) return undefined;
   const counts = new Map<string, number>();
   for (const e of exemplars)
-    if (e.rank === 'top') for (const t of e.firing) for (const c of t.concepts ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (e.rank === 'top')
+      for (const t of e.firing) for (const c of t.concepts ?? []) counts.set(c, (counts.get(c) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }

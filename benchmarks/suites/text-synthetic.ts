@@ -1,4 +1,8 @@
-import { TEXT_UNIT_BANK, textUnitTruth, type TextUnitDefinition } from '../../subjects/synthetic-text/index.ts';
+import {
+  TEXT_UNIT_BANK,
+  textUnitTruth,
+  type TextUnitDefinition,
+} from '../../subjects/synthetic-text/index.ts';
 import { SYNTHETIC_TEXT_PREFIX } from '../../tools/text-probe/load.ts';
 import { Suite, Task } from '../suite.ts';
 

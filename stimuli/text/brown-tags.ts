@@ -34,6 +34,9 @@ const BY_PREFIX: [RegExp, string[]][] = [
 export function universalTags(brownTag: string): string[] | undefined {
   const tag = brownTag.toLowerCase();
   if (tag.startsWith('fw') || tag === 'nil') return undefined;
-  const base = tag.split('+')[0]!.replace(/-(tl|hl|nc)$/g, '').replace(/-(tl|hl|nc)$/g, '');
+  const base = tag
+    .split('+')[0]!
+    .replace(/-(tl|hl|nc)$/g, '')
+    .replace(/-(tl|hl|nc)$/g, '');
   return BY_PREFIX.find(([pattern]) => pattern.test(base))?.[1];
 }

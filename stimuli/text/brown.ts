@@ -48,7 +48,8 @@ export function brownDocuments(split: TextSplit): string[] {
 }
 
 export function readBrownDocument(name: string): BrownDocument {
-  if (!/^c[a-r]\d\d$/.test(name)) throw new InputError(`'${name}' is not a Brown document name (ca01 … cr09)`);
+  if (!/^c[a-r]\d\d$/.test(name))
+    throw new InputError(`'${name}' is not a Brown document name (ca01 … cr09)`);
   const sentences: BrownToken[][] = [];
   for (const line of readFileSync(join(brownDir(), name), 'utf8').split('\n')) {
     const fields = line.trim().split(/\s+/).filter(Boolean);

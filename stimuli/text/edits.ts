@@ -10,7 +10,11 @@ import type { AnnotatedText } from './types.ts';
  * change of kind). Edits give new text, which is annotated afresh: what changed is exactly the edit.
  */
 export const TextEdit = z.discriminatedUnion('op', [
-  z.strictObject({ op: z.literal('replace'), token: z.number().int().min(0), word: z.string().trim().min(1) }),
+  z.strictObject({
+    op: z.literal('replace'),
+    token: z.number().int().min(0),
+    word: z.string().trim().min(1),
+  }),
   z.strictObject({
     op: z.literal('insert'),
     /** Insert before this token; the number of tokens appends at the end. */

@@ -24,7 +24,10 @@ const FONT_SIZE = 16;
 const LINE = 24;
 const MARGIN = 10;
 
-export async function renderTokenPicture(blocks: readonly PictureBlock[], scaleMax: number): Promise<RgbImage> {
+export async function renderTokenPicture(
+  blocks: readonly PictureBlock[],
+  scaleMax: number,
+): Promise<RgbImage> {
   const font = loadFont('sans');
   const parts: string[] = [];
   let y = MARGIN;
@@ -60,6 +63,9 @@ export async function renderTokenPicture(blocks: readonly PictureBlock[], scaleM
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}">` +
     `<rect width="100%" height="100%" fill="#fff"/>${parts.join('')}</svg>`;
-  const { data, info } = await sharp(Buffer.from(svg)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(Buffer.from(svg))
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }

@@ -25,7 +25,18 @@ const POS = [
   'auxiliary',
   'numeral',
 ];
-const LEXICAL = ['colour', 'animal', 'number', 'place', 'person', 'emotion', 'body', 'time', 'food', 'family'];
+const LEXICAL = [
+  'colour',
+  'animal',
+  'number',
+  'place',
+  'person',
+  'emotion',
+  'body',
+  'time',
+  'food',
+  'family',
+];
 const WORDS = ['the', 'and', 'of', 'said', 'was', 'he', 'she', 'in'];
 
 export const TEXT_UNIT_BANK: readonly TextUnitDefinition[] = [

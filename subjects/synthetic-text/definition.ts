@@ -26,7 +26,10 @@ export const TextUnitDefinition = z.strictObject({
   /** Unique within a bank or suite: lowercase letters, digits, . _ -. */
   id: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9._-]*$/, 'an id is lowercase letters, digits, . _ or -, starting with one of those')
+    .regex(
+      /^[a-z0-9][a-z0-9._-]*$/,
+      'an id is lowercase letters, digits, . _ or -, starting with one of those',
+    )
     .max(80),
   family: z.enum(TEXT_UNIT_FAMILIES),
   formula: z.string().superRefine((text, context) => {

@@ -93,7 +93,10 @@ class Parser {
     this.next();
     if (this.peek().type === '(') return this.parseCall(token);
     if (this.peek().type === 'word' && !KEYWORDS.includes(this.peek().text.toUpperCase()))
-      throw this.unexpected(this.peek(), `AND, OR or ')' after '${token.text}' (concepts are one word: in_quotes)`);
+      throw this.unexpected(
+        this.peek(),
+        `AND, OR or ')' after '${token.text}' (concepts are one word: in_quotes)`,
+      );
     return { op: 'concept', name: token.text.toLowerCase() };
   }
 

@@ -20,7 +20,10 @@ export class SyntheticTextSubject {
 
   unit(index: number): TextUnit {
     const unit = this.units[index];
-    if (!unit) throw new InputError(`unit ${index} is out of range: this subject has units 0–${this.units.length - 1}`);
+    if (!unit)
+      throw new InputError(
+        `unit ${index} is out of range: this subject has units 0–${this.units.length - 1}`,
+      );
     return unit;
   }
 

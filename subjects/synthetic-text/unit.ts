@@ -42,4 +42,3 @@ export function textUnitActivations(unit: TextUnit, text: TokenAnnotatedText): F
   }
   return values;
 }
-

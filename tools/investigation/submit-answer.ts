@@ -28,10 +28,8 @@ function answerInput(formulaExamples: string) {
 const VISION_FORMULA_EXAMPLES =
   '"dog OR cat", "cup AND handle", "red & circle", "left(dog)", "NOT grass", "count(bird) >= 2", ' +
   '"word(\\"stop\\")"';
-const Input = answerInput(VISION_FORMULA_EXAMPLES);
-
 /** An answer as submit_answer takes it (after defaults): what a backbone composes. */
-export type SubmitAnswerArgs = z.output<typeof Input>;
+export type SubmitAnswerArgs = z.output<ReturnType<typeof answerInput>>;
 
 /**
  * submit_answer for a modality: the description names the concept language (`language`, e.g. the

@@ -131,7 +131,11 @@ export function searchFormulas(table: TokenTable, options: SearchOptions = {}): 
       ...DEPTH_ATOMS,
     ]),
   ];
-  const atoms: Candidate[] = names.map((name) => ({ tree: atomTree(name), values: conceptValues(table, name), length: 1 }));
+  const atoms: Candidate[] = names.map((name) => ({
+    tree: atomTree(name),
+    values: conceptValues(table, name),
+    length: 1,
+  }));
   // What comes right before firing tokens: concepts ranked by r of their value on the previous token.
   const previousAtoms: Candidate[] = previousConcepts(table, options.atoms ?? 10).map((name) => ({
     tree: atomTree(name),
@@ -152,7 +156,9 @@ export function searchFormulas(table: TokenTable, options: SearchOptions = {}): 
     return found;
   };
   const best = (list: Candidate[]) =>
-    list.sort((a, b) => score(b).r - score(a).r || score(a).formula.localeCompare(score(b).formula)).slice(0, beam);
+    list
+      .sort((a, b) => score(b).r - score(a).r || score(a).formula.localeCompare(score(b).formula))
+      .slice(0, beam);
   let frontier = best([...atoms]);
   for (const atom of atoms) score(atom);
   for (let length = 2; length <= maxLength; length++) {
@@ -163,8 +169,18 @@ export function searchFormulas(table: TokenTable, options: SearchOptions = {}): 
         // A combination must beat both of its parts (food OR noun is no better than noun).
         const parentR = Math.max(score(left).r, score(atom).r);
         next.push(
-          { tree: { op: 'or', left: left.tree, right: atom.tree }, values: combine('or', left.values, atom.values), length, parentR },
-          { tree: { op: 'and', left: left.tree, right: atom.tree }, values: combine('and', left.values, atom.values), length, parentR },
+          {
+            tree: { op: 'or', left: left.tree, right: atom.tree },
+            values: combine('or', left.values, atom.values),
+            length,
+            parentR,
+          },
+          {
+            tree: { op: 'and', left: left.tree, right: atom.tree },
+            values: combine('and', left.values, atom.values),
+            length,
+            parentR,
+          },
           {
             tree: { op: 'and', left: left.tree, right: { op: 'not', arg: atom.tree } },
             values: combine('and', left.values, negate(atom.values)),
@@ -187,7 +203,9 @@ export function searchFormulas(table: TokenTable, options: SearchOptions = {}): 
     frontier = best(improving);
     if (frontier.length === 0) break;
   }
-  return [...scored.values()].filter((s) => s.length === 1 || kept.has(s.formula)).sort((a, b) => b.r - a.r || a.length - b.length || a.formula.localeCompare(b.formula));
+  return [...scored.values()]
+    .filter((s) => s.length === 1 || kept.has(s.formula))
+    .sort((a, b) => b.r - a.r || a.length - b.length || a.formula.localeCompare(b.formula));
 }
 
 /** Score given formulas on the table (InputError for a formula that does not parse). */

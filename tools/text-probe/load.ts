@@ -24,7 +24,9 @@ export function isTextSubjectRef(ref: string): boolean {
 export async function loadTextProbe(ref: string): Promise<TextProbe> {
   const spec = ref.trim().slice(SYNTHETIC_TEXT_PREFIX.length).trim();
   if (!isTextSubjectRef(ref) || spec === '')
-    throw new InputError(`'${ref}' is not a text subject: use synthetic-text:<id>, synthetic-text:bank, a .json file or inline JSON`);
+    throw new InputError(
+      `'${ref}' is not a text subject: use synthetic-text:<id>, synthetic-text:bank, a .json file or inline JSON`,
+    );
   return new SyntheticTextProbe(new SyntheticTextSubject(definitions(spec)));
 }
 
@@ -41,7 +43,10 @@ function definitions(spec: string): unknown {
 function parseJson(text: string, what: string): unknown {
   try {
     const value: unknown = JSON.parse(text);
-    const units = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as { units?: unknown }).units : undefined;
+    const units =
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as { units?: unknown }).units
+        : undefined;
     return Array.isArray(units) ? units : value;
   } catch (error) {
     throw new InputError(`${what} is not valid JSON: ${(error as Error).message}`, { cause: error });

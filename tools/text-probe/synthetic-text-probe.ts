@@ -48,11 +48,16 @@ export class SyntheticTextProbe implements TextProbe {
     const index = Number(match[2]);
     const n = this.subject.units.length;
     if (index >= n)
-      throw new InputError(`unit ${SYNTHETIC_TEXT_SITE}:${index} is out of range: this subject has ${SYNTHETIC_TEXT_SITE}:0–${n - 1}`);
+      throw new InputError(
+        `unit ${SYNTHETIC_TEXT_SITE}:${index} is out of range: this subject has ${SYNTHETIC_TEXT_SITE}:0–${n - 1}`,
+      );
     return { id: `${SYNTHETIC_TEXT_SITE}:${index}`, site: SYNTHETIC_TEXT_SITE, index };
   }
 
-  async tokenActivations(texts: readonly AnnotatedText[], units: readonly UnitAddress[]): Promise<Float32Array[][]> {
+  async tokenActivations(
+    texts: readonly AnnotatedText[],
+    units: readonly UnitAddress[],
+  ): Promise<Float32Array[][]> {
     return this.subject.activations(
       texts,
       units.map((unit) => unit.index),

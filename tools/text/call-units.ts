@@ -12,8 +12,13 @@ const Input = z.strictObject({
     .array(z.string().trim().min(1).max(2000))
     .min(1)
     .max(20)
-    .describe('1–20 texts to run (a sentence or a short passage each); they are tokenised into words and annotated'),
-  image: z.boolean().default(false).describe('also return a picture of the texts, tokens coloured by the first unit'),
+    .describe(
+      '1–20 texts to run (a sentence or a short passage each); they are tokenised into words and annotated',
+    ),
+  image: z
+    .boolean()
+    .default(false)
+    .describe('also return a picture of the texts, tokens coloured by the first unit'),
 });
 
 export interface CallTextUnitsData {
@@ -34,7 +39,9 @@ export const callTextUnitsTool = defineTool({
     'it holds and where it does not.',
   input: Input,
   async execute(args: z.output<typeof Input>, ctx: TextToolContext) {
-    const units = [...new Map(args.units.map((name) => textUnit(ctx, 'call_units', name)).map((u) => [u.id, u])).values()];
+    const units = [
+      ...new Map(args.units.map((name) => textUnit(ctx, 'call_units', name)).map((u) => [u.id, u])).values(),
+    ];
     const texts = ctx.annotate(args.texts);
     const activations = await ctx.probe.tokenActivations(texts, units);
     const maxima = activations.map((perText) => perText.map((values) => round(maxOf(values))));
@@ -47,7 +54,9 @@ export const callTextUnitsTool = defineTool({
           .map((token, i) => ({ token: token.text, a: values[i] ?? 0 }))
           .filter((x) => x.a > 0)
           .map((x) => `${x.token} ${round(x.a).toFixed(2)}`);
-        lines.push(`  ${unit.id}: max ${maxima[u]![t]}${on.length ? ` — ${on.slice(0, 12).join(', ')}${on.length > 12 ? ', …' : ''}` : ' — silent'}`);
+        lines.push(
+          `  ${unit.id}: max ${maxima[u]![t]}${on.length ? ` — ${on.slice(0, 12).join(', ')}${on.length > 12 ? ', …' : ''}` : ' — silent'}`,
+        );
       });
     });
     const scale = Math.max(0, ...maxima[0]!);
@@ -56,7 +65,9 @@ export const callTextUnitsTool = defineTool({
           {
             png: await encodePng(
               await renderTokenPicture(
-                texts.map((text, t) => pictureBlock(`text ${t} · max ${maxima[0]![t]}`, text, activations[0]![t]!)),
+                texts.map((text, t) =>
+                  pictureBlock(`text ${t} · max ${maxima[0]![t]}`, text, activations[0]![t]!),
+                ),
                 scale,
               ),
             ),

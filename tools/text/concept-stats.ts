@@ -9,7 +9,10 @@ import { defineTool } from '../tool.ts';
 const Input = z.strictObject({
   unit: z.string().trim().min(1).describe('the unit, as site:index'),
   top_k: z.number().int().min(1).max(40).default(10).describe('concepts to list'),
-  rank_by: z.enum(['r', 'iou']).default('r').describe('rank by Pearson r over tokens, or by IoU of firing tokens'),
+  rank_by: z
+    .enum(['r', 'iou'])
+    .default('r')
+    .describe('rank by Pearson r over tokens, or by IoU of firing tokens'),
 });
 
 export interface TextConceptStatsData {
@@ -31,7 +34,13 @@ export const textConceptStatsTool = defineTool({
     const table = tokenTable(ctx.texts().texts, await ctx.activations(unit));
     const top = conceptScores(table, args.rank_by)
       .slice(0, args.top_k)
-      .map((s) => ({ ...s, iou: round(s.iou), precision: round(s.precision), recall: round(s.recall), r: round(s.r) }));
+      .map((s) => ({
+        ...s,
+        iou: round(s.iou),
+        precision: round(s.precision),
+        recall: round(s.recall),
+        r: round(s.r),
+      }));
     const threshold = round(Number.isFinite(table.threshold) ? table.threshold : table.max);
     const text = [
       `${unit.id}: concepts over ${table.size} held-out tokens (fires above ${threshold}), by ${args.rank_by}:`,

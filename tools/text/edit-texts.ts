@@ -85,7 +85,11 @@ export const editTextsTool = defineTool({
       unit: unit.id,
       original: {
         text: original.text,
-        tokens: original.tokens.map((t) => ({ text: t.text, concepts: t.concepts, bracketDepth: t.bracketDepth })),
+        tokens: original.tokens.map((t) => ({
+          text: t.text,
+          concepts: t.concepts,
+          bracketDepth: t.bracketDepth,
+        })),
         max: before,
         activations: Array.from(rows![0]!, round),
       },
@@ -97,13 +101,19 @@ export const editTextsTool = defineTool({
           max,
           change: round(max - before),
           activations: Array.from(rows![i + 1]!, round),
-          tokens: variants[i]!.tokens.map((t) => ({ text: t.text, concepts: t.concepts, bracketDepth: t.bracketDepth })),
+          tokens: variants[i]!.tokens.map((t) => ({
+            text: t.text,
+            concepts: t.concepts,
+            bracketDepth: t.bracketDepth,
+          })),
         };
       }),
     };
     const lines = [
       `${unit.id} on the original (max ${before}): ${original.tokens.map((t, i) => `${i}:${t.text}`).join(' ')}`,
-      ...data.variants.map((v) => `  ${v.summary}: max ${v.max} (${v.change >= 0 ? '+' : ''}${v.change}) — ${v.text}`),
+      ...data.variants.map(
+        (v) => `  ${v.summary}: max ${v.max} (${v.change >= 0 ? '+' : ''}${v.change}) — ${v.text}`,
+      ),
     ];
     return { text: lines.join('\n'), images: [], data };
   },

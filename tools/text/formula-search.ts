@@ -53,7 +53,8 @@ export const textFormulaSearchTool = defineTool({
     try {
       given = (args.formulas ?? []).map(canonicalTextFormula);
     } catch (error) {
-      if (error instanceof InputError) throw new ToolError(`formula_search: ${error.message}`, 'formula_search');
+      if (error instanceof InputError)
+        throw new ToolError(`formula_search: ${error.message}`, 'formula_search');
       throw error;
     }
     const table = tokenTable(ctx.texts().texts, await ctx.activations(unit));
@@ -65,7 +66,8 @@ export const textFormulaSearchTool = defineTool({
       .slice(0, args.top_k)
       .map(rounded);
     const scored = scoreFormulas(table, given).map(rounded);
-    const line = (s: FormulaScore) => `  ${s.formula}: r ${s.r}, IoU ${s.iou}, precision ${s.precision}, recall ${s.recall}`;
+    const line = (s: FormulaScore) =>
+      `  ${s.formula}: r ${s.r}, IoU ${s.iou}, precision ${s.precision}, recall ${s.recall}`;
     const text = [
       `${unit.id}: best formulas over ${table.size} held-out tokens:`,
       ...formulas.map(line),

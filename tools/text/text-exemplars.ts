@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { renderTokenPicture } from '../../stimuli/text/picture.ts';
 import { encodePng } from '../../util/image.ts';
-import { firingTokens, markedText, maxOf, pictureBlock, round, type TokenView } from '../text-analysis/exemplar-view.ts';
+import {
+  firingTokens,
+  markedText,
+  maxOf,
+  pictureBlock,
+  round,
+  type TokenView,
+} from '../text-analysis/exemplar-view.ts';
 import { tokenTable } from '../text-analysis/token-table.ts';
 import { textUnit } from '../text-analysis/unit-arg.ts';
 import type { TextToolContext } from '../text-context.ts';
@@ -11,7 +18,10 @@ const Input = z.strictObject({
   unit: z.string().trim().min(1).describe('the unit, as site:index (e.g. synthetic:0)'),
   k: z.number().int().min(1).max(20).default(8).describe('top texts to show (1–20)'),
   bottom: z.number().int().min(0).max(10).default(0).describe('least activating texts to show as contrast'),
-  image: z.boolean().default(true).describe('also return the texts as a picture, tokens coloured by activation'),
+  image: z
+    .boolean()
+    .default(true)
+    .describe('also return the texts as a picture, tokens coloured by activation'),
 });
 
 export interface TextExemplar {
@@ -29,7 +39,15 @@ export interface TextExemplar {
 export interface TextExemplarsData {
   unit: string;
   exemplars: TextExemplar[];
-  stats: { min: number; max: number; mean: number; threshold: number; texts: number; tokens: number; firing: number };
+  stats: {
+    min: number;
+    max: number;
+    mean: number;
+    threshold: number;
+    texts: number;
+    tokens: number;
+    firing: number;
+  };
 }
 
 /** text_exemplars: the texts of the held-out set that drive a unit most, firing tokens marked. */
@@ -37,7 +55,7 @@ export const textExemplarsTool = defineTool({
   name: 'text_exemplars',
   description:
     "The texts of the held-out set (Brown passages and simple stories) on which a unit's maximum token " +
-    'activation is highest, each with its firing tokens (above half the unit\'s range over the set) marked ' +
+    "activation is highest, each with its firing tokens (above half the unit's range over the set) marked " +
     '[[like this]](activation) and their token concepts; optionally the least activating texts; and a picture ' +
     'with every token coloured by activation. Start here.',
   input: Input,

@@ -37,7 +37,10 @@ export class DissectBackbone implements Backbone {
     const available = availableTools(request, forced);
     // Text subjects offer text_exemplars: the same loop, over tokens (text/plan.ts).
     if (available?.has('text_exemplars')) {
-      const made = request.messages.reduce((n, m) => n + (m.role === 'assistant' ? m.toolCalls.length : 0), 0);
+      const made = request.messages.reduce(
+        (n, m) => n + (m.role === 'assistant' ? m.toolCalls.length : 0),
+        0,
+      );
       return this.respond(this.textStep(request, forced), made);
     }
     const plan = (state: State, force = false) =>

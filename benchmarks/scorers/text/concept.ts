@@ -35,7 +35,8 @@ const SYNONYMS: Record<string, RegExp> = {
   time: /\btimes?\b|\bdays?\b|\bmonths?\b/,
   food: /\bfoods?\b/,
   family: /\bfamily\b|\brelatives?\b|\bkin\b/,
-  sentence_start: /\bsentence[ _]start\b|\bstart of (a|the) sentence\b|\bfirst word\b|\bbeginning of (a|the) sentence\b/,
+  sentence_start:
+    /\bsentence[ _]start\b|\bstart of (a|the) sentence\b|\bfirst word\b|\bbeginning of (a|the) sentence\b/,
   capitalised: /\bcapitali[sz]ed\b|\bcapital\b|\buppercase\b/,
   in_quotes: /\bin[ _]quotes\b|\bquot(es|ed|ation)\b/,
   in_brackets: /\bin[ _]brackets\b|\bbrackets?\b|\bparenthes[ie]s\b|\bbrackets\b/,

@@ -1,4 +1,8 @@
-import { parseTextFormula, printTextFormula, evaluateTextFormula } from '../../../subjects/synthetic-text/index.ts';
+import {
+  parseTextFormula,
+  printTextFormula,
+  evaluateTextFormula,
+} from '../../../subjects/synthetic-text/index.ts';
 import { pearson } from '../../../tools/metrics/correlation.ts';
 import { auroc } from '../auroc.ts';
 import type { Task } from '../../suite.ts';
@@ -20,12 +24,20 @@ export async function scoreTextFormula(
 ): Promise<ScorerResult> {
   if (!answer) return noAnswer(TEXT_FORMULA_CHANCE);
   if (answer.formula === undefined || answer.formula.trim() === '')
-    return { score: 0, chance: TEXT_FORMULA_CHANCE, detail: 'the answer gives no formula, so it cannot be evaluated' };
+    return {
+      score: 0,
+      chance: TEXT_FORMULA_CHANCE,
+      detail: 'the answer gives no formula, so it cannot be evaluated',
+    };
   let tree;
   try {
     tree = parseTextFormula(answer.formula);
   } catch (error) {
-    return { score: 0, chance: TEXT_FORMULA_CHANCE, detail: `the formula does not parse: ${(error as Error).message}` };
+    return {
+      score: 0,
+      chance: TEXT_FORMULA_CHANCE,
+      detail: `the formula does not parse: ${(error as Error).message}`,
+    };
   }
   const table = await heldOutTable(task, options.cacheDir);
   const values = new Float32Array(table.size);

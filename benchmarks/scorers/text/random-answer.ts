@@ -8,5 +8,8 @@ export function randomTextAnswer(taskId: string, k = 3): ScoredAnswer {
   const pool = [...TEXT_CONCEPTS];
   const chosen: string[] = [];
   while (chosen.length < k) chosen.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
-  return { description: `Fires on ${chosen.map((c) => c.replace(/_/g, ' ')).join(', ')} tokens.`, formula: chosen.join(' OR ') };
+  return {
+    description: `Fires on ${chosen.map((c) => c.replace(/_/g, ' ')).join(', ')} tokens.`,
+    formula: chosen.join(' OR '),
+  };
 }

@@ -36,7 +36,12 @@ describe('dissect on synthetic text units', () => {
     const tools = readRun(result.runDir)
       .events.filter((e) => e.type === 'tool_call')
       .map((e) => (e as { tool: string }).tool);
-    expect(tools.slice(0, 4)).toEqual(['describe_subject', 'text_exemplars', 'concept_stats', 'formula_search']);
+    expect(tools.slice(0, 4)).toEqual([
+      'describe_subject',
+      'text_exemplars',
+      'concept_stats',
+      'formula_search',
+    ]);
     expect(tools).toContain('edit_texts');
     const verified = await verifyRun(result.runDir, { cacheDir });
     expect(verified.divergences).toEqual([]);

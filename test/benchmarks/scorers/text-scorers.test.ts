@@ -11,14 +11,27 @@ const cacheDir = mkdtempSync(join(tmpdir(), 'aia-text-scorers-'));
 const small = (task: Task): Task => ({ ...task, heldOut: { seed: 7, n: 20 } });
 
 describe('text task scoring', () => {
-  const task = small(textTask({ id: 'capital-mid', family: 'capital', formula: 'capitalised AND NOT sentence_start' }));
+  const task = small(
+    textTask({ id: 'capital-mid', family: 'capital', formula: 'capitalised AND NOT sentence_start' }),
+  );
 
   it('scores a formula token by token on held-out texts: the truth gets r 1, a broader one less', async () => {
-    const right = await scoreAnswer(task, { description: 'capitalised words that do not start a sentence', formula: 'capitalised AND NOT sentence_start' }, { cacheDir });
+    const right = await scoreAnswer(
+      task,
+      {
+        description: 'capitalised words that do not start a sentence',
+        formula: 'capitalised AND NOT sentence_start',
+      },
+      { cacheDir },
+    );
     expect(right.formula!.score).toBe(1);
     expect(right.formula!.metrics?.auroc).toBe(1);
     expect(right.concept!.score).toBe(1);
-    const broad = await scoreAnswer(task, { description: 'capital letters', formula: 'capitalised' }, { cacheDir });
+    const broad = await scoreAnswer(
+      task,
+      { description: 'capital letters', formula: 'capitalised' },
+      { cacheDir },
+    );
     expect(broad.formula!.score).toBeGreaterThan(0.2);
     expect(broad.formula!.score).toBeLessThan(0.95);
     expect(broad.concept!.score).toBe(0.5);
@@ -29,11 +42,14 @@ describe('text task scoring', () => {
 
   it('matches concepts by synonym but not a proper noun for a noun', async () => {
     const nounTask = small(textTask({ id: 'noun', family: 'pos', formula: 'noun' }));
-    const named = (description: string) => scoreAnswer(nounTask, { description }, { cacheDir }).then((s) => s.concept!.score);
+    const named = (description: string) =>
+      scoreAnswer(nounTask, { description }, { cacheDir }).then((s) => s.concept!.score);
     expect(await named('It fires on nouns.')).toBe(1);
     expect(await named('It fires on proper nouns.')).toBe(0);
     const colourTask = small(textTask({ id: 'colour', family: 'lexical', formula: 'colour' }));
-    expect((await scoreAnswer(colourTask, { description: 'color words' }, { cacheDir })).concept!.score).toBe(1);
+    expect((await scoreAnswer(colourTask, { description: 'color words' }, { cacheDir })).concept!.score).toBe(
+      1,
+    );
   });
 
   it('scores a random description of token concepts as the floor', async () => {
@@ -56,7 +72,17 @@ describe('the text-synthetic suite', () => {
 
   it('checks a text task’s truth against the text language', () => {
     const suite = loadSuite('text-synthetic');
-    const bad = { ...suite, tasks: [{ ...suite.tasks[0]!, truth: { ...suite.tasks[0]!.truth, formula: 'left(noun)', concepts: ['nown'] } }] };
-    expect(() => parseSuite(bad)).toThrow(/truth\.formula: not a formula[\s\S]*truth\.concepts\[0\]: 'nown' is not a token concept/);
+    const bad = {
+      ...suite,
+      tasks: [
+        {
+          ...suite.tasks[0]!,
+          truth: { ...suite.tasks[0]!.truth, formula: 'left(noun)', concepts: ['nown'] },
+        },
+      ],
+    };
+    expect(() => parseSuite(bad)).toThrow(
+      /truth\.formula: not a formula[\s\S]*truth\.concepts\[0\]: 'nown' is not a token concept/,
+    );
   });
 });

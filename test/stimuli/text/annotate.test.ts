@@ -31,7 +31,8 @@ describe('token annotation', () => {
     // The quote opens a new sentence: its first word starts it and is quoted.
     expect(byText('The').concepts).toEqual(expect.arrayContaining(['sentence_start', 'in_quotes']));
     expect(byText('said').concepts).not.toContain('in_quotes');
-    for (const token of annotated.tokens) expect(annotated.text.slice(token.start, token.end)).toBe(token.text);
+    for (const token of annotated.tokens)
+      expect(annotated.text.slice(token.start, token.end)).toBe(token.text);
   });
 
   it('adds compromise people, places and values when entities are on', () => {
@@ -99,6 +100,8 @@ describe('text edits', () => {
 
   it('refuses a token out of range and an unknown category, naming them', () => {
     expect(() => edit({ op: 'delete', token: 6 })).toThrow(/token 6 is out of range: the text has 6 tokens/);
-    expect(() => TextEdit.parse({ op: 'swap', token: 1, category: 'vehicle' })).toThrow(/a category is one of/);
+    expect(() => TextEdit.parse({ op: 'swap', token: 1, category: 'vehicle' })).toThrow(
+      /a category is one of/,
+    );
   });
 });

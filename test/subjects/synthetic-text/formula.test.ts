@@ -22,7 +22,10 @@ function text(id: string, spec: string): TokenAnnotatedText {
   };
 }
 
-const sample = text('s', 'The/determiner,sentence_start red/adjective,colour fox/noun,animal ran/verb (/punctuation big/adjective^1 fox/noun,animal,repeated^1');
+const sample = text(
+  's',
+  'The/determiner,sentence_start red/adjective,colour fox/noun,animal ran/verb (/punctuation big/adjective^1 fox/noun,animal,repeated^1',
+);
 
 describe('the text concept language', () => {
   it('prints canonically and parses back to the same tree', () => {
@@ -39,7 +42,9 @@ describe('the text concept language', () => {
       expect(parseTextFormula(printTextFormula(tree))).toEqual(tree);
     }
     expect(printTextFormula(parseTextFormula('colour or animal and noun'))).toBe('colour OR animal AND noun');
-    expect(printTextFormula(parseTextFormula('(colour or animal) and noun'))).toBe('(colour OR animal) AND noun');
+    expect(printTextFormula(parseTextFormula('(colour or animal) and noun'))).toBe(
+      '(colour OR animal) AND noun',
+    );
     expect(printTextFormula(parseTextFormula('word("The")'))).toBe('word("the")');
   });
 
@@ -91,8 +96,12 @@ describe('synthetic text units', () => {
     expect(() => new SyntheticTextSubject([{ id: 'x', family: 'pos', formula: 'noun AND' }])).toThrow(
       /synthetic text unit 0 \('x'\) is invalid[\s\S]*unexpected end of formula/,
     );
-    expect(() => new SyntheticTextSubject([{ id: 'x', family: 'colour', formula: 'noun' }])).toThrow(/family/);
-    const truth = textUnitTruth(TextUnitDefinition.parse({ id: 'x', family: 'sequence', formula: 'after(noun,colour)' }));
+    expect(() => new SyntheticTextSubject([{ id: 'x', family: 'colour', formula: 'noun' }])).toThrow(
+      /family/,
+    );
+    const truth = textUnitTruth(
+      TextUnitDefinition.parse({ id: 'x', family: 'sequence', formula: 'after(noun,colour)' }),
+    );
     expect(truth).toMatchObject({
       formula: 'after(noun, colour)',
       concepts: ['noun', 'colour'],

@@ -46,24 +46,33 @@ describe('text tools on synthetic text units', () => {
   });
 
   it('concept_stats and formula_search recover the rule from held-out tokens', async () => {
-    const stats = (await registry.call('concept_stats', { unit: 'synthetic:1', top_k: 3 }, ctx)).data as TextConceptStatsData;
+    const stats = (await registry.call('concept_stats', { unit: 'synthetic:1', top_k: 3 }, ctx))
+      .data as TextConceptStatsData;
     expect(stats.top[0]!.concept).toBe('in_quotes');
     expect(stats.top[0]!.r).toBe(1);
     const search = (
-      await registry.call('formula_search', { unit: 'synthetic:0', formulas: ['animal', 'colour OR animal'] }, ctx)
+      await registry.call(
+        'formula_search',
+        { unit: 'synthetic:0', formulas: ['animal', 'colour OR animal'] },
+        ctx,
+      )
     ).data as TextFormulaSearchData;
     expect(search.formulas[0]!.formula).toBe('after(animal, colour)');
     expect(search.formulas[0]!.r).toBe(1);
     expect(search.scored.map((s) => s.formula)).toEqual(['animal', 'colour OR animal']);
     expect(search.scored[0]!.r).toBeLessThan(1);
-    await expect(registry.call('formula_search', { unit: 'synthetic:0', formulas: ['anmal'] }, ctx)).rejects.toThrow(
-      /'anmal' is not a token concept \(did you mean animal\?\)/,
-    );
+    await expect(
+      registry.call('formula_search', { unit: 'synthetic:0', formulas: ['anmal'] }, ctx),
+    ).rejects.toThrow(/'anmal' is not a token concept \(did you mean animal\?\)/);
   });
 
   it('call_units reads every token of texts it is given', async () => {
     const data = (
-      await registry.call('call_units', { units: ['synthetic:0', 'synthetic:1'], texts: ['A red fox met a fox.', 'She said "hi there".'] }, ctx)
+      await registry.call(
+        'call_units',
+        { units: ['synthetic:0', 'synthetic:1'], texts: ['A red fox met a fox.', 'She said "hi there".'] },
+        ctx,
+      )
     ).data as CallTextUnitsData;
     expect(data.activations[0]![0]).toEqual([0, 0, 1, 0, 0, 0, 0]);
     expect(data.maxima[0]).toEqual([1, 0]);
@@ -98,12 +107,20 @@ describe('text tools on synthetic text units', () => {
       ['A red big fox ran.', 0],
     ]);
     await expect(
-      registry.call('edit_texts', { unit: 'synthetic:0', text: 'A fox.', edits: [{ op: 'delete', token: 9 }] }, ctx),
+      registry.call(
+        'edit_texts',
+        { unit: 'synthetic:0', text: 'A fox.', edits: [{ op: 'delete', token: 9 }] },
+        ctx,
+      ),
     ).rejects.toThrow(/token 9 is out of range/);
   });
 
   it('submit_answer keeps a canonical text formula and refuses an unknown concept', async () => {
-    await registry.call('submit_answer', { description: 'animals after colours', formula: 'after(animal,colour)', confidence: 0.9 }, ctx);
+    await registry.call(
+      'submit_answer',
+      { description: 'animals after colours', formula: 'after(animal,colour)', confidence: 0.9 },
+      ctx,
+    );
     expect(ctx.answer?.formula).toBe('after(animal, colour)');
     await expect(
       registry.call('submit_answer', { description: 'x', formula: 'colur', confidence: 0.5 }, ctx),

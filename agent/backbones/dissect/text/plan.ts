@@ -72,7 +72,13 @@ const num = (x: number) => String(Math.round(x * 100) / 100);
 
 /** Fold the conversation: each of dissect's tool calls and its result, read by tool name and arguments. */
 export function foldTextConversation(messages: readonly Message[], unit: string | undefined): TextState {
-  const state: TextState = { ...(unit ? { unit } : {}), described: false, trials: [], submitted: false, submitFailures: 0 };
+  const state: TextState = {
+    ...(unit ? { unit } : {}),
+    described: false,
+    trials: [],
+    submitted: false,
+    submitFailures: 0,
+  };
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     if (message.role !== 'assistant') continue;
@@ -173,10 +179,15 @@ export function planTextStep(state: TextState, options: { forced: boolean }): Te
   }
   const trial = state.trials.at(-1);
   if (!trial || trial.verdict) {
-    if (trial?.verdict?.status === 'supported') return submitStep(state, `${trial.formula} is supported.`, true);
+    if (trial?.verdict?.status === 'supported')
+      return submitStep(state, `${trial.formula} is supported.`, true);
     const next = nextCandidate(state);
     if (!next || state.trials.length >= MAX_TRIALS)
-      return submitStep(state, next ? `${MAX_TRIALS} formulas tested.` : 'No untested formula remains.', true);
+      return submitStep(
+        state,
+        next ? `${MAX_TRIALS} formulas tested.` : 'No untested formula remains.',
+        true,
+      );
     return {
       text: `formula_search ranks ${next.formula} (r ${num(next.r)}). Hypothesis: ${unit} fires on ${describe(next.formula)}; I test it with edits.`,
       calls: [
@@ -198,7 +209,10 @@ export function planTextStep(state: TextState, options: { forced: boolean }): Te
         `Counterfactuals for ${trial.formula}: on the top exemplars I delete the firing token, swap it for a word ` +
         'of another category, delete or insert a word before it, and delete a token that does not fire; the ' +
         'formula predicts which edits silence the unit.',
-      calls: plans.map((plan) => ({ name: 'edit_texts', args: { unit, text_index: plan.textIndex, edits: plan.edits } })),
+      calls: plans.map((plan) => ({
+        name: 'edit_texts',
+        args: { unit, text_index: plan.textIndex, edits: plan.edits },
+      })),
     };
   const agreement = editAgreement(trial, exemplars?.stats.threshold ?? 0.5);
   const supported = trial.r >= SUPPORT_R && (agreement.total === 0 || agreement.share >= SUPPORT_AGREEMENT);
@@ -257,7 +271,8 @@ function searchSeeds(state: TextState): string[] {
   const seeds: string[] = [];
   for (const c of state.stats?.view?.top ?? []) if (c.r > 0 && seeds.length < 8) seeds.push(c.concept);
   for (const e of state.exemplars?.view?.exemplars ?? [])
-    for (const t of e.firing) for (const c of t.concepts ?? []) if (!seeds.includes(c) && seeds.length < 12) seeds.push(c);
+    for (const t of e.firing)
+      for (const c of t.concepts ?? []) if (!seeds.includes(c) && seeds.length < 12) seeds.push(c);
   return seeds;
 }
 
@@ -288,7 +303,9 @@ function editPlans(state: TextState): EditPlan[] {
       { op: 'insert', token: token.index, word: 'very' },
     ];
     if (token.index > 0) edits.push({ op: 'delete', token: token.index - 1 });
-    const quiet = [...Array(token.index).keys()].reverse().find((i) => !firingIndices.has(i) && i !== token.index - 1);
+    const quiet = [...Array(token.index).keys()]
+      .reverse()
+      .find((i) => !firingIndices.has(i) && i !== token.index - 1);
     if (quiet !== undefined) edits.push({ op: 'delete', token: quiet });
     return { textIndex: e.textIndex, edits };
   });
@@ -316,7 +333,9 @@ function editAgreement(trial: Trial, threshold: number): { right: number; total:
 }
 
 function submitStep(state: TextState, why: string, withFormula: boolean): TextStep {
-  const supported = state.trials.filter((t) => t.verdict?.status === 'supported').sort((a, b) => b.r - a.r)[0];
+  const supported = state.trials
+    .filter((t) => t.verdict?.status === 'supported')
+    .sort((a, b) => b.r - a.r)[0];
   const best = supported ?? [...state.trials].sort((a, b) => b.r - a.r)[0] ?? nextCandidate(state);
   const evidence = [
     ...(supported?.verdict ? [supported.verdict.ref] : []),
@@ -328,12 +347,18 @@ function submitStep(state: TextState, why: string, withFormula: boolean): TextSt
       calls: [
         {
           name: 'submit_answer',
-          args: { description: best ? `Fires on ${describe(best.formula)}.` : 'No explanation found.', confidence: 0.1, evidence },
+          args: {
+            description: best ? `Fires on ${describe(best.formula)}.` : 'No explanation found.',
+            confidence: 0.1,
+            evidence,
+          },
         },
       ],
     };
   const agreement = supported?.verdict?.agreement ?? 0.5;
-  const confidence = Math.round(Math.max(0.05, Math.min(0.99, best.r * (supported ? Math.max(agreement, 0.5) : 0.5))) * 100) / 100;
+  const confidence =
+    Math.round(Math.max(0.05, Math.min(0.99, best.r * (supported ? Math.max(agreement, 0.5) : 0.5))) * 100) /
+    100;
   return {
     text: `${why} Answer: ${best.formula} (confidence ${confidence}).`,
     calls: [

@@ -14,7 +14,9 @@ export const TextExemplarsView = z.looseObject({
       rank: z.enum(['top', 'bottom']),
       textIndex: z.number(),
       activation: z.number(),
-      firing: z.array(z.looseObject({ index: z.number(), text: z.string(), concepts: z.array(z.string()).optional() })),
+      firing: z.array(
+        z.looseObject({ index: z.number(), text: z.string(), concepts: z.array(z.string()).optional() }),
+      ),
     }),
   ),
 });
