@@ -241,7 +241,9 @@ export function describeTextFormula(formula: TextFormula): string {
     case 'or':
       return `${describeTextFormula(formula.left)} or ${describeTextFormula(formula.right)}`;
     case 'and':
-      return `${describeTextFormula(formula.left)} that are also ${describeTextFormula(formula.right)}`;
+      return formula.right.op === 'not'
+        ? `${describeTextFormula(formula.left)} that are not ${describeTextFormula(formula.right.arg)}`
+        : `${describeTextFormula(formula.left)} that are also ${describeTextFormula(formula.right)}`;
     case 'not':
       return `tokens other than ${describeTextFormula(formula.arg)}`;
     case 'after':
