@@ -52,6 +52,9 @@ export const textFormulaSearchTool = defineTool({
     let given: string[];
     try {
       given = (args.formulas ?? []).map(canonicalTextFormula);
+      // A candidate atom is a concept (or word:<w>, depth:<n>): checked as the one-atom formula it stands for.
+      for (const atom of args.candidates ?? [])
+        if (!atom.startsWith('word:') && !atom.startsWith('depth:')) canonicalTextFormula(atom);
     } catch (error) {
       if (error instanceof InputError)
         throw new ToolError(`formula_search: ${error.message}`, 'formula_search');

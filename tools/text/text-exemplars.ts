@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { renderTokenPicture } from '../../stimuli/text/picture.ts';
 import { encodePng } from '../../util/image.ts';
+import { hashString } from '../../util/random.ts';
 import {
   firingTokens,
   markedText,
@@ -65,7 +66,12 @@ export const textExemplarsTool = defineTool({
     const perText = await ctx.activations(unit);
     const table = tokenTable(set.texts, perText);
     const maxima = perText.map(maxOf);
-    const order = maxima.map((_, i) => i).sort((a, b) => maxima[b]! - maxima[a]! || a - b);
+    // Ties (a unit at 1 on many texts) are broken by a hash of the text's id, not its position, so the
+    // top is a fair mix of the set (stories come first in it) and the same on every run.
+    const tieBreak = set.texts.map((text) => hashString(`${unit.id}\n${text.id}`));
+    const order = maxima
+      .map((_, i) => i)
+      .sort((a, b) => maxima[b]! - maxima[a]! || tieBreak[a]! - tieBreak[b]! || a - b);
     const chosen: [number, 'top' | 'bottom'][] = [
       ...order.slice(0, args.k).map((i): [number, 'top'] => [i, 'top']),
       ...order
