@@ -64,6 +64,9 @@ describe('text tools on synthetic text units', () => {
     await expect(
       registry.call('formula_search', { unit: 'synthetic:0', formulas: ['anmal'] }, ctx),
     ).rejects.toThrow(/'anmal' is not a token concept \(did you mean animal\?\)/);
+    await expect(
+      registry.call('formula_search', { unit: 'synthetic:0', candidates: ['colr'] }, ctx),
+    ).rejects.toThrow(/'colr' is not a token concept \(did you mean colour\?\)/);
   });
 
   it('call_units reads every token of texts it is given', async () => {
