@@ -5,6 +5,7 @@ import { createVisionRegistry } from '../../tools/index.ts';
 import { openSubject, toolNamesFor } from '../../tools/session.ts';
 import { InputError } from '../../util/errors.ts';
 import { printResult } from '../output.ts';
+import { parseZoom, readToolArguments, zoomPng } from '../tool-call/io.ts';
 
 /**
  * The work of `aia tools list | call` (defined in cli/commands/tools.ts): the agent's tools, run by
@@ -19,6 +20,8 @@ export interface CallOptions {
   json?: boolean;
   seed: string;
   probeSetSize?: string;
+  argsFile?: string;
+  zoom?: string;
 }
 
 function integerOption(value: string, name: string, min: number, max: number): number {
@@ -26,18 +29,6 @@ function integerOption(value: string, name: string, min: number, max: number): n
   if (!Number.isInteger(n) || n < min || n > max)
     throw new InputError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
-}
-
-/** Arguments as given on the command line: a JSON object (an empty string means no arguments). */
-function parseArguments(text: string | undefined, tool: string): unknown {
-  if (text === undefined || text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(
-      `arguments for ${tool} are not valid JSON (${(error as Error).message}); quote them, e.g. '{"unit": "final_conv:3"}'`,
-    );
-  }
 }
 
 /** File name of a result image: its position and a slug of its caption. */
@@ -78,7 +69,8 @@ export async function runToolsCall(
         ` (this subject has ${names.length} tools: ${names.join(', ')})`,
     );
   }
-  const args = parseArguments(rawArgs, name);
+  const args = readToolArguments(rawArgs, opts.argsFile, name);
+  const zoom = parseZoom(opts.zoom);
   const session = await openSubject(opts.subject, {
     seed: integerOption(opts.seed, '--seed', 0, 0xffffffff),
     ...(opts.probeSetSize !== undefined
@@ -91,11 +83,11 @@ export async function runToolsCall(
     if (result.images.length > 0) {
       const dir = resolve(opts.out ?? join('runs', 'tools', timestamp()));
       mkdirSync(dir, { recursive: true });
-      result.images.forEach((image, i) => {
+      for (const [i, image] of result.images.entries()) {
         const file = join(dir, imageFileName(i, image.caption));
-        writeFileSync(file, image.png);
+        writeFileSync(file, await zoomPng(image.png, zoom));
         files.push({ file, caption: image.caption });
-      });
+      }
     }
     printResult(opts.json === true, { tool: name, text: result.text, data: result.data, images: files }, () =>
       [result.text, ...files.map((f) => `image: ${f.file}\n  ${f.caption}`)].join('\n'),

@@ -34,6 +34,8 @@ export function registerToolsCommand(program: Command): void {
       "stimuli in the subject's default set: scenes (default 1000), or texts for a text subject (default 400)",
     )
     .option('--json', 'print the result as JSON (text, data, image files)')
+    .option('--args-file <file>', "read the JSON arguments from a file ('-': standard input)")
+    .option('--zoom <n>', 'enlarge result images by a whole factor (1–8, nearest neighbour)', '1')
     .action(async (name: string, rawArgs: string | undefined, opts: CallOptions) => {
       const { runToolsCall } = await import('../actions/tools.ts');
       await runToolsCall(name, rawArgs, opts);

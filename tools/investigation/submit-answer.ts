@@ -26,8 +26,8 @@ function answerInput(formulaExamples: string) {
 }
 
 const VISION_FORMULA_EXAMPLES =
-  '"dog OR cat", "cup AND handle", "red & circle", "left(dog)", "NOT grass", "count(bird) >= 2", ' +
-  '"word(\\"stop\\")"';
+  '"dog OR cat", "cup AND handle", "red & circle", "left(dog)", "NOT grass", "count(bird) >= 2", "word(\\"stop\\")", ' +
+  '"char(\\"e\\") AND orientation(upright)", "height(text, 0.5, 1)", "xspan(text, 0, 0.33)", "effect(blur)"';
 /** An answer as submit_answer takes it (after defaults): what a backbone composes. */
 export type SubmitAnswerArgs = z.output<ReturnType<typeof answerInput>>;
 
@@ -89,6 +89,8 @@ export function createSubmitAnswerTool(language: string, formulaExamples: string
 export const submitAnswerTool = createSubmitAnswerTool(
   '(concepts such as dog, red, grass, text; operators OR, AND (gate: fires on the first when the ' +
     'second is present), & (both at once), NOT, left/right/top/bottom(…), small/medium/large(…), ' +
-    'above/below/left_of/right_of(A, B), count(A) >= n, word("…"), hue(colour))',
+    'above/below/left_of/right_of(A, B), count(A) >= n, word("…"), hue(colour), char("e"), ' +
+    'orientation(upright|upside-down), effect(blur|noise|…), height(A, lo, hi) of the image height, ' +
+    'xspan/yspan(A, lo, hi) of the width/height)',
   VISION_FORMULA_EXAMPLES,
 );

@@ -9,6 +9,8 @@ import {
 } from '../causal/index.ts';
 import type { ToolContext } from '../context.ts';
 import type { UnitEdit } from '../probe/types.ts';
+import { perStimulusTable } from '../causal/per-stimulus-table.ts';
+import { softmaxRow } from '../causal/output-effects.ts';
 import { defineTool } from '../tool.ts';
 import { compareMeasurements, measure } from '../causal/measure.ts';
 import { beforeAfterGrid, scoreTables } from '../causal/effects-grid.ts';
@@ -104,6 +106,20 @@ export const ablateUnitsTool = defineTool({
             .join(', ')}${flipped.length > 6 ? ', …' : ''}`,
         );
       }
+      const onScale = (table: typeof before.outputs) =>
+        table.kind === 'logits' ? table.scores.map(softmaxRow) : table.scores;
+      const [rowsBefore, rowsAfter] = [onScale(before.outputs), onScale(after.outputs)];
+      lines.push(
+        perStimulusTable(
+          before.outputs.labels,
+          stimuli.items.map((item, i) => ({
+            label: item.label,
+            before: rowsBefore[i] ?? [],
+            after: rowsAfter[i] ?? [],
+          })),
+          effects.scale,
+        ),
+      );
       const grid = await beforeAfterGrid(stimuli.items, effects, before.outputs, after.outputs, what);
 
       const data: AblateUnitsData = {

@@ -5,6 +5,7 @@ import { defineTool, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
 import { conceptsUnder, formatConcepts } from '../scenes/scene-concepts.ts';
 import { withToolErrors } from '../common/errors.ts';
+import { describePeak, unitPeak } from '../scenes/peak.ts';
 import { fmt, round } from '../common/format.ts';
 import { stimuliCost } from '../scenes/cost.ts';
 import {
@@ -65,7 +66,10 @@ export const callUnitsTool = defineTool({
           const under = conceptsUnder(scene, hotMask(map, scene.image.width, scene.image.height));
           lines.push(
             `  [${s}] ${fmt(map.value)}  ${stimulus.label}` +
-              (map.value > 0 ? `  — fires on: ${formatConcepts(under)}` : ''),
+              (map.value > 0 ? `  — fires on: ${formatConcepts(under)}` : '') +
+              (map.value > 0 && map.width * map.height > 1
+                ? `; ${describePeak(unitPeak(map, scene), map)}`
+                : ''),
           );
           if (!args.images) continue;
           if (images.length >= MAX_IMAGES) {

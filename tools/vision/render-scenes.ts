@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeSpec } from '../../stimuli/phrase.ts';
+import { describeScene } from '../../stimuli/describe-effects.ts';
 import { maskOutline } from '../../stimuli/overlays.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
@@ -50,7 +50,7 @@ export const renderScenesTool = defineTool({
       const images: ToolImage[] = [];
       const scenes: RenderScenesData['scenes'] = [];
       for (const [i, { label, scene, probeScene }] of stimuli.entries()) {
-        const description = describeSpec(scene.spec);
+        const description = describeScene(scene.spec);
         const concepts = sceneConcepts(scene, 12);
         scenes.push({
           label,
