@@ -74,6 +74,19 @@ export interface RunResult {
   sites: TensorMap;
 }
 
+/** Per-unit pooled values of one site over a batch: N × units each (unit fastest). */
+export interface PooledSiteValues {
+  max: Float32Array;
+  mean: Float32Array;
+}
+
+export interface PooledRunResult {
+  /** Pooled values of every site asked for, by the name it was asked by. */
+  pooled: Record<string, PooledSiteValues>;
+  /** Full maps of the sites asked for in `full`, by the name they were asked by. */
+  sites: TensorMap;
+}
+
 export interface Subject {
   readonly name: string;
   /** sha256 of the model file, hex. */
@@ -101,6 +114,16 @@ export interface Subject {
     edits: readonly Edit[],
     options?: { read?: readonly string[] },
   ): Promise<RunResult>;
+  /**
+   * Each unit's maximum and mean per input at many sites, pooled inside the graph, plus full maps of
+   * the sites in `full`: what probe-set statistics need, without copying every map out. Optional:
+   * callers fall back to `read` when a subject does not have it.
+   */
+  readPooled?(
+    inputs: SubjectInputs,
+    sites: readonly string[],
+    options?: { full?: readonly string[] },
+  ): Promise<PooledRunResult>;
   /** Mean activation of every unit of a site over the inputs (all axes but the unit axis). */
   unitMeans(inputs: SubjectInputs, site: string): Promise<Float32Array>;
   /** Release native resources (compiled sessions). */

@@ -4,10 +4,12 @@ import { stimuliSection } from './stimuli.ts';
 import { toolsSection } from './tools.ts';
 import { agentSection } from './agent.ts';
 import { benchSection } from './bench.ts';
+import { pooledSection } from './pooled.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
   subjectsSection,
+  pooledSection,
   stimuliSection,
   toolsSection,
   agentSection,
