@@ -17,6 +17,8 @@ import { ablateUnitsTool } from './vision/ablate-units.ts';
 import { steerUnitsTool } from './vision/steer-units.ts';
 import { formulaSearchTool } from './vision/formula-search.ts';
 import { propertyStatsTool } from './vision/property-stats.ts';
+import { searchStimuliTool } from './vision/search-stimuli.ts';
+import { probeFamiliesTool } from './vision/probe-families.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -33,6 +35,8 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   conceptStatsTool,
   formulaSearchTool,
   propertyStatsTool,
+  searchStimuliTool,
+  probeFamiliesTool,
   saliencyTool,
   alignmentTool,
   ablateUnitsTool,
