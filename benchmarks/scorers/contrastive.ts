@@ -18,6 +18,12 @@ import { createRandom, hash32 } from '../../util/random.ts';
  * Everything is drawn from the seed, so the held-out set is the same on every machine.
  */
 
+/** A satisfying scene and the minimal pairs of it that break the rule. */
+export interface ContrastGroup {
+  satisfying: SceneSpec;
+  broken: SceneSpec[];
+}
+
 export interface ContrastiveOptions {
   seed: number;
   /** Satisfying scenes wanted (each brings its minimal pairs). */
@@ -33,7 +39,7 @@ export interface ContrastiveOptions {
 export async function contrastiveSpecs(
   formula: Formula,
   options: ContrastiveOptions,
-): Promise<{ specs: SceneSpec[]; satisfying: number }> {
+): Promise<{ specs: SceneSpec[]; satisfying: number; groups: ContrastGroup[] }> {
   const random = createRandom(hash32(options.seed, options.count, 0xc0a7));
   const space = focusSpace(formulaConcepts(formula));
   const attempts = options.attempts ?? 40 * options.count + 400;
@@ -41,6 +47,7 @@ export async function contrastiveSpecs(
     evaluateFormula(formula, await renderScene(spec), { grid: options.grid }).value;
   const sized = (spec: SceneSpec): SceneSpec => ({ ...spec, width: options.size, height: options.height });
   const out: SceneSpec[] = [];
+  const groups: ContrastGroup[] = [];
   const close: SceneSpec[] = [];
   let satisfied = 0;
   for (let tried = 0; tried < attempts && satisfied < options.count; tried++) {
@@ -56,10 +63,15 @@ export async function contrastiveSpecs(
     }
     out.push(spec);
     satisfied++;
+    const group: ContrastGroup = { satisfying: spec, broken: [] };
     for (const edit of driverEdits(spec)) {
       const broken = sized(edit.spec);
-      if (broken.items.length > 0 && (await value(broken)) < 0.5) out.push(broken);
+      if (broken.items.length > 0 && (await value(broken)) < 0.5) {
+        out.push(broken);
+        group.broken.push(broken);
+      }
     }
+    groups.push(group);
   }
-  return { specs: out, satisfying: satisfied };
+  return { specs: out, satisfying: satisfied, groups };
 }
