@@ -10,7 +10,7 @@ import { OnnxProbe } from '../tools/probe/onnx-probe.ts';
 import { DEFAULT_PROBE_SET_SIZE, defaultCacheRoot } from '../tools/context.ts';
 import { renderPrompt } from '../prompts/index.ts';
 import type { Backbone, Usage } from './backbone.ts';
-import { createBackbone, type BackboneName } from './backbones/index.ts';
+import { resolveBackbone, type BackboneName } from './backbones/index.ts';
 import { DEFAULT_BUDGET, type BudgetLimits } from './budget.ts';
 import { DEFAULT_CONTEXT, type ContextLimits } from './context-window.ts';
 import { runLoop } from './loop.ts';
@@ -19,7 +19,7 @@ import { costUsd } from './prices.ts';
 import { runVersions } from './versions.ts';
 import { RUN_FORMAT, type RunHeader } from './transcript/header.ts';
 import type { RunStatus } from './transcript/events.ts';
-import { TranscriptWriter } from './transcript/writer.ts';
+import { assertNewRunDir, TranscriptWriter } from './transcript/writer.ts';
 
 /**
  * The one entry point for an investigation: what `aia ask` runs and what the benchmark runner drives.
@@ -78,7 +78,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const seed = options.seed ?? 1;
   const backbone =
     typeof options.backbone === 'string'
-      ? createBackbone(options.backbone, {
+      ? await resolveBackbone(options.backbone, {
           question: options.question,
           seed,
           ...(options.unit !== undefined ? { unit: options.unit } : {}),
@@ -92,6 +92,11 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const budget: BudgetLimits = { ...DEFAULT_BUDGET, ...options.budget };
   const window: ContextLimits = { ...DEFAULT_CONTEXT, ...options.window };
 
+  const runDir = resolve(
+    options.runDir ?? join(options.runsRoot ?? 'runs', runName(options.question, startedAt)),
+  );
+  // Before the subject loads: a directory holding another run is refused at once.
+  assertNewRunDir(runDir, options.runDir !== undefined ? '--out' : 'the run directory');
   const context: ToolContext = await createToolContext(options.subject, {
     cacheDir,
     seed,
@@ -100,9 +105,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   });
   try {
     const unit = options.unit !== undefined ? context.probe.parseUnit(options.unit).id : undefined;
-    const runDir = resolve(
-      options.runDir ?? join(options.runsRoot ?? 'runs', runName(options.question, startedAt)),
-    );
     const header: RunHeader = {
       format: RUN_FORMAT,
       id: runDir.split(/[\\/]/).pop() ?? runDir,
@@ -193,6 +195,14 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       // A bug in the loop itself: the transcript still says how the run ended.
       const message = error instanceof Error ? error.message : String(error);
       transcript.append({ type: 'error', where: 'loop', message });
+      // The run still ends on record, so its end is committed to and a reader can tell it finished.
+      transcript.append({
+        type: 'run_end',
+        status: 'error',
+        steps: 0,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        wallMs: Date.now() - startedAt,
+      });
       transcript.updateHeader({ status: 'error' });
       throw error;
     } finally {
@@ -203,7 +213,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   }
 }
 
-function runName(question: string, time: number): string {
+/** A run directory name: the start time and a slug of the question. */
+export function runName(question: string, time: number): string {
   const stamp = new Date(time).toISOString().replace(/[:.]/g, '-').replace('Z', '');
   const slug = question
     .toLowerCase()

@@ -1,7 +1,7 @@
 import type { ToolContext } from '../tools/context.ts';
+import { DEFAULT_TOOL_CALL_BUDGET, type ToolCallBudget } from '../tools/call-budget.ts';
 import type { ToolRegistry, ToolSpec } from '../tools/registry.ts';
 import { errorMessage } from '../util/errors.ts';
-import { log } from '../util/log.ts';
 import { renderPrompt } from '../prompts/index.ts';
 import {
   addUsage,
@@ -15,10 +15,10 @@ import {
   type ToolResultPart,
   type Usage,
 } from './backbone.ts';
-import { exhausted, type BudgetLimits, type BudgetState } from './budget.ts';
+import { exhausted, remainingMs, type BudgetLimits, type BudgetState } from './budget.ts';
 import { boundMessages, estimateTokens, type ContextLimits } from './context-window.ts';
-import { executeToolCall } from './tool-outcome.ts';
-import { appendToolCall } from './transcript/tool-call-record.ts';
+import { evidenceText, executeToolCall, outcomeOfError } from './tool-outcome.ts';
+import { recordToolCall } from './transcript/tool-call-record.ts';
 import type { TranscriptWriter } from './transcript/writer.ts';
 import type { RunStatus } from './transcript/events.ts';
 
@@ -49,6 +49,9 @@ export interface LoopOptions {
   /** USD of one call's usage; undefined when the model has no known price. */
   cost: (usage: Usage) => number | undefined;
   maxOutputTokensPerCall: number;
+  /** What one tool call may cost (default DEFAULT_TOOL_CALL_BUDGET); its time limit is also capped
+   *  by what is left of the run's wall-clock budget. */
+  toolBudget?: ToolCallBudget;
   signal?: AbortSignal;
 }
 
@@ -69,7 +72,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const specs = registry.specs();
   const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(specs));
   const messages: Message[] = [userText(options.task)];
-  const state: BudgetState = { steps: 0, usage: { ...ZERO_USAGE }, costUsd: 0, startedAt: Date.now() };
+  const state: BudgetState = {
+    steps: 0,
+    usage: { ...ZERO_USAGE },
+    costUsd: 0,
+    startedAt: Date.now(),
+    toolMs: 0,
+  };
   context.knownRefs ??= new Set();
   let priced = true;
   let toolCalls = 0;
@@ -152,7 +161,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const results: ToolResultPart[] = [];
     for (const toolCall of response.toolCalls) {
       const ref = `c${++toolCalls}`;
-      results.push(await runToolCall(options, toolCall, ref, state.steps));
+      results.push(await runToolCall(options, toolCall, ref, state, finalTurn));
       context.knownRefs.add(ref);
     }
     messages.push({ role: 'tool', results });
@@ -177,6 +186,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     usage: state.usage,
     ...(priced ? { costUsd: state.costUsd } : {}),
     wallMs: Date.now() - state.startedAt,
+    toolMs: Math.round(state.toolMs),
   });
   return result;
 }
@@ -185,42 +195,46 @@ function onlyAnswerTool(specs: ToolSpec[]): ToolSpec[] {
   return specs.filter((spec) => spec.name === 'submit_answer');
 }
 
-/** Run one call, record it, and build what the model reads: its text prefixed with the evidence id. */
+/**
+ * Run one call, record it, and build what the model reads: its text prefixed with the evidence id.
+ * Its time counts against the run's wall-clock budget: it may run at most what is left of it, and a
+ * call that finds the budget spent is not run (the model reads why; it is asked for its answer next).
+ * The forced final turn's calls run under the per-call limit alone, so the answer can be recorded.
+ */
 async function runToolCall(
   options: LoopOptions,
   call: ToolCall,
   ref: string,
-  step: number,
+  state: BudgetState,
+  finalTurn: boolean,
 ): Promise<ToolResultPart> {
   const { context, transcript } = options;
+  const step = state.steps;
   const started = performance.now();
-  const { outcome, unexpected } = await executeToolCall(options.registry, context, call.name, call.arguments);
-  if (unexpected !== undefined) {
-    // A tool bug, still reported to the model (and logged) so one broken experiment does not end the run.
-    log.warn({ tool: call.name, err: unexpected }, 'tool failed unexpectedly');
-    transcript.append({ type: 'error', where: 'tool', message: `${call.name}: ${outcome.text}` });
-  }
+  const perCall = options.toolBudget ?? DEFAULT_TOOL_CALL_BUDGET;
+  const left = finalTurn ? perCall.maxMs : remainingMs(options.budget, state);
+  const { outcome, unexpected } =
+    left <= 0
+      ? {
+          outcome: outcomeOfError(
+            `${call.name} not run: the run's time budget (${options.budget.maxWallSeconds} s) is spent`,
+          ),
+          unexpected: undefined,
+        }
+      : await executeToolCall(options.registry, context, call.name, call.arguments, {
+          budget: { ...perCall, maxMs: Math.min(perCall.maxMs, left) },
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        });
+  state.toolMs += performance.now() - started;
   const durationMs = Math.round(performance.now() - started);
+  recordToolCall(transcript, context, { step, ref, call, outcome, durationMs, unexpected });
   const images: ImagePart[] = outcome.images.map((image) => ({ type: 'image', ...image }));
-  appendToolCall(transcript, { step, ref, call, outcome, durationMs });
-  if (outcome.ok) recordDecisions(options, call.name, ref);
   return {
     callId: call.id,
     name: call.name,
-    text: `[${ref}] ${outcome.ok ? '' : 'error: '}${outcome.text}`,
+    text: evidenceText(ref, outcome),
     images,
     isError: !outcome.ok,
     ...(outcome.data !== undefined ? { data: outcome.data } : {}),
   };
-}
-
-/** Hypotheses and the answer get events of their own, so a reader need not parse tool results. */
-function recordDecisions(options: LoopOptions, tool: string, ref: string): void {
-  const { context, transcript } = options;
-  if (tool === 'record_hypothesis') {
-    const hypothesis = context.hypotheses[context.hypotheses.length - 1];
-    if (hypothesis) transcript.append({ type: 'hypothesis', ref, hypothesis });
-  } else if (tool === 'submit_answer' && context.answer) {
-    transcript.append({ type: 'answer', ref, answer: context.answer });
-  }
 }

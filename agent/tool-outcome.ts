@@ -1,5 +1,5 @@
 import type { ToolContext } from '../tools/context.ts';
-import type { ToolRegistry } from '../tools/registry.ts';
+import type { CallOptions, ToolRegistry } from '../tools/registry.ts';
 import { ToolError, type ToolResult } from '../tools/tool.ts';
 import { AiaError, errorMessage } from '../util/errors.ts';
 import { hashValue, sha256 } from './hash.ts';
@@ -32,6 +32,11 @@ export function outcomeOfError(message: string): ToolOutcome {
   return { ok: false, text: message, images: [] };
 }
 
+/** What a model reads of a call: the text prefixed with the evidence id it cites (`[c3] …`). */
+export function evidenceText(ref: string, outcome: Pick<ToolOutcome, 'ok' | 'text'>): string {
+  return `[${ref}] ${outcome.ok ? '' : 'error: '}${outcome.text}`;
+}
+
 /** The hash `resultHash` of a tool_call event: equal outcomes, equal hashes, whatever the key order. */
 export function outcomeHash(outcome: ToolOutcome): string {
   return hashValue({
@@ -52,9 +57,10 @@ export async function executeToolCall(
   context: ToolContext,
   tool: string,
   rawArguments: string,
+  options: CallOptions = {},
 ): Promise<{ outcome: ToolOutcome; unexpected?: unknown }> {
   try {
-    return { outcome: outcomeOfResult(await registry.call(tool, rawArguments, context)) };
+    return { outcome: outcomeOfResult(await registry.call(tool, rawArguments, context, options)) };
   } catch (error) {
     const outcome = outcomeOfError(errorMessage(error));
     return error instanceof ToolError || error instanceof AiaError

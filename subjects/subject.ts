@@ -87,6 +87,37 @@ export interface PooledRunResult {
   sites: TensorMap;
 }
 
+/**
+ * A gradient to compute: d(objective)/d(each wrt tensor), per example. The objective pools each unit
+ * of a tensor over the axes other than batch and the unit axis, then sums the units with `weights`
+ * (one-hot for a class logit or one unit).
+ */
+export interface GradientRequest {
+  objective: {
+    /** An output, a site (name or alias) or any float tensor of the graph. */
+    tensor: string;
+    /** Default 1; -1 sums the whole example. */
+    unitAxis?: number;
+    /** Default 'mean'. */
+    pool?: 'mean' | 'max' | 'sum';
+    /** One weight per unit (default all 1). */
+    weights?: ArrayLike<number>;
+  };
+  /** Input names, sites (names or aliases) or weight tensors. */
+  wrt: readonly string[];
+  /** Sites to return as well, keyed by the names given. */
+  read?: readonly string[];
+}
+
+export interface GradientResult {
+  /** The objective per example. */
+  objective: Float32Array;
+  /** Gradients keyed by the wrt names given. */
+  gradients: TensorMap;
+  /** Values of the read sites, keyed by the names given. */
+  sites: TensorMap;
+}
+
 export interface Subject {
   readonly name: string;
   /** sha256 of the model file, hex. */
@@ -124,6 +155,11 @@ export interface Subject {
     sites: readonly string[],
     options?: { full?: readonly string[] },
   ): Promise<PooledRunResult>;
+  /**
+   * Gradients by reverse-mode autodiff (absent where the subject has no graph to differentiate, e.g.
+   * synthetic units). One compiled graph per objective tensor, wrt set and input shape.
+   */
+  gradient?(inputs: SubjectInputs, request: GradientRequest): Promise<GradientResult>;
   /** Mean activation of every unit of a site over the inputs (all axes but the unit axis). */
   unitMeans(inputs: SubjectInputs, site: string): Promise<Float32Array>;
   /** Release native resources (compiled sessions). */

@@ -73,6 +73,13 @@ export interface ToolContext {
   dispose(): Promise<void>;
 }
 
+/** Where long work stands: `done` of `total` items of the work named by `label`. */
+export interface WorkProgress {
+  label: string;
+  done: number;
+  total: number;
+}
+
 export interface ToolContextOptions {
   /** Cache root (default: AIA_CACHE_DIR, else `.cache`). */
   cacheDir?: string;
@@ -86,6 +93,13 @@ export interface ToolContextOptions {
   grid?: number;
   /** Show progress of long work on stderr (TTY only; default true). */
   progress?: boolean;
+  /**
+   * Told of progress in long work (probe-set rendering, activations over the probe set), e.g. to
+   * forward it to an MCP client. It may throw to stop the work: activations stop at their next batch
+   * and nothing of them is cached; a probe set, which later calls reuse, is finished first and the
+   * error is thrown once it is stored.
+   */
+  onProgress?: (update: WorkProgress) => void;
   /** Options for loading an ONNX subject. */
   subject?: LoadOptions;
 }
@@ -135,10 +149,14 @@ export function createContextForProbe(probe: Probe, options: ToolContextOptions 
   const showProgress = options.progress ?? true;
   const activationCache = new ActivationCache(join(cacheDir, 'activations'));
   let probeSetPromise: Promise<ProbeSet> | undefined;
+  const listener = options.onProgress;
 
   const probeSet = (): Promise<ProbeSet> => {
     if (!probeSetPromise) {
       const progress = showProgress ? new Progress('rendering probe set', n) : undefined;
+      // Rendering workers call back from their message handlers, where a throw would escape every
+      // promise: a listener's stop is kept and thrown once the set is complete and stored.
+      let stopped: { error: unknown } | undefined;
       probeSetPromise = makeProbeSet({
         n,
         seed,
@@ -147,9 +165,22 @@ export function createContextForProbe(probe: Probe, options: ToolContextOptions 
         distribution: probeSetDistribution(probe),
         cacheDir: join(cacheDir, 'probesets'),
         ...(options.workers !== undefined ? { workers: options.workers } : {}),
-        onProgress: (done) => progress?.update(done),
+        onProgress: (done) => {
+          progress?.update(done);
+          if (listener && !stopped) {
+            try {
+              listener({ label: 'rendering probe set', done, total: n });
+            } catch (error) {
+              stopped = { error };
+            }
+          }
+        },
       }).then((set) => {
         progress?.done();
+        if (stopped) {
+          set.close();
+          throw stopped.error;
+        }
         return set;
       });
       probeSetPromise.catch(() => (probeSetPromise = undefined));
@@ -159,8 +190,12 @@ export function createContextForProbe(probe: Probe, options: ToolContextOptions 
 
   const activations = async (site: string): Promise<SiteActivations> => {
     const set = await probeSet();
-    const progress = showProgress ? new Progress(`activations of ${site}`, set.n) : undefined;
-    const result = await activationCache.get(probe, set, site, (done) => progress?.update(done));
+    const label = `activations of ${site}`;
+    const progress = showProgress ? new Progress(label, set.n) : undefined;
+    const result = await activationCache.get(probe, set, site, (done) => {
+      progress?.update(done);
+      listener?.({ label, done, total: set.n });
+    });
     if (!result.fromCache) progress?.done();
     return result;
   };

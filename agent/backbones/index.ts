@@ -8,13 +8,18 @@ import { ReplayBackbone } from './replay.ts';
 /**
  * Backbones by name, for the CLI and the benchmark runner. Keys and model names come from the
  * environment (ANTHROPIC_API_KEY / ANTHROPIC_MODEL, OPENAI_API_KEY / OPENAI_MODEL / OPENAI_BASE_URL);
- * with no key and no choice, the offline `dissect` agent runs. LangChain chat models are passed in
- * code (LangChainBackbone), not by name.
+ * with no key and no choice, the offline `dissect` agent runs. `langchain` builds any LangChain chat
+ * model from `--model <provider>:<model>` (resolveBackbone: building it is asynchronous); a ready
+ * LangChain chat model can also be passed in code (LangChainBackbone).
  */
-export const BACKBONE_NAMES = ['anthropic', 'openai', 'dissect', 'replay'] as const;
+export const BACKBONE_NAMES = ['anthropic', 'openai', 'langchain', 'dissect', 'replay'] as const;
 export type BackboneName = (typeof BACKBONE_NAMES)[number] | (string & {});
 
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
+/**
+ * Sonnet 5 rather than 5.5: Sonnet 5.5 rejects forced tool use, which the loop's final-answer turn
+ * needs (tool_choice submit_answer); claude-sonnet-4-5 reached its end of life on 2026-11-30.
+ */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5';
 export const DEFAULT_OPENAI_MODEL = 'gpt-4.1';
 
 export interface BackboneOptions {
@@ -64,6 +69,8 @@ export function createBackbone(name: BackboneName, options: BackboneOptions): Ba
         seed: options.seed,
         ...(options.unit !== undefined ? { unit: options.unit } : {}),
       });
+    case 'langchain':
+      throw new InputError('the langchain backbone is built asynchronously: use resolveBackbone');
     case 'replay':
       if (!options.replayOf)
         throw new InputError('the replay backbone needs the run to replay (--replay <run>)');
@@ -71,4 +78,12 @@ export function createBackbone(name: BackboneName, options: BackboneOptions): Ba
     default:
       throw new InputError(`unknown backbone '${name}'; backbones: ${BACKBONE_NAMES.join(', ')}`);
   }
+}
+
+/** Any backbone by name, those that load asynchronously (langchain) included. */
+export async function resolveBackbone(name: BackboneName, options: BackboneOptions): Promise<Backbone> {
+  if (name !== 'langchain') return createBackbone(name, options);
+  // Loaded only when asked for: LangChain takes a while to import.
+  const { createLangChainBackbone } = await import('./langchain-init.ts');
+  return createLangChainBackbone(options.model, options.env);
 }

@@ -41,6 +41,11 @@ export interface LangChainBackboneOptions {
   retry?: RetryOptions;
   /** Credentials to scrub from retry logs and errors (the model holds its own key; we cannot see it). */
   secrets?: string[];
+  /**
+   * Tool images inside tool messages (see MessageLayout). Default: on for ChatAnthropic, off otherwise;
+   * give it when the model's type does not tell (a configurable model from initChatModel).
+   */
+  imagesInToolResults?: boolean;
 }
 
 /** The shape LangChain chat models accept for a JSON-Schema tool (OpenAI's function format). */
@@ -101,8 +106,23 @@ function toolImageParts(results: ToolResultPart[]): ContentPart[] {
   return parts;
 }
 
+/** How a conversation is laid out for the provider behind a LangChain model. */
+export interface MessageLayout {
+  /**
+   * Images a tool returned go inside its tool message, and a user message right after tool results is
+   * folded into the last of them. Anthropic takes images in tool results and refuses two user turns in
+   * a row (ChatAnthropic sends each tool message as a user turn and merges only tool results). Off,
+   * images follow the tool messages in one user message, as OpenAI wants (images only in user messages).
+   */
+  imagesInToolResults: boolean;
+}
+
 /** The neutral conversation as LangChain messages. */
-export function toLangChainMessages(system: string, messages: Message[]): BaseMessage[] {
+export function toLangChainMessages(
+  system: string,
+  messages: Message[],
+  layout: MessageLayout = { imagesInToolResults: false },
+): BaseMessage[] {
   const out: BaseMessage[] = [];
   if (system) out.push(new SystemMessage(system));
   for (let i = 0; i < messages.length; i++) {
@@ -125,20 +145,21 @@ export function toLangChainMessages(system: string, messages: Message[]): BaseMe
         );
         break;
       case 'tool': {
-        for (const result of message.results) {
-          out.push(
-            new ToolMessage({
-              content: result.text,
-              tool_call_id: result.callId,
-              name: result.name,
-              status: result.isError ? 'error' : 'success',
-            }),
-          );
+        const next = messages[i + 1];
+        if (layout.imagesInToolResults) {
+          const folded = next?.role === 'user' ? next.content : [];
+          if (folded.length > 0) i++;
+          message.results.forEach((result, k) => {
+            const parts: ContentPart[] = [{ type: 'text', text: result.text }, ...result.images];
+            if (k === message.results.length - 1) parts.push(...folded);
+            out.push(toolMessage(result, contentOf(parts)));
+          });
+          break;
         }
+        for (const result of message.results) out.push(toolMessage(result, result.text));
         const images = toolImageParts(message.results);
         if (images.length === 0) break;
         // Two user messages in a row are refused by some providers: fold the next one in.
-        const next = messages[i + 1];
         if (next?.role === 'user') {
           images.push(...next.content);
           i++;
@@ -149,6 +170,15 @@ export function toLangChainMessages(system: string, messages: Message[]): BaseMe
     }
   }
   return out;
+}
+
+function toolMessage(result: ToolResultPart, content: MessageContent): ToolMessage {
+  return new ToolMessage({
+    content,
+    tool_call_id: result.callId,
+    name: result.name,
+    status: result.isError ? 'error' : 'success',
+  });
 }
 
 function textOf(content: MessageContent): string {
@@ -211,6 +241,7 @@ export class LangChainBackbone implements Backbone {
   private readonly chat: BaseChatModel;
   private readonly retry: RetryOptions | undefined;
   private readonly secrets: string[];
+  private readonly layout: MessageLayout;
   /** Ids for tool calls the integration left without one: unique within this backbone's run. */
   private generatedIds = 0;
 
@@ -219,10 +250,13 @@ export class LangChainBackbone implements Backbone {
     this.model = options.modelName ?? modelNameOf(options.model);
     this.retry = options.retry;
     this.secrets = options.secrets ?? [];
+    this.layout = {
+      imagesInToolResults: options.imagesInToolResults ?? options.model._llmType() === 'anthropic',
+    };
   }
 
   async next(request: ModelRequest, options?: NextOptions): Promise<ModelResponse> {
-    const messages = toLangChainMessages(request.system, request.messages);
+    const messages = toLangChainMessages(request.system, request.messages, this.layout);
     const runnable = this.bind(request);
     const signal = options?.signal;
     // Integrations differ in how soon they notice an abort; one already given needs no request.

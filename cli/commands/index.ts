@@ -5,11 +5,13 @@ import { registerDemoCommand } from './demo.ts';
 import { registerEditCommand } from './edit.ts';
 import { registerRenderCommand } from './render.ts';
 import { registerInspectCommand } from './inspect.ts';
+import { registerMcpCommand } from './mcp.ts';
 import { registerModelsCommand } from './models.ts';
 import { registerProbeCommand } from './probe.ts';
 import { registerProbesetCommand } from './probeset.ts';
 import { registerReplayCommand } from './replay.ts';
 import { registerReportCommand } from './report.ts';
+import { registerSaliencyCommand } from './saliency.ts';
 import { registerToolsCommand } from './tools.ts';
 
 /** Every CLI command registers itself here; one file per command in this folder. */
@@ -20,10 +22,12 @@ export function registerCommands(program: Command): void {
   registerModelsCommand(program);
   registerInspectCommand(program);
   registerProbeCommand(program);
+  registerSaliencyCommand(program);
   registerProbesetCommand(program);
   registerToolsCommand(program);
   registerReplayCommand(program);
   registerReportCommand(program);
   registerDemoCommand(program);
   registerBenchCommand(program);
+  registerMcpCommand(program);
 }

@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
-import { loadSubject } from '../../subjects/load.ts';
-import type { SiteInfo } from '../../subjects/subject.ts';
-import { formatTable, printResult } from '../output.ts';
 
-/** `aia inspect <subject>`: the sites of a subject — every float tensor that can be read or edited. */
-
-/** A site's shape with its batch axis shown as N when the graph leaves it dynamic. */
-export function shapeText(site: SiteInfo): string {
-  return site.shape.map((d, i) => (i === 0 && typeof site.dims[0] !== 'number' ? 'N' : String(d))).join('×');
-}
+/**
+ * `aia inspect <subject>`: the sites of a subject — every float tensor that can be read or edited. The
+ * work is in cli/actions/inspect.ts, loaded when the command runs.
+ */
 
 export function registerInspectCommand(program: Command): void {
   program
@@ -17,36 +12,7 @@ export function registerInspectCommand(program: Command): void {
     .argument('<subject>', 'zoo name (see aia models) or path to an .onnx model')
     .option('--json', 'machine-readable output')
     .action(async (ref: string, opts: { json?: boolean }) => {
-      const subject = await loadSubject(ref);
-      try {
-        const sites = subject.sites();
-        const json = {
-          name: subject.name,
-          hash: subject.hash,
-          inputs: subject.inputNames,
-          outputs: subject.outputNames,
-          labels: subject.labels?.length,
-          sites: sites.map((s) => ({
-            name: s.name,
-            aliases: s.aliases,
-            op: s.op,
-            dtype: s.dtype,
-            shape: s.shape,
-            dims: s.dims,
-            unitAxis: s.unitAxis,
-            units: s.units,
-          })),
-        };
-        printResult(opts.json === true, json, () => {
-          const header = `${subject.name}  sha256 ${subject.hash.slice(0, 16)}…  ${sites.length} sites (shapes for one example input)`;
-          const table = formatTable(
-            ['site', 'aliases', 'op', 'shape', 'units'],
-            sites.map((s) => [s.name, s.aliases.join(', '), s.op, shapeText(s), String(s.units)]),
-          );
-          return `${header}\n\n${table}`;
-        });
-      } finally {
-        await subject.dispose();
-      }
+      const { runInspect } = await import('../actions/inspect.ts');
+      await runInspect(ref, opts);
     });
 }

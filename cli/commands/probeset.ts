@@ -1,39 +1,10 @@
 import type { Command } from 'commander';
-import {
-  defaultCacheDir,
-  loadProbeSet,
-  makeProbeSet,
-  MAX_PROBESET_SCENES,
-  type ProbeSet,
-} from '../../stimuli/probeset.ts';
-import { InputError } from '../../util/errors.ts';
-import { Progress } from '../../util/progress.ts';
-import { formatTable, printResult } from '../output.ts';
+import type { ProbesetMakeOptions } from '../actions/probeset.ts';
 
 /**
- * `aia probeset make|show`: seeded, cached probe sets of rendered scenes with exact concept masks
- * (stimuli/probeset.ts). `make` reuses a stored set with the same (n, seed, size).
+ * `aia probeset make|show`: seeded, cached probe sets of rendered scenes with exact concept masks. The
+ * work is in cli/actions/probeset.ts, loaded when a subcommand runs.
  */
-
-function integerOption(value: string, name: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new InputError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
-  return n;
-}
-
-/** Scenes showing each concept (anywhere in the scene, ancestors included), most frequent first. */
-function conceptFrequencies(set: ProbeSet): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const scene of set.scenes)
-    for (const concept of scene.annotation.concepts)
-      if (concept.area > 0) counts.set(concept.name, (counts.get(concept.name) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-}
-
-function summary(set: ProbeSet) {
-  return { id: set.id, path: set.dir, count: set.n, seed: set.seed, size: set.size };
-}
 
 export function registerProbesetCommand(program: Command): void {
   const probeset = program
@@ -48,32 +19,9 @@ export function registerProbesetCommand(program: Command): void {
     .option('--size <px>', 'square image side in pixels', '224')
     .option('--workers <count>', 'worker threads (0 = render in the main thread)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { n: string; seed: string; size: string; workers?: string; json?: boolean }) => {
-      const n = integerOption(opts.n, '--n', 1, MAX_PROBESET_SCENES);
-      const seed = integerOption(opts.seed, '--seed', 0, 0xffffffff);
-      const size = integerOption(opts.size, '--size', 8, 1024);
-      const workers =
-        opts.workers === undefined ? undefined : integerOption(opts.workers, '--workers', 0, 64);
-      const progress = new Progress('rendering scenes', n);
-      const started = performance.now();
-      const set = await makeProbeSet({
-        n,
-        seed,
-        size,
-        ...(workers !== undefined ? { workers } : {}),
-        onProgress: (done) => progress.update(done),
-      });
-      progress.done();
-      const seconds = (performance.now() - started) / 1000;
-      const result = { ...summary(set), reused: set.reused, seconds: Math.round(seconds * 100) / 100 };
-      set.close();
-      printResult(opts.json === true, result, () =>
-        [
-          `${set.reused ? 'reused' : 'made'} probe set ${set.id}: ${n} scenes at ${size}×${size}, seed ${seed}`,
-          `path: ${set.dir}`,
-          `time: ${seconds.toFixed(1)} s`,
-        ].join('\n'),
-      );
+    .action(async (opts: ProbesetMakeOptions) => {
+      const { runProbesetMake } = await import('../actions/probeset.ts');
+      await runProbesetMake(opts);
     });
 
   probeset
@@ -81,22 +29,8 @@ export function registerProbesetCommand(program: Command): void {
     .description('summarise a stored probe set: parameters and the most frequent concepts')
     .option('--top <count>', 'how many concepts to list', '25')
     .option('--json', 'print the result as JSON')
-    .action((id: string, opts: { top: string; json?: boolean }) => {
-      const top = integerOption(opts.top, '--top', 1, 10_000);
-      const set = loadProbeSet(id, defaultCacheDir());
-      const frequencies = conceptFrequencies(set);
-      set.close();
-      const result = { ...summary(set), concepts: Object.fromEntries(frequencies.slice(0, top)) };
-      printResult(opts.json === true, result, () =>
-        [
-          `probe set ${set.id}: ${set.n} scenes at ${set.size}×${set.size}, seed ${set.seed}`,
-          `path: ${set.dir}`,
-          `${frequencies.length} concepts; the ${Math.min(top, frequencies.length)} most frequent (scenes showing each):`,
-          formatTable(
-            ['concept', 'scenes'],
-            frequencies.slice(0, top).map(([name, scenes]) => [name, String(scenes)]),
-          ),
-        ].join('\n'),
-      );
+    .action(async (id: string, opts: { top: string; json?: boolean }) => {
+      const { runProbesetShow } = await import('../actions/probeset.ts');
+      runProbesetShow(id, opts);
     });
 }

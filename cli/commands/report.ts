@@ -1,31 +1,10 @@
-import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
-import { writeReport } from '../../agent/report/index.ts';
-import { readRun, resolveRunDir } from '../../agent/transcript/read.ts';
-import { printResult } from '../output.ts';
+import type { ReportOptions } from '../actions/report.ts';
 
 /**
- * `aia report <run>`: the run as one self-contained HTML page (question, answer, hypotheses, every
- * experiment with its images, usage and cost), written to `<run>/report.html` unless --out says
- * otherwise. Prints the file's path; --open hands it to the desktop's opener if there is one.
+ * `aia report <run>`: the run as one self-contained HTML page. The work is in cli/actions/report.ts,
+ * loaded when the command runs.
  */
-
-interface ReportOptions {
-  out?: string;
-  open?: boolean;
-  json?: boolean;
-}
-
-/** Open a file with the desktop's default program, if any; a headless machine simply has none. */
-function openFile(path: string): void {
-  try {
-    const child = spawn('xdg-open', [path], { detached: true, stdio: 'ignore' });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch {
-    // Nothing to open it with: the path is printed anyway.
-  }
-}
 
 export function registerReportCommand(program: Command): void {
   program
@@ -33,12 +12,9 @@ export function registerReportCommand(program: Command): void {
     .description('write a run as one self-contained HTML page (default <run>/report.html) and print its path')
     .option('--out <file>', 'where to write the page')
     .option('--open', 'open the page in the default browser (xdg-open)')
-    .option('--json', 'print {"report": path, "warnings": […]} as JSON')
-    .action((runRef: string, opts: ReportOptions) => {
-      const run = readRun(resolveRunDir(runRef));
-      const path = writeReport(run, opts.out);
-      printResult(opts.json === true, { report: path, warnings: run.warnings }, () => path);
-      for (const warning of run.warnings) process.stderr.write(`warning: ${warning}\n`);
-      if (opts.open) openFile(path);
+    .option('--json', 'print {"report": path, "warnings": […], "problems": […]} as JSON')
+    .action(async (runRef: string, opts: ReportOptions) => {
+      const { runReport } = await import('../actions/report.ts');
+      runReport(runRef, opts);
     });
 }

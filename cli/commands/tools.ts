@@ -1,58 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { nearNames } from '../../util/names.ts';
-import { createToolContext, createVisionRegistry } from '../../tools/index.ts';
-import { InputError } from '../../util/errors.ts';
-import { printResult } from '../output.ts';
+import type { CallOptions } from '../actions/tools.ts';
 
 /**
- * `aia tools list | call`: the agent's tools, run by hand. `list` shows every tool with its description
- * and (with --json) its JSON Schema; `call` runs one tool on a subject with JSON arguments, prints its
- * text (or, with --json, text, data and image files) and writes its images as PNG files, so a person
- * or another program can run any experiment the agent can.
+ * `aia tools list | call`: the agent's tools, run by hand. The work is in cli/actions/tools.ts, loaded
+ * when a subcommand runs.
  */
-
-interface CallOptions {
-  subject: string;
-  out?: string;
-  json?: boolean;
-  seed: string;
-  probeSetSize: string;
-}
-
-function integerOption(value: string, name: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new InputError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
-  return n;
-}
-
-/** Arguments as given on the command line: a JSON object (an empty string means no arguments). */
-function parseArguments(text: string | undefined, tool: string): unknown {
-  if (text === undefined || text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(
-      `arguments for ${tool} are not valid JSON (${(error as Error).message}); quote them, e.g. '{"unit": "final_conv:3"}'`,
-    );
-  }
-}
-
-/** File name of a result image: its position and a slug of its caption. */
-function imageFileName(index: number, caption: string): string {
-  const slug = caption
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 60);
-  return `${String(index).padStart(2, '0')}${slug ? `-${slug}` : ''}.png`;
-}
-
-function timestamp(): string {
-  return new Date().toISOString().replace(/[:.]/g, '-');
-}
 
 export function registerToolsCommand(program: Command): void {
   const tools = program.command('tools').description("the agent's experiment tools, run by hand");
@@ -61,11 +13,9 @@ export function registerToolsCommand(program: Command): void {
     .command('list')
     .description('list the tools with their descriptions (--json adds their JSON Schemas)')
     .option('--json', 'print names, descriptions and input JSON Schemas as JSON')
-    .action((opts: { json?: boolean }) => {
-      const specs = createVisionRegistry().specs();
-      printResult(opts.json === true, specs, () =>
-        specs.map((s) => `${s.name}\n  ${s.description.split(/(?<=\.)\s/)[0] ?? s.description}`).join('\n'),
-      );
+    .action(async (opts: { json?: boolean }) => {
+      const { runToolsList } = await import('../actions/tools.ts');
+      runToolsList(opts);
     });
 
   tools
@@ -82,40 +32,7 @@ export function registerToolsCommand(program: Command): void {
     .option('--probe-set-size <n>', 'scenes in the subject probe set', '1000')
     .option('--json', 'print the result as JSON (text, data, image files)')
     .action(async (name: string, rawArgs: string | undefined, opts: CallOptions) => {
-      const registry = createVisionRegistry();
-      if (!registry.names().includes(name)) {
-        // Fail before loading the subject, with the nearest names.
-        const near = nearNames(name, registry.names());
-        throw new InputError(
-          `unknown tool '${name}'` +
-            (near.length ? `; did you mean ${near.join(', ')}?` : '') +
-            ` (aia tools list shows all ${registry.names().length})`,
-        );
-      }
-      const args = parseArguments(rawArgs, name);
-      const context = await createToolContext(opts.subject, {
-        seed: integerOption(opts.seed, '--seed', 0, 0xffffffff),
-        probeSetSize: integerOption(opts.probeSetSize, '--probe-set-size', 1, 100_000),
-      });
-      try {
-        const result = await registry.call(name, args, context);
-        const files: { file: string; caption: string }[] = [];
-        if (result.images.length > 0) {
-          const dir = resolve(opts.out ?? join('runs', 'tools', timestamp()));
-          mkdirSync(dir, { recursive: true });
-          result.images.forEach((image, i) => {
-            const file = join(dir, imageFileName(i, image.caption));
-            writeFileSync(file, image.png);
-            files.push({ file, caption: image.caption });
-          });
-        }
-        printResult(
-          opts.json === true,
-          { tool: name, text: result.text, data: result.data, images: files },
-          () => [result.text, ...files.map((f) => `image: ${f.file}\n  ${f.caption}`)].join('\n'),
-        );
-      } finally {
-        await context.dispose();
-      }
+      const { runToolsCall } = await import('../actions/tools.ts');
+      await runToolsCall(name, rawArgs, opts);
     });
 }

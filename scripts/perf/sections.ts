@@ -5,6 +5,8 @@ import { toolsSection } from './tools.ts';
 import { agentSection } from './agent.ts';
 import { benchSection } from './bench.ts';
 import { pooledSection } from './pooled.ts';
+import { cliSection } from './cli.ts';
+import { autodiffSection } from './autodiff.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
@@ -14,4 +16,6 @@ export const sections: PerfSection[] = [
   toolsSection,
   agentSection,
   benchSection,
+  cliSection,
+  autodiffSection,
 ];

@@ -10,8 +10,11 @@ import {
   type ImageInputInfo,
   type ImagePlacement,
 } from '../preprocess.ts';
+import { GradientSessions } from '../autodiff/session.ts';
 import type {
   Edit,
+  GradientRequest,
+  GradientResult,
   PooledRunResult,
   PooledSiteValues,
   RunResult,
@@ -26,6 +29,7 @@ import { checkUnit, splitUnit } from '../units.ts';
 import type { SiteTable, TensorDescription } from './discover.ts';
 import { ElemType, type ModelProto } from './proto.ts';
 import type { SessionCache } from './session.ts';
+import type { SessionFactory } from '../autodiff/session.ts';
 import { editInputNames, withEdits, withExtraOutputs, type EditableSite } from './surgery.ts';
 import { pooledOutputNames, withPooledOutputs } from './pooling.ts';
 
@@ -47,6 +51,8 @@ export interface OnnxSubjectParts {
   sites: SiteInfo[];
   aliases: Map<string, string>;
   sessions: SessionCache;
+  /** Compiles a model into a fresh session (for probe runs outside the cache). */
+  compile: SessionFactory;
 }
 
 /**
@@ -70,6 +76,8 @@ export class OnnxSubject implements Subject {
   private readonly aliases: ReadonlyMap<string, string>;
   /** Compiled sessions; exposed read-only so tests can check reuse. */
   readonly sessions: SessionCache;
+  /** Compiled gradient graphs (sessions live in `sessions`). */
+  readonly gradients: GradientSessions;
 
   constructor(parts: OnnxSubjectParts) {
     this.name = parts.name;
@@ -85,6 +93,7 @@ export class OnnxSubject implements Subject {
     this.byName = new Map(parts.sites.map((s) => [s.name, s]));
     this.aliases = parts.aliases;
     this.sessions = parts.sessions;
+    this.gradients = new GradientSessions(parts.model, parts.sessions, parts.compile);
   }
 
   /**
@@ -240,6 +249,60 @@ export class OnnxSubject implements Subject {
       full[name] = result[fullSites[i]?.name ?? ''] as ort.Tensor;
     });
     return { pooled, sites: full };
+  }
+
+  async gradient(inputs: SubjectInputs, request: GradientRequest): Promise<GradientResult> {
+    const feeds = this.feeds(inputs);
+    const tensorName = (name: string) =>
+      this.inputNames.includes(name) || this.outputNames.includes(name) ? name : this.tensorOrSite(name);
+    const wrt = request.wrt.map(tensorName);
+    const read = (request.read ?? []).map(tensorName);
+    const { objective } = request;
+    let run;
+    try {
+      run = await this.gradients.run(
+        feeds,
+        {
+          objective: {
+            tensor: tensorName(objective.tensor),
+            unitAxis: objective.unitAxis ?? 1,
+            pool: objective.pool ?? 'mean',
+          },
+          wrt,
+          read,
+        },
+        objective.weights,
+      );
+    } catch (error) {
+      if (error instanceof AiaError) throw error;
+      throw new AiaError(
+        `gradient of subject ${this.name} failed: ${(error as Error).message}`,
+        'RUN_ERROR',
+        {
+          cause: error,
+        },
+      );
+    }
+    const gradients: TensorMap = {};
+    request.wrt.forEach((name, i) => {
+      gradients[name] = run.gradients[wrt[i] as string] as ort.Tensor;
+    });
+    const sites: TensorMap = {};
+    (request.read ?? []).forEach((name, i) => {
+      sites[name] = run.tensors[read[i] as string] as ort.Tensor;
+    });
+    return { objective: Float32Array.from(run.objective.data as Float32Array), gradients, sites };
+  }
+
+  /** A site's tensor name (aliases resolved); names that are no site (weights) pass through. */
+  private tensorOrSite(name: string): string {
+    if (this.byName.has(name)) return name;
+    const alias = this.aliases.get(name);
+    if (alias) return alias;
+    const isTensor =
+      (this.model.graph?.initializer ?? []).some((t) => t.name === name) ||
+      (this.model.graph?.node ?? []).some((n) => (n.output ?? []).includes(name));
+    return isTensor ? name : this.resolveSite(name).name;
   }
 
   async unitMeans(inputs: SubjectInputs, siteName: string): Promise<Float32Array> {

@@ -179,6 +179,23 @@ describe('LangChainBackbone', () => {
     ]);
   });
 
+  it('for Anthropic, puts tool images inside the tool messages and folds the next user turn into the last', async () => {
+    const model = new ScriptedChatModel([done()]);
+    await new LangChainBackbone({ model, imagesInToolResults: true }).next(request(conversation));
+    const sent = model.calls[0]!.messages;
+    // No human turn after the tool results: ChatAnthropic sends tool messages as user turns already.
+    expect(sent.map((m) => m.type)).toEqual(['system', 'human', 'ai', 'tool', 'tool']);
+    expect((sent[3] as ToolMessage).content).toEqual([
+      { type: 'text', text: 'c1: max 4.2' },
+      { type: 'text', text: 'exemplar 1' },
+      {
+        type: 'image_url',
+        image_url: { url: `data:image/png;base64,${Buffer.from('png-a').toString('base64')}` },
+      },
+    ]);
+    expect((sent[4] as ToolMessage).content).toBe('arguments are not valid JSON\n\nYou have 3 steps left.');
+  });
+
   it('sends tool results without images as tool messages only, and plain text as a string', async () => {
     const model = new ScriptedChatModel([done()]);
     const messages: Message[] = [

@@ -5,3 +5,4 @@ export * from './rise.ts';
 export * from './cam.ts';
 export * from './resize.ts';
 export * from './blur.ts';
+export * from './gradient.ts';

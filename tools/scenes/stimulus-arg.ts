@@ -51,10 +51,13 @@ export async function resolveStimuli(
   args: readonly z.output<typeof StimulusArg>[],
   ctx: ToolContext,
   tool: string,
+  signal?: AbortSignal,
 ): Promise<Stimulus[]> {
   const { width, height } = ctx.probe.sceneSize;
   const out: Stimulus[] = [];
   for (const [i, arg] of args.entries()) {
+    // Between scenes: a call past its time limit stops rendering here.
+    signal?.throwIfAborted();
     try {
       if (typeof arg === 'string') {
         const spec = parsePhrase(arg, { width, height, seed: ctx.seed });

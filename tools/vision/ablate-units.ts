@@ -13,6 +13,7 @@ import { defineTool } from '../tool.ts';
 import { compareMeasurements, measure } from '../causal/measure.ts';
 import { beforeAfterGrid, scoreTables } from '../causal/effects-grid.ts';
 import {
+  causalStimuliCost,
   CausalStimuliFields,
   resolveCausalStimuli,
   stimulusRecords,
@@ -74,12 +75,13 @@ export const ablateUnitsTool = defineTool({
     'what a unit does, to check the unit matters for the output. Returns a short summary, an image of the ' +
     'most changed stimuli (answer before → after), and the full tables in data.',
   input: Input,
-  async execute(args, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => causalStimuliCost(args, ctx, 2),
+  async execute(args, ctx: ToolContext, { signal }) {
     return withToolErrors(NAME, async () => {
       const probe = ctx.probe;
       const units = parseUnitList(probe, args.units, NAME);
       const watch = parseUnitList(probe, args.watch, NAME, MAX_WATCHED_UNITS);
-      const stimuli = await resolveCausalStimuli(args, ctx, NAME);
+      const stimuli = await resolveCausalStimuli(args, ctx, NAME, signal);
       const scenes = stimuli.items.map((s) => s.scene);
       const edits: UnitEdit[] = [{ units, op: args.mode }];
 

@@ -19,6 +19,7 @@ import {
   type SaliencyMethod,
 } from '../analysis/saliency-run.ts';
 import { resolveTarget, targetName } from '../analysis/saliency-target.ts';
+import { saliencyCost } from '../scenes/cost.ts';
 
 /** Stimuli per saliency call: each costs a few hundred forward passes. */
 export const MAX_SALIENCY_STIMULI = 6;
@@ -38,7 +39,8 @@ export interface SaliencyStimulusResult {
   /** The target's score on the unperturbed stimulus (absent for CAM). */
   score?: number;
   /** The map, area-averaged to at most 64 px on its longer side. For occlusion: the drop in score when
-   *  the region is hidden; RISE: the expected score when the region is shown; CAM: the class evidence. */
+   *  the region is hidden; RISE: the expected score when the region is shown; CAM: the class evidence;
+   *  gradient methods: the attribution (signed for gradient × input and integrated gradients). */
   map: CompactMap;
   summary: SaliencySummary;
 }
@@ -58,22 +60,26 @@ export const saliencyTool = defineTool({
     'Saliency map: which parts of each stimulus drive a target, either an output label (label) or a unit ' +
     "(unit, 'site:index'). Methods: occlusion (default; hides patches and measures the drop in the " +
     "target's score), rise (random masks, seeded), cam (class activation map; only for classifier labels " +
-    'whose head is global average pooling + linear, otherwise an error says why). A unit is scored by the ' +
-    'mean of its map (unit_pooling max for its peak); a classifier label by its logit when available. ' +
-    'Use it to see what a unit or class looks at, then check a guess with alignment. Returns per stimulus ' +
-    'a heatmap overlay, the peak and the concepts it lies on, and how the positive saliency divides among ' +
-    'concepts (share of saliency vs share of image area); data holds each map (≤ 64 px side).',
+    'whose head is global average pooling + linear, otherwise an error says why), and on ONNX subjects ' +
+    'the gradient methods: gradient (|∂score/∂pixel|), gradient_x_input, integrated_gradients (baseline, ' +
+    'steps), smoothgrad (noise, samples, seed), gradcam and gradcam_pp (at a convolutional site; default the ' +
+    'features before the head) — one forward+backward pass each except integrated_gradients and smoothgrad. ' +
+    'A unit is scored by the mean of its map (unit_pooling max for its peak); a classifier label by its logit ' +
+    'when available. Use it to see what a unit or class looks at, then check a guess with alignment. Returns ' +
+    'per stimulus a heatmap overlay, the peak and the concepts it lies on, and how the positive saliency ' +
+    'divides among concepts (share of saliency vs share of image area); data holds each map (≤ 64 px side).',
   input: SaliencyInput,
-  async execute(args: z.output<typeof SaliencyInput>, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => saliencyCost(args.stimuli, ctx, saliencySettings(args, ctx.seed)),
+  async execute(args: z.output<typeof SaliencyInput>, ctx: ToolContext, { signal }) {
     const target = resolveTarget(ctx.probe, args);
-    const stimuli = await resolveStimuli(args.stimuli, ctx, 'saliency');
+    const stimuli = await resolveStimuli(args.stimuli, ctx, 'saliency', signal);
     const settings = saliencySettings(args, ctx.seed);
     const results: SaliencyStimulusResult[] = [];
     const images: ToolImage[] = [];
     let explains = '';
     for (const [i, stimulus] of stimuli.entries()) {
       const { scene } = stimulus;
-      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'saliency');
+      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'saliency', signal);
       explains = computed.describes;
       const { map, width, height } = computed.map;
       // RISE maps are expected scores: what stands above the map's own mean is what matters.
@@ -127,6 +133,12 @@ const NOTHING_FOUND: Record<SaliencyMethod, string> = {
   occlusion: 'hiding no region lowered the score',
   rise: 'the map is flat',
   cam: 'no region carries evidence for the label',
+  gradient: 'the gradient is zero everywhere',
+  gradient_x_input: 'no pixel pushes the score up',
+  integrated_gradients: 'no pixel adds to the score along the path',
+  smoothgrad: 'the gradient is zero everywhere',
+  gradcam: 'no feature map with a positive weight is active',
+  gradcam_pp: 'no feature map with a positive weight is active',
 };
 
 function percent(value: number): string {

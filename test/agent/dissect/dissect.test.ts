@@ -265,9 +265,9 @@ describe('dissect under constraints', () => {
   });
 
   it('says so when the unit never fires', async () => {
-    // 'shoulders' has no sprite: the unit is 0 on every scene.
+    // A contradiction: the unit is 0 on every scene. (A concept no scene has is refused on load.)
     const found = await investigate(
-      'synthetic:{"family":"mono","id":"never","concept":"shoulders"}',
+      'synthetic:{"family":"formula","id":"never","formula":"dog AND NOT dog"}',
       'synthetic:0',
     );
     expect(found.run.status).toBe('answered');

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderScene } from '../../../stimuli/render.ts';
-import {
-  PERTURBATION_TOLERANCE,
-  perturbForSyntheticUnit,
-} from '../../../tools/analysis/perturb.ts';
+import { PERTURBATION_TOLERANCE, perturbForSyntheticUnit } from '../../../tools/analysis/perturb.ts';
 
 const SPEC = {
   width: 64,

@@ -81,7 +81,7 @@ describe('saliency on a synthetic mono unit', () => {
   it('explains why CAM is unavailable and rejects ambiguous targets', async () => {
     await expect(
       registry.call('saliency', { stimuli: [DOG_SPEC], unit: 'synthetic:0', method: 'cam' }, test.ctx),
-    ).rejects.toThrow(/CAM explains a class output, not a unit; use method 'occlusion' or 'rise'/);
+    ).rejects.toThrow(/CAM explains a class output, not a unit; use method 'occlusion', 'rise' or 'gradcam'/);
     await expect(
       registry.call('saliency', { stimuli: [DOG_SPEC], unit: 'synthetic:0', label: 'synthetic:1' }, test.ctx),
     ).rejects.toThrow(/exactly one target/);

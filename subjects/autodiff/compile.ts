@@ -1,0 +1,193 @@
+import type ort from 'onnxruntime-node';
+import { InputError } from '../../util/errors.ts';
+import {
+  ElemType,
+  int64ToNumber,
+  type ModelProto,
+  type TensorProto,
+  type ValueInfoProto,
+} from '../onnx/proto.ts';
+import { GraphBuilder } from './builder.ts';
+import { emitObjective, OBJECTIVE_WEIGHTS_INPUT, type ObjectiveSpec } from './objective.ts';
+import { upgradeForGradients } from './opset.ts';
+import { checkDifferentiable, emitGradients, type TensorFacts } from './reverse.ts';
+
+/**
+ * Forward graph + objective + reverse pass → one standard-ONNX model computing the objective, the
+ * requested gradients and any sites, in one run. Shapes are measured by a probe run of the forward
+ * graph at the feeds' shapes, so a compiled graph serves exactly those input shapes.
+ */
+
+export interface GradientGraphRequest {
+  objective: ObjectiveSpec;
+  /** Tensors to differentiate against: graph inputs, sites, weights (initializers or Constant outputs). */
+  wrt: readonly string[];
+  /** Tensors to return as they are (e.g. the site whose gradient Grad-CAM weighs). */
+  read?: readonly string[];
+}
+
+export interface GradientGraph {
+  model: ModelProto;
+  /** Output holding the per-example objective. */
+  objectiveOutput: string;
+  /** Output holding each wrt tensor's gradient. */
+  gradientOutputs: Map<string, string>;
+  /** The weights input of the objective, with its length (the tensor's unit count) and element type. */
+  weights?: { input: string; units: number; double: boolean };
+  /** The ai.onnx opset of the emitted graph. */
+  opset: number;
+}
+
+/** Runs a model on the feeds and returns the fetched tensors (the caller owns sessions). */
+export type ProbeRunner = (model: ModelProto, fetches: string[]) => Promise<Record<string, ort.Tensor>>;
+
+const ELEM_TYPE_OF: Record<string, number> = {
+  float32: ElemType.FLOAT,
+  float64: ElemType.DOUBLE,
+  float16: ElemType.FLOAT16,
+  int64: ElemType.INT64,
+  int32: ElemType.INT32,
+  int8: ElemType.INT8,
+  uint8: ElemType.UINT8,
+  bool: ElemType.BOOL,
+};
+
+/** Integer tensors up to this size keep their values (shapes, axes, small index lists). */
+const MAX_INT_VALUES = 1 << 16;
+
+function factsOfTensor(tensor: ort.Tensor): TensorFacts {
+  const elemType = ELEM_TYPE_OF[tensor.type] ?? -1;
+  const facts: TensorFacts = { shape: [...tensor.dims], elemType };
+  if ((elemType === ElemType.INT64 || elemType === ElemType.INT32) && tensor.size <= MAX_INT_VALUES) {
+    facts.ints = Array.from(tensor.data as ArrayLike<number | bigint>, (v) => Number(v));
+  }
+  return facts;
+}
+
+function factsOfInitializer(t: TensorProto): TensorFacts {
+  const shape = (t.dims ?? []).map(int64ToNumber);
+  const facts: TensorFacts = { shape, elemType: t.data_type ?? -1 };
+  if (t.data_type === ElemType.INT64) {
+    if ((t.int64_data ?? []).length > 0) facts.ints = (t.int64_data ?? []).map(int64ToNumber);
+    else if (t.raw_data) {
+      const raw = t.raw_data;
+      facts.ints = Array.from(
+        new BigInt64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)),
+        Number,
+      );
+    }
+  }
+  return facts;
+}
+
+function outputInfo(name: string, facts: TensorFacts | undefined): ValueInfoProto {
+  return { name, type: { tensor_type: { elem_type: facts?.elemType ?? ElemType.FLOAT } } };
+}
+
+export async function buildGradientGraph(
+  source: ModelProto,
+  feeds: Readonly<Record<string, ort.Tensor>>,
+  request: GradientGraphRequest,
+  probe: ProbeRunner,
+): Promise<GradientGraph> {
+  const { model, opset } = upgradeForGradients(source);
+  const graph = model.graph ?? {};
+  const forwardNodes = graph.node ?? [];
+  const known = new Set<string>([
+    ...(graph.input ?? []).map((v) => v.name ?? ''),
+    ...(graph.initializer ?? []).map((t) => t.name ?? ''),
+    ...forwardNodes.flatMap((n) => n.output ?? []),
+  ]);
+  for (const name of [request.objective.tensor, ...request.wrt, ...(request.read ?? [])]) {
+    if (!known.has(name)) throw new InputError(`the graph has no tensor '${name}'`);
+  }
+  if (request.wrt.length === 0)
+    throw new InputError('nothing to differentiate against: give at least one wrt tensor');
+
+  // Before anything runs: every op on the way must have a gradient rule. The objective's own nodes
+  // are standard reductions, so checking against the objective tensor covers them.
+  checkDifferentiable(forwardNodes, request.objective.tensor, request.wrt);
+
+  const fetches = [...new Set(forwardNodes.flatMap((n) => n.output ?? []).filter((o) => o !== ''))];
+  const measured = await probe(
+    { ...model, graph: { ...graph, output: fetches.map((name) => ({ name })) } },
+    fetches,
+  );
+  const facts = new Map<string, TensorFacts>();
+  for (const t of graph.initializer ?? []) facts.set(t.name ?? '', factsOfInitializer(t));
+  for (const [name, tensor] of Object.entries(feeds)) facts.set(name, factsOfTensor(tensor));
+  for (const [name, tensor] of Object.entries(measured)) facts.set(name, factsOfTensor(tensor));
+
+  const b = new GraphBuilder(opset);
+  const target = facts.get(request.objective.tensor);
+  if (!target) throw new InputError(`the probe run did not produce '${request.objective.tensor}'`);
+  const objective = emitObjective(b, request.objective, target.shape, target.elemType);
+  for (const [name, shape] of objective.shapes) facts.set(name, { shape, elemType: target.elemType });
+  const objectiveNodes = [...b.nodes];
+  const gradients = emitGradients(
+    b,
+    [...forwardNodes, ...objectiveNodes],
+    objective.value,
+    request.wrt,
+    facts,
+  );
+
+  // Name outputs after what they hold: the objective, and `<tensor>_grad` for each gradient.
+  const taken = new Set(known);
+  const unique = (name: string) => {
+    let candidate = name;
+    for (let i = 2; taken.has(candidate); i++) candidate = `${name}.${i}`;
+    taken.add(candidate);
+    return candidate;
+  };
+  const objectiveOutput = unique('aia.objective');
+  b.nodes.push({
+    op_type: 'Identity',
+    name: objectiveOutput,
+    input: [objective.value],
+    output: [objectiveOutput],
+  });
+  const gradientOutputs = new Map<string, string>();
+  for (const [name, grad] of gradients) {
+    const out = unique(`${name}_grad`);
+    b.nodes.push({ op_type: 'Identity', name: out, input: [grad], output: [out] });
+    gradientOutputs.set(name, out);
+  }
+  const outputs: ValueInfoProto[] = [
+    ...(graph.output ?? []),
+    outputInfo(objectiveOutput, target),
+    ...[...gradientOutputs].map(([name, out]) => outputInfo(out, facts.get(name))),
+    ...(request.read ?? [])
+      .filter((name) => !(graph.output ?? []).some((o) => o.name === name))
+      .map((name) => outputInfo(name, facts.get(name))),
+  ];
+  const inputs = [...(graph.input ?? []), ...(objective.weightsInput ? [objective.weightsInput] : [])];
+  const units = facts.get(OBJECTIVE_WEIGHTS_INPUT)?.shape[0];
+  return {
+    model: {
+      ...model,
+      graph: {
+        ...graph,
+        node: [...forwardNodes, ...b.nodes],
+        initializer: [...(graph.initializer ?? []), ...b.initializers],
+        input: inputs,
+        output: dedupe(outputs),
+      },
+    },
+    objectiveOutput,
+    gradientOutputs,
+    ...(objective.weightsInput && units !== undefined
+      ? { weights: { input: OBJECTIVE_WEIGHTS_INPUT, units, double: target.elemType === ElemType.DOUBLE } }
+      : {}),
+    opset,
+  };
+}
+
+function dedupe(values: ValueInfoProto[]): ValueInfoProto[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    if (seen.has(v.name ?? '')) return false;
+    seen.add(v.name ?? '');
+    return true;
+  });
+}

@@ -1,0 +1,176 @@
+import { InputError } from '../../util/errors.ts';
+import { ElemType, int64ToNumber, type NodeProto } from '../onnx/proto.ts';
+import type { GraphBuilder } from './builder.ts';
+import { NO_GRADIENT_OPS, ruleFor } from './rules/index.ts';
+import type { GradContext } from './rules/types.ts';
+
+/**
+ * The reverse-mode pass: from an objective tensor back to the tensors differentiated against, over
+ * the nodes that lie between them. A tensor carries gradient when it is float and computed from a
+ * `wrt` tensor through ops with gradient rules; shape and integer paths carry none. Each node's rule
+ * turns the gradients of its outputs into gradients of its inputs; a tensor read by several nodes
+ * sums their contributions.
+ */
+
+/** What a probe run measured about every tensor. */
+export interface TensorFacts {
+  shape: number[];
+  elemType: number;
+  /** Values of integer tensors (shapes, axes, indices). */
+  ints?: number[];
+}
+
+const FLOAT_TYPES: ReadonlySet<number> = new Set([
+  ElemType.FLOAT,
+  ElemType.DOUBLE,
+  ElemType.FLOAT16,
+  ElemType.BFLOAT16,
+]);
+
+interface Plan {
+  /** Nodes between wrt and the objective, in graph order. */
+  nodes: NodeProto[];
+  carries: Set<string>;
+}
+
+/**
+ * Which nodes the pass goes through. Without facts (before anything runs) every tensor counts as
+ * float; with facts, integer tensors stop the gradient.
+ */
+function plan(
+  nodes: readonly NodeProto[],
+  objective: string,
+  wrt: readonly string[],
+  facts?: ReadonlyMap<string, TensorFacts>,
+): Plan {
+  const wrtSet = new Set(wrt);
+  const carries = new Set(wrt);
+  const isFloat = (name: string) => !facts || FLOAT_TYPES.has(facts.get(name)?.elemType ?? -1);
+  for (const node of nodes) {
+    const op = node.op_type ?? '';
+    if (NO_GRADIENT_OPS.has(op)) continue;
+    if (!(node.input ?? []).some((i) => i && carries.has(i))) continue;
+    for (const o of node.output ?? []) if (o && !wrtSet.has(o) && isFloat(o)) carries.add(o);
+  }
+  const needed = new Set([objective]);
+  const between: NodeProto[] = [];
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i] as NodeProto;
+    if (!(node.output ?? []).some((o) => needed.has(o) && carries.has(o) && !wrtSet.has(o))) continue;
+    const carried = (node.input ?? []).filter((n) => n && carries.has(n));
+    if (carried.length === 0) continue;
+    between.push(node);
+    for (const n of carried) needed.add(n);
+  }
+  between.reverse();
+  return { nodes: between, carries: new Set([...carries].filter((t) => needed.has(t))) };
+}
+
+/**
+ * Check that every node the gradient must pass through has a rule, before anything runs. The error
+ * names every op and node that lacks one.
+ */
+export function checkDifferentiable(
+  nodes: readonly NodeProto[],
+  objective: string,
+  wrt: readonly string[],
+): void {
+  const { nodes: between } = plan(nodes, objective, wrt);
+  const missing = between.filter((n) => !ruleFor(n.op_type ?? ''));
+  if (missing.length > 0) {
+    const list = missing.slice(0, 8).map((n) => `${n.op_type} (node '${n.name || n.output?.[0]}')`);
+    throw new InputError(
+      `no gradient rule for ${list.join(', ')}${missing.length > 8 ? ` and ${missing.length - 8} more` : ''}; ` +
+        'these ops lie between the objective and the tensors to differentiate against',
+    );
+  }
+}
+
+function attribute(node: NodeProto, name: string) {
+  return (node.attribute ?? []).find((a) => a.name === name);
+}
+
+/**
+ * Emit the gradient nodes into `b`; returns the gradient tensor of each wrt name (a zeros tensor
+ * where the objective does not depend on it).
+ */
+export function emitGradients(
+  b: GraphBuilder,
+  nodes: readonly NodeProto[],
+  objective: string,
+  wrt: readonly string[],
+  facts: ReadonlyMap<string, TensorFacts>,
+): Map<string, string> {
+  const fact = (name: string): TensorFacts => {
+    const f = facts.get(name);
+    if (!f) throw new Error(`no shape is known for tensor '${name}'`);
+    return f;
+  };
+  const { nodes: between, carries } = plan(nodes, objective, wrt, facts);
+  const contributions = new Map<string, string[]>();
+  const contribute = (name: string, grad: string) => {
+    const list = contributions.get(name);
+    if (list) list.push(grad);
+    else contributions.set(name, [grad]);
+  };
+  const total = (name: string): string | undefined => {
+    const list = contributions.get(name);
+    if (!list) return undefined;
+    const sum = b.sum(list);
+    contributions.set(name, [sum]);
+    return sum;
+  };
+  contribute(objective, b.onesLike(objective, fact(objective).elemType));
+
+  for (let i = between.length - 1; i >= 0; i--) {
+    const node = between[i] as NodeProto;
+    const inputs = node.input ?? [];
+    const outputs = node.output ?? [];
+    const gradOut = outputs.map((o) => (carries.has(o) ? total(o) : undefined));
+    if (gradOut.every((g) => g === undefined)) continue;
+    const label = `${node.op_type} node '${node.name || outputs[0]}'`;
+    const ctx: GradContext = {
+      b,
+      node,
+      inputs,
+      outputs,
+      gradOut,
+      needs: inputs.map((n) => n !== '' && carries.has(n)),
+      shape: (name) => fact(name).shape,
+      elemType: (name) => fact(name).elemType,
+      ints: (name) => {
+        const values = b.intsOf(name) ?? fact(name).ints;
+        if (!values) throw new Error(`${label}: the values of '${name}' are not known`);
+        return values;
+      },
+      attrInt: (name, fallback) => {
+        const a = attribute(node, name);
+        return a ? int64ToNumber(a.i) : fallback;
+      },
+      attrInts: (name) => {
+        const a = attribute(node, name);
+        return a ? (a.ints ?? []).map(int64ToNumber) : undefined;
+      },
+      attrFloat: (name, fallback) => attribute(node, name)?.f ?? fallback,
+      attrString: (name, fallback) => {
+        const s = attribute(node, name)?.s;
+        return s ? new TextDecoder().decode(s) : fallback;
+      },
+      unsupported: (why) => new InputError(`${label}: ${why}`),
+    };
+    const rule = ruleFor(node.op_type ?? '');
+    if (!rule) throw new InputError(`no gradient rule for ${label}`);
+    const grads = rule(ctx);
+    grads.forEach((grad, k) => {
+      const name = inputs[k];
+      if (grad !== undefined && name && carries.has(name)) contribute(name, grad);
+    });
+  }
+
+  const result = new Map<string, string>();
+  for (const name of wrt) {
+    const f = fact(name);
+    result.set(name, total(name) ?? b.zeros(f.shape, f.elemType));
+  }
+  return result;
+}

@@ -1,0 +1,192 @@
+import { attr } from '../builder.ts';
+import { gradOf, type GradContext, type GradRule } from './types.ts';
+
+/**
+ * Gradients of elementwise ops. Binary ops broadcast, so each operand's gradient is summed back to
+ * the operand's own shape (GraphBuilder.reduceTo). Where a derivative is cheaper from the output
+ * than from the input (Sigmoid, Tanh, Exp, Sqrt) the rule uses the output.
+ */
+
+/** Sum a gradient shaped like the node's output down to input i's shape. */
+function toInput(ctx: GradContext, grad: string, i: number): string {
+  return ctx.b.reduceTo(grad, ctx.shape(ctx.outputs[0] as string), ctx.shape(ctx.inputs[i] as string));
+}
+
+function unary(derivative: (ctx: GradContext, g: string) => string): GradRule {
+  return (ctx) => [ctx.needs[0] ? derivative(ctx, gradOf(ctx)) : undefined];
+}
+
+const passThrough: GradRule = unary((_ctx, g) => g);
+
+function input(ctx: GradContext, i: number): string {
+  return ctx.inputs[i] as string;
+}
+function output(ctx: GradContext): string {
+  return ctx.outputs[0] as string;
+}
+function elem(ctx: GradContext, name: string): number {
+  return ctx.elemType(name);
+}
+function constant(ctx: GradContext, value: number): string {
+  return ctx.b.scalar(value, elem(ctx, output(ctx)));
+}
+/** g where the condition holds, 0 elsewhere. */
+function gate(ctx: GradContext, condition: string, g: string): string {
+  return ctx.b.op('Where', [condition, g, constant(ctx, 0)]);
+}
+
+export const elementwiseRules = {
+  Identity: passThrough,
+  Dropout: passThrough,
+  Add: (ctx) => {
+    const g = gradOf(ctx);
+    return [ctx.needs[0] ? toInput(ctx, g, 0) : undefined, ctx.needs[1] ? toInput(ctx, g, 1) : undefined];
+  },
+  Sum: (ctx) => {
+    const g = gradOf(ctx);
+    return ctx.inputs.map((_, i) => (ctx.needs[i] ? toInput(ctx, g, i) : undefined));
+  },
+  Sub: (ctx) => {
+    const g = gradOf(ctx);
+    return [
+      ctx.needs[0] ? toInput(ctx, g, 0) : undefined,
+      ctx.needs[1] ? toInput(ctx, ctx.b.neg(g), 1) : undefined,
+    ];
+  },
+  Mul: (ctx) => {
+    const g = gradOf(ctx);
+    const { b } = ctx;
+    return [
+      ctx.needs[0] ? toInput(ctx, b.mul(g, input(ctx, 1)), 0) : undefined,
+      ctx.needs[1] ? toInput(ctx, b.mul(g, input(ctx, 0)), 1) : undefined,
+    ];
+  },
+  Div: (ctx) => {
+    const g = gradOf(ctx);
+    const { b } = ctx;
+    const gOverB = b.div(g, input(ctx, 1));
+    return [
+      ctx.needs[0] ? toInput(ctx, gOverB, 0) : undefined,
+      // d(a/b)/db = -a/b² = -y/b
+      ctx.needs[1] ? toInput(ctx, b.neg(b.mul(gOverB, output(ctx))), 1) : undefined,
+    ];
+  },
+  Neg: unary((ctx, g) => ctx.b.neg(g)),
+  Pow: (ctx) => {
+    const g = gradOf(ctx);
+    const { b } = ctx;
+    const [base, exponent] = [input(ctx, 0), input(ctx, 1)];
+    let dBase: string | undefined;
+    if (ctx.needs[0]) {
+      const exponentF =
+        ctx.elemType(exponent) === ctx.elemType(base)
+          ? exponent
+          : b.op('Cast', [exponent], [attr.int('to', ctx.elemType(base))]);
+      const lowered = b.op('Pow', [base, b.sub(exponentF, constant(ctx, 1))]);
+      dBase = toInput(ctx, b.mul(g, b.mul(exponentF, lowered)), 0);
+    }
+    const dExponent = ctx.needs[1]
+      ? toInput(ctx, b.mul(g, b.mul(output(ctx), b.op('Log', [base]))), 1)
+      : undefined;
+    return [dBase, dExponent];
+  },
+  Sqrt: unary((ctx, g) => ctx.b.div(ctx.b.mul(g, constant(ctx, 0.5)), output(ctx))),
+  Exp: unary((ctx, g) => ctx.b.mul(g, output(ctx))),
+  Log: unary((ctx, g) => ctx.b.div(g, input(ctx, 0))),
+  Abs: unary((ctx, g) => ctx.b.mul(g, ctx.b.op('Sign', [input(ctx, 0)]))),
+  Relu: unary((ctx, g) => gate(ctx, ctx.b.op('Greater', [output(ctx), constant(ctx, 0)]), g)),
+  LeakyRelu: unary((ctx, g) => {
+    const { b } = ctx;
+    const alpha = ctx.attrFloat('alpha', 0.01);
+    return b.op('Where', [
+      b.op('Greater', [input(ctx, 0), constant(ctx, 0)]),
+      g,
+      b.mul(g, constant(ctx, alpha)),
+    ]);
+  }),
+  Sigmoid: unary((ctx, g) => {
+    const { b } = ctx;
+    const y = output(ctx);
+    return b.mul(g, b.mul(y, b.sub(constant(ctx, 1), y)));
+  }),
+  HardSigmoid: unary((ctx, g) => {
+    const { b } = ctx;
+    const y = output(ctx);
+    // Linear (slope alpha) exactly where the output is strictly between its bounds.
+    const inside = b.op('And', [b.op('Greater', [y, constant(ctx, 0)]), b.op('Less', [y, constant(ctx, 1)])]);
+    return gate(ctx, inside, b.mul(g, constant(ctx, ctx.attrFloat('alpha', 0.2))));
+  }),
+  HardSwish: unary((ctx, g) => {
+    // y = x·clip(x/6 + 1/2, 0, 1): slope 0 below -3, 1 above 3, x/3 + 1/2 between.
+    const { b } = ctx;
+    const x = input(ctx, 0);
+    const middle = b.add(b.mul(x, constant(ctx, 1 / 3)), constant(ctx, 0.5));
+    const slope = b.op('Where', [
+      b.op('Less', [x, constant(ctx, -3)]),
+      constant(ctx, 0),
+      b.op('Where', [b.op('Greater', [x, constant(ctx, 3)]), constant(ctx, 1), middle]),
+    ]);
+    return b.mul(g, slope);
+  }),
+  Tanh: unary((ctx, g) => {
+    const { b } = ctx;
+    const y = output(ctx);
+    return b.mul(g, b.sub(constant(ctx, 1), b.mul(y, y)));
+  }),
+  Erf: unary((ctx, g) => {
+    const { b } = ctx;
+    const x = input(ctx, 0);
+    const bell = b.op('Exp', [b.neg(b.mul(x, x))]);
+    return b.mul(g, b.mul(bell, constant(ctx, 2 / Math.sqrt(Math.PI))));
+  }),
+  Gelu: unary((ctx, g) => {
+    const { b } = ctx;
+    const x = input(ctx, 0);
+    const half = constant(ctx, 0.5);
+    const one = constant(ctx, 1);
+    if (ctx.attrString('approximate', 'none') === 'tanh') {
+      // y = x/2·(1 + tanh(u)), u = √(2/π)(x + 0.044715x³)
+      const k = Math.sqrt(2 / Math.PI);
+      const x2 = b.mul(x, x);
+      const u = b.mul(constant(ctx, k), b.add(x, b.mul(constant(ctx, 0.044715), b.mul(x2, x))));
+      const t = b.op('Tanh', [u]);
+      const du = b.mul(constant(ctx, k), b.add(one, b.mul(constant(ctx, 3 * 0.044715), x2)));
+      const slope = b.add(
+        b.mul(half, b.add(one, t)),
+        b.mul(b.mul(half, x), b.mul(b.sub(one, b.mul(t, t)), du)),
+      );
+      return b.mul(g, slope);
+    }
+    // y = x·Φ(x): slope Φ(x) + x·φ(x)
+    const cdf = b.mul(half, b.add(one, b.op('Erf', [b.mul(x, constant(ctx, Math.SQRT1_2))])));
+    const pdf = b.mul(
+      b.op('Exp', [b.mul(b.mul(x, x), constant(ctx, -0.5))]),
+      constant(ctx, 1 / Math.sqrt(2 * Math.PI)),
+    );
+    return b.mul(g, b.add(cdf, b.mul(x, pdf)));
+  }),
+  Clip: (ctx) => {
+    const g = gradOf(ctx);
+    const { b } = ctx;
+    const [x, y] = [input(ctx, 0), output(ctx)];
+    const [low, high] = [ctx.inputs[1] ?? '', ctx.inputs[2] ?? ''];
+    // Where the output equals the input the clip is the identity; elsewhere a bound was taken.
+    const dx = ctx.needs[0] ? gate(ctx, b.op('Equal', [x, y]), g) : undefined;
+    const dLow = ctx.needs[1] && low ? toInput(ctx, gate(ctx, b.op('Less', [x, low]), g), 1) : undefined;
+    const dHigh =
+      ctx.needs[2] && high ? toInput(ctx, gate(ctx, b.op('Greater', [x, high]), g), 2) : undefined;
+    return [dx, dLow, dHigh];
+  },
+  Where: (ctx) => {
+    const g = gradOf(ctx);
+    const { b } = ctx;
+    const condition = input(ctx, 0);
+    const zero = constant(ctx, 0);
+    return [
+      undefined,
+      ctx.needs[1] ? toInput(ctx, b.op('Where', [condition, g, zero]), 1) : undefined,
+      ctx.needs[2] ? toInput(ctx, b.op('Where', [condition, zero, g]), 2) : undefined,
+    ];
+  },
+  Cast: unary((ctx, g) => ctx.b.op('Cast', [g], [attr.int('to', ctx.elemType(input(ctx, 0)))])),
+} satisfies Record<string, GradRule>;
