@@ -261,7 +261,7 @@ function rareStep(state: State, unit: string, has: (tool: string) => boolean): S
   if (!rare?.search)
     return {
       text:
-        `${unit} is silent or rare on the probe set (fewer than 6 of its scenes drive it), so statistics over ` +
+        `${unit} is silent or rare on the probe set (at most 2 of its scenes drive it), so statistics over ` +
         'it would fit noise. I search for stimuli that drive it (search_stimuli: dense grids, counts, ' +
         'relations, backgrounds, then edits of the best scenes).',
       calls: [call('search_stimuli', { unit, budget: SEARCH_BUDGET, top_k: 4 }, { kind: 'rareSearch' })],

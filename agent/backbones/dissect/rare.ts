@@ -20,8 +20,12 @@ import { probeFamily, type FamilyKind } from '../../../tools/scenes/probe-famili
  *      drive the unit; or, when nothing moved it, what was tried.
  */
 
-/** Top exemplars out of 6: fewer firing than that means the unit fires on under 0.6% of the set. */
-const EXEMPLARS = 6;
+/**
+ * At most this many probe scenes above the middle of the unit's range (of the 6 top exemplars) makes a
+ * unit rare: on 1,000 scenes, 0.2% or less. Units a little less rare (a word unit on 0.3% of scenes)
+ * still have enough exemplars for the ordinary path.
+ */
+const RARE_FIRING = 2;
 export const SEARCH_BUDGET = 1500;
 
 /** Whether the exemplars say the unit is silent or rare on the probe set. */
@@ -32,7 +36,7 @@ export function isRare(state: State): boolean {
   if (!(max > min)) return true;
   const half = min + (max - min) / 2;
   const firing = exemplars.exemplars.filter((e) => e.rank === 'top' && e.activation > half).length;
-  return firing < EXEMPLARS;
+  return firing <= RARE_FIRING;
 }
 
 /** What the search's counterfactual edits say the best scene needs. */
@@ -191,7 +195,7 @@ export function rareAnswer(unit: string, state: State, rare: RareState): SubmitA
   if (!needs) {
     return {
       description:
-        `${unit} stayed at its resting level on the probe set (${probeScenes} scenes) and ${tried}: ` +
+        `${unit} ${search.data.moved ? 'is rare' : 'never activates'} on the probe set (${probeScenes} scenes), and ${tried}: ` +
         (search.data.moved
           ? `some scenes moved it (best: ${search.data.best[0]?.contents ?? '?'}), but no single thing in them was needed.`
           : 'no scene moved it. What drives it is not in the rendered vocabulary, or needs a conjunction the search did not reach.'),
