@@ -42,6 +42,8 @@ export function isRare(state: State): boolean {
 /** What the search's counterfactual edits say the best scene needs. */
 export interface Needs {
   objects: string[];
+  /** The needed objects that are words (formulas write them word("…"), not as concepts). */
+  words: string[];
   background?: string;
   /** Copies of the (first) needed object in the best scene, when its count matters. */
   count?: number;
@@ -74,8 +76,12 @@ export function needsOf(search: SearchStimuliView): Needs | undefined {
   const kept = spec.items
     .filter((it) => objects.includes(it.name))
     .map(({ colour: _colour, texture: _texture, ...plain }) => plain);
+  const words = spec.items
+    .filter((it) => it.kind === 'word' && objects.includes(it.name))
+    .map((it) => it.name);
   return {
     objects: objects.slice(0, 2),
+    words: [...new Set(words)],
     ...(background !== undefined ? { background } : {}),
     ...(count !== undefined ? { count } : {}),
     spec: { ...spec, items: kept, background: background ?? 'white' },
@@ -83,22 +89,25 @@ export function needsOf(search: SearchStimuliView): Needs | undefined {
   };
 }
 
-/** A concept name as formulas write it (several words stay as they are: "palm tree"). */
-function name(concept: string): string {
-  return concept;
+/**
+ * A needed object as formulas write it: a word item as word("…"), a concept by its name (several
+ * words stay as they are: "palm tree").
+ */
+function formulaName(needs: Pick<Needs, 'words'>, concept: string): string {
+  return needs.words.includes(concept) ? `word(${JSON.stringify(concept)})` : concept;
 }
 
 /** The probe_families call that tests the structure of what the scene needs, with its formulas. */
 export function familyCall(unit: string, needs: Needs): Record<string, unknown> {
   const [x = '', y] = needs.objects;
-  const X = name(x);
+  const X = formulaName(needs, x);
   const bg = needs.background;
   if (y !== undefined) {
-    const Y = name(y);
+    const Y = formulaName(needs, y);
     return {
       unit, family: 'relation', x, y, ...(bg ? { background: bg } : {}),
       formulas: [`above(${X}, ${Y})`, `below(${X}, ${Y})`, `left_of(${X}, ${Y})`, `right_of(${X}, ${Y})`, `${X} AND ${Y}`]
-        .map((f) => (bg ? `${f} AND ${name(bg)}` : f)),
+        .map((f) => (bg ? `${f} AND ${bg}` : f)),
     };
   }
   if (needs.count !== undefined) {
@@ -210,18 +219,18 @@ export function rareAnswer(unit: string, state: State, rare: RareState): SubmitA
   if (members) refs.push(members.ref);
   const formulas = [...(family?.data.formulas ?? [])].filter((f) => !Number.isNaN(f.r));
   const best = formulas.reduce<(typeof formulas)[number] | undefined>((a, f) => (a && a.r >= f.r ? a : f), undefined);
-  let text = best?.formula ?? needs.objects.map(name).join(' AND ');
+  let text = best?.formula ?? needs.objects.map((x) => formulaName(needs, x)).join(' AND ');
   if (members) {
     for (const x of needs.objects) {
       const g = generalise(x, members.data.stimuli, members.data.activations);
-      if (g !== x) text = text.split(name(x)).join(name(g));
+      if (g !== x && !needs.words.includes(x)) text = text.split(x).join(g);
     }
   }
   let formula: string;
   try {
     formula = printFormula(parseFormula(text));
   } catch {
-    formula = needs.objects.map(name).join(' AND ');
+    formula = needs.objects.map((x) => formulaName(needs, x)).join(' AND ');
   }
   const r = best?.r ?? 0;
   return {
