@@ -31,6 +31,8 @@ import { ablateUnitsTool as ablateTextUnitsTool } from './text/ablate-units.ts';
 import { logitLensTool } from './text/logit-lens.ts';
 import { attentionTool } from './text/attention.ts';
 import type { TextProbe } from './text-probe/types.ts';
+import { searchStimuliTool } from './vision/search-stimuli.ts';
+import { probeFamiliesTool } from './vision/probe-families.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -47,6 +49,8 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   conceptStatsTool,
   formulaSearchTool,
   propertyStatsTool,
+  searchStimuliTool,
+  probeFamiliesTool,
   saliencyTool,
   alignmentTool,
   ablateUnitsTool,

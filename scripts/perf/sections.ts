@@ -4,6 +4,7 @@ import { stimuliSection } from './stimuli.ts';
 import { toolsSection } from './tools.ts';
 import { agentSection } from './agent.ts';
 import { benchSection } from './bench.ts';
+import { pooledSection } from './pooled.ts';
 import { cliSection } from './cli.ts';
 import { autodiffSection } from './autodiff.ts';
 import { lmSection } from './lm.ts';
@@ -11,6 +12,7 @@ import { lmSection } from './lm.ts';
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
   subjectsSection,
+  pooledSection,
   stimuliSection,
   toolsSection,
   agentSection,
