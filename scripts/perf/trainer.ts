@@ -90,7 +90,9 @@ export const trainerSection: PerfSection = {
         torch: string;
       };
       const torchSeconds = torch.seconds * scale;
-      torchNote = `PyTorch ${torch.torch} (Debian python3-torch), ${threads} threads, same model, optimiser, batch and examples.`;
+      torchNote =
+        `PyTorch ${torch.torch} (Debian python3-torch), ${threads} threads, same model, optimiser, batch and examples. ` +
+        `That build's CPU time per epoch is what to compare: a pip wheel with oneDNN kernels may well be faster.`;
       goals.push({
         goal: 'the same epoch vs PyTorch CPU ≤ 2×',
         measured:

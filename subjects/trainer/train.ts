@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { z } from 'zod';
@@ -272,8 +272,12 @@ export async function train(
   let history: EpochRecord[] = [];
   let startEpoch = 1;
   if (config.resume) {
+    const modelPath = config.resume.replace(/\.json$/, '.onnx');
+    for (const path of [config.resume, modelPath]) {
+      if (!existsSync(path)) throw new InputError(`cannot resume: checkpoint file '${path}' does not exist`);
+    }
     const state = JSON.parse(readFileSync(config.resume, 'utf8')) as CheckpointState;
-    const model = decodeModel(readFileSync(config.resume.replace(/\.json$/, '.onnx')), config.resume);
+    const model = decodeModel(readFileSync(modelPath), modelPath);
     for (const [name, w] of readWeights(model, params)) (weights.get(name) as Weight).values.set(w.values);
     optimiser.restore(state.optimiser);
     for (const [name, kept] of Object.entries(state.masks)) masks.set(name, Uint8Array.from(kept));

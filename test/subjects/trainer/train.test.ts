@@ -107,3 +107,37 @@ describe('checkpoints', () => {
     }
   });
 });
+
+describe('bad training input', () => {
+  it('says which checkpoint is missing', async () => {
+    await expect(
+      train(model(), blobs(8, 1), {
+        seed: 1,
+        epochs: 1,
+        batchSize: 8,
+        optimiser: { name: 'sgd', learningRate: 0.1 },
+        loss: 'cross-entropy',
+        quiet: true,
+        resume: '/nonexistent/epoch-1.json',
+      }),
+    ).rejects.toThrow(/checkpoint file '\/nonexistent\/epoch-1.json' does not exist/);
+  });
+
+  it('rejects an unknown optimiser or loss by name', async () => {
+    const config = { seed: 1, epochs: 1, batchSize: 8, quiet: true };
+    await expect(
+      train(model(), blobs(8, 1), {
+        ...config,
+        optimiser: { name: 'rmsprop', learningRate: 0.1 },
+        loss: 'mse',
+      } as never),
+    ).rejects.toThrow(/optimiser/);
+    await expect(
+      train(model(), blobs(8, 1), {
+        ...config,
+        optimiser: { name: 'sgd', learningRate: 0.1 },
+        loss: 'hinge',
+      } as never),
+    ).rejects.toThrow(/loss/);
+  });
+});
