@@ -7,6 +7,7 @@ import { benchSection } from './bench.ts';
 import { cliSection } from './cli.ts';
 import { autodiffSection } from './autodiff.ts';
 import { trainerSection } from './trainer.ts';
+import { lmSection } from './lm.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
@@ -18,4 +19,5 @@ export const sections: PerfSection[] = [
   cliSection,
   autodiffSection,
   trainerSection,
+  lmSection,
 ];
