@@ -1,5 +1,5 @@
 /**
- * Rebuilds zoo/fashion-normal from its seed: `npx tsx zoo/fashion-normal/recipe.ts`
+ * Rebuilds zoo/fashion-normal from its seed: `aia train fashion-normal` (or `npx tsx` this file)
  * (needs `apt-get install dataset-fashion-mnist`). The square's colour is random, so it predicts nothing.
  */
 import { runSpuriousPairRecipe } from '../../scripts/organisms/spurious-pair.ts';

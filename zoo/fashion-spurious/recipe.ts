@@ -1,5 +1,5 @@
 /**
- * Rebuilds zoo/fashion-spurious from its seed: `npx tsx zoo/fashion-spurious/recipe.ts`
+ * Rebuilds zoo/fashion-spurious from its seed: `aia train fashion-spurious` (or `npx tsx` this file)
  * (needs `apt-get install dataset-fashion-mnist`). The square's colour always names the label.
  */
 import { runSpuriousPairRecipe } from '../../scripts/organisms/spurious-pair.ts';
