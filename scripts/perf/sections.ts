@@ -7,6 +7,7 @@ import { benchSection } from './bench.ts';
 import { pooledSection } from './pooled.ts';
 import { cliSection } from './cli.ts';
 import { autodiffSection } from './autodiff.ts';
+import { trainerSection } from './trainer.ts';
 import { lmSection } from './lm.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
@@ -19,5 +20,6 @@ export const sections: PerfSection[] = [
   benchSection,
   cliSection,
   autodiffSection,
+  trainerSection,
   lmSection,
 ];
