@@ -3,7 +3,7 @@ import { conceptOverlaps } from '../analysis/compositional/index.ts';
 import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, type ConceptIoU } from '../analysis/netdissect.ts';
 import { roundTo } from '../analysis/saliency-summary.ts';
 import type { ToolContext } from '../context.ts';
-import { ProbeSetSizeArg, sizedContext } from '../common/probe-set-size.ts';
+import { ProbeSetSizeArg, probeSetSizeCost, sizedContext } from '../common/probe-set-size.ts';
 import { defineTool } from '../tool.ts';
 import { unitTable } from './formula-search.ts';
 import { canonicalConcept, conceptKind } from '../analysis/concept-args.ts';
@@ -56,6 +56,7 @@ export const conceptStatsTool = defineTool({
     'winner well above the rest suggests a single-concept unit, several close concepts a mixed one. Use it ' +
     'early for a quantitative first guess, and to compare candidate concepts (concepts).',
   input: ConceptStatsInput,
+  cost: (args, ctx: ToolContext) => probeSetSizeCost(args.probe_set_size, ctx),
   async execute(args: z.output<typeof ConceptStatsInput>, given: ToolContext) {
     const ctx = sizedContext(given, args.probe_set_size);
     const unit = ctx.probe.parseUnit(args.unit);

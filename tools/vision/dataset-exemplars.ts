@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ToolContext } from '../context.ts';
 import type { UnitMap } from '../probe/types.ts';
-import { ProbeSetSizeArg, sizedContext } from '../common/probe-set-size.ts';
+import { ProbeSetSizeArg, probeSetSizeCost, sizedContext } from '../common/probe-set-size.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
 import { conceptsUnder, formatConcepts, sceneConcepts } from '../scenes/scene-concepts.ts';
 import { withToolErrors } from '../common/errors.ts';
@@ -58,6 +58,7 @@ export const datasetExemplarsTool = defineTool({
     'above its resting level, as the text says) needs a larger probe set (probe_set_size, e.g. 20000) or ' +
     'search_stimuli.',
   input: Input,
+  cost: (args, ctx: ToolContext) => probeSetSizeCost(args.probe_set_size, ctx),
   async execute(args: z.output<typeof Input>, given: ToolContext) {
     return withToolErrors('dataset_exemplars', async () => {
       const ctx = sizedContext(given, args.probe_set_size);

@@ -26,7 +26,7 @@ import type { ToolContext } from '../context.ts';
 import { probeSetAnnotatedScenes } from '../cache/probe-scenes.ts';
 import { SyntheticProbe } from '../probe/synthetic-probe.ts';
 import type { UnitAddress } from '../probe/types.ts';
-import { ProbeSetSizeArg, sizedContext } from '../common/probe-set-size.ts';
+import { ProbeSetSizeArg, probeSetSizeCost, sizedContext } from '../common/probe-set-size.ts';
 import { defineTool, ToolError } from '../tool.ts';
 import { canonicalConcept } from '../analysis/concept-args.ts';
 import { withToolErrors } from '../common/errors.ts';
@@ -124,6 +124,7 @@ export const formulaSearchTool = defineTool({
     'formula is compared with a unit. Use it after concept_stats to find mixtures (dog OR car), conjunctions ' +
     '(cup AND handle), exceptions (snake AND NOT grass) and places (left(dog)); seed it with candidates.',
   input: Input,
+  cost: (args, ctx: ToolContext) => probeSetSizeCost(args.probe_set_size, ctx),
   async execute(args: z.output<typeof Input>, given: ToolContext) {
     return withToolErrors('formula_search', async () => {
       const ctx = sizedContext(given, args.probe_set_size);

@@ -50,6 +50,27 @@ export const probeFamiliesTool = defineTool({
     'scored on the same stimuli (Pearson r with the unit), so a formula can be checked where the random ' +
     'probe set has no examples.',
   input: Input,
+  // The family's scenes, each rendered and scored once; a family that cannot be drawn costs nothing
+  // here (execute names the problem).
+  cost: (args, ctx: ToolContext) => {
+    const { width, height } = ctx.probe.sceneSize;
+    let scenes = 0;
+    try {
+      scenes = probeFamily(args.family, args.x, {
+        width, height,
+        ...(args.y !== undefined ? { y: args.y } : {}),
+        ...(args.background !== undefined ? { background: args.background } : {}),
+      }).length; // prettier-ignore
+    } catch {
+      scenes = 0;
+    }
+    return {
+      pixelOps: scenes * width * height,
+      forwardPasses: scenes,
+      detail: `a ${args.family} family of ${scenes} scenes of ${width}×${height} px`,
+      shrink: 'another family or a smaller subject scene',
+    };
+  },
   async execute(args: z.output<typeof Input>, ctx: ToolContext) {
     return withToolErrors('probe_families', async () => {
       const [unit] = parseUnits(ctx, [args.unit]);

@@ -59,6 +59,16 @@ export const searchStimuliTool = defineTool({
     'matters. Follow up with probe_families (counts, relations, backgrounds, sizes, positions of what ' +
     'it found) and formula_search formulas.',
   input: Input,
+  // Every evaluated scene is rendered once and scored once (the counterfactual edits after are a few more).
+  cost: (args, ctx: ToolContext) => {
+    const { width, height } = ctx.probe.sceneSize;
+    return {
+      pixelOps: args.budget * width * height,
+      forwardPasses: args.budget,
+      detail: `a search over ${args.budget.toLocaleString('en-US')} scenes of ${width}×${height} px`,
+      shrink: 'a smaller budget',
+    };
+  },
   async execute(args: z.output<typeof Input>, ctx: ToolContext) {
     return withToolErrors('search_stimuli', async () => {
       const [unit] = parseUnits(ctx, [args.unit]);
