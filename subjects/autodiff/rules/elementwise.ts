@@ -30,9 +30,13 @@ function elem(ctx: GradContext, name: string): number {
 function constant(ctx: GradContext, value: number): string {
   return ctx.b.scalar(value, elem(ctx, output(ctx)));
 }
-/** g where the condition holds, 0 elsewhere. */
+/**
+ * g where the condition holds, 0 elsewhere: g times the condition as 0/1, which onnxruntime runs in
+ * about half the time of Where against a broadcast zero. (Where the condition fails, an infinite g
+ * gives NaN rather than 0; gradients of finite objectives through finite activations are finite.)
+ */
 function gate(ctx: GradContext, condition: string, g: string): string {
-  return ctx.b.op('Where', [condition, g, constant(ctx, 0)]);
+  return ctx.b.mul(g, ctx.b.mask(condition, elem(ctx, output(ctx))));
 }
 
 export const elementwiseRules = {
