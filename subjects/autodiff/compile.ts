@@ -10,7 +10,7 @@ import {
 } from '../onnx/proto.ts';
 import { GraphBuilder } from './builder.ts';
 import { emitObjective, OBJECTIVE_WEIGHTS_INPUT, type ObjectiveSpec } from './objective.ts';
-import { foldBatchNorms } from './fold.ts';
+import { foldBatchNorms, fuseHardSwish, scalarReader } from './fold.ts';
 import { upgradeForGradients } from './opset.ts';
 import { checkDifferentiable, emitGradients, type TensorFacts } from './reverse.ts';
 
@@ -95,17 +95,15 @@ export async function buildGradientGraph(
   const upgraded = upgradeForGradients(source);
   const { opset } = upgraded;
   const upgradedGraph = upgraded.model.graph ?? {};
-  const folded = foldBatchNorms(
-    upgradedGraph.node ?? [],
-    new Set([
-      request.objective.tensor,
-      ...request.wrt,
-      ...(request.read ?? []),
-      ...(upgradedGraph.output ?? []).map((o) => o.name ?? ''),
-    ]),
-    opset,
-    weightInfo(upgradedGraph),
-  );
+  // Tensors the rewrites below must keep: what the request names and the graph's outputs.
+  const keep = new Set([
+    request.objective.tensor,
+    ...request.wrt,
+    ...(request.read ?? []),
+    ...(upgradedGraph.output ?? []).map((o) => o.name ?? ''),
+  ]);
+  const fused = fuseHardSwish(upgradedGraph.node ?? [], keep, scalarReader(upgradedGraph));
+  const folded = foldBatchNorms(fused.nodes, keep, opset, weightInfo(upgradedGraph));
   const graph = {
     ...upgradedGraph,
     node: folded.nodes,

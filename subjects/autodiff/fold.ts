@@ -1,4 +1,4 @@
-import type { NodeProto, TensorProto } from '../onnx/proto.ts';
+import { ElemType, type GraphProto, type NodeProto, type TensorProto } from '../onnx/proto.ts';
 import { GraphBuilder } from './builder.ts';
 
 /**
@@ -73,4 +73,92 @@ export function foldBatchNorms(
     out.push(...(replaced.get(node) ?? [node]));
   }
   return { nodes: out, folded: dropped.size, initializers: b.initializers };
+}
+
+/** A float scalar's value (an initializer or Constant output of one element), if it is one. */
+export type ScalarOf = (name: string) => number | undefined;
+
+export function scalarReader(graph: GraphProto): ScalarOf {
+  const tensors = new Map<string, TensorProto>();
+  for (const t of graph.initializer ?? []) tensors.set(t.name ?? '', t);
+  for (const node of graph.node ?? []) {
+    const t =
+      node.op_type === 'Constant' ? (node.attribute ?? []).find((a) => a.name === 'value')?.t : undefined;
+    if (t && node.output?.[0]) tensors.set(node.output[0], t);
+  }
+  return (name) => {
+    const t = tensors.get(name);
+    if (!t || (t.dims ?? []).some((d) => Number(d) !== 1)) return undefined;
+    if (t.data_type === ElemType.FLOAT) {
+      if ((t.float_data ?? []).length === 1) return t.float_data?.[0];
+      if (t.raw_data?.byteLength === 4)
+        return new DataView(t.raw_data.buffer, t.raw_data.byteOffset).getFloat32(0, true);
+    }
+    if (t.data_type === ElemType.DOUBLE) {
+      if ((t.double_data ?? []).length === 1) return t.double_data?.[0];
+      if (t.raw_data?.byteLength === 8)
+        return new DataView(t.raw_data.buffer, t.raw_data.byteOffset).getFloat64(0, true);
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Hard-swish written out as x · Clip(x + 3, 0, 6) / 6 (how Paddle and older exporters write it)
+ * becomes one HardSwish node (opset 14): one pass over the activation instead of four in the
+ * forward part, and a backward that reads only x instead of x, x + 3 and the clipped value (fewer
+ * activations kept alive for the backward pass). Left alone where an intermediate is read elsewhere
+ * or named by the request.
+ */
+export function fuseHardSwish(
+  nodes: readonly NodeProto[],
+  keep: ReadonlySet<string>,
+  scalarOf: ScalarOf,
+): { nodes: NodeProto[]; fused: number } {
+  const readers = new Map<string, NodeProto[]>();
+  for (const node of nodes)
+    for (const i of node.input ?? []) if (i) readers.set(i, [...(readers.get(i) ?? []), node]);
+  const only = (tensor: string): NodeProto | undefined => {
+    const list = readers.get(tensor) ?? [];
+    return list.length === 1 && !keep.has(tensor) ? list[0] : undefined;
+  };
+  const near = (name: string | undefined, value: number) => {
+    const v = name ? scalarOf(name) : undefined;
+    return v !== undefined && Math.abs(v - value) < 1e-6;
+  };
+  const dropped = new Set<NodeProto>();
+  const replaced = new Map<NodeProto, NodeProto>();
+  for (const add of nodes) {
+    if (add.op_type !== 'Add' || dropped.has(add)) continue;
+    const [p, q] = add.input ?? [];
+    const x = near(q, 3) ? p : near(p, 3) ? q : undefined;
+    const a = add.output?.[0];
+    if (!x || !a) continue;
+    const clip = only(a);
+    if (clip?.op_type !== 'Clip' || !near(clip.input?.[1], 0) || !near(clip.input?.[2], 6)) continue;
+    const c = clip.output?.[0];
+    const mul = c ? only(c) : undefined;
+    if (mul?.op_type !== 'Mul' || !(mul.input ?? []).includes(x) || !(mul.input ?? []).includes(c as string))
+      continue;
+    const m = mul.output?.[0];
+    const div = m ? only(m) : undefined;
+    if (
+      !div ||
+      !(
+        (div.op_type === 'Div' && near(div.input?.[1], 6)) ||
+        (div.op_type === 'Mul' && near(div.input?.[1], 1 / 6))
+      )
+    )
+      continue;
+    if (div.input?.[0] !== m) continue;
+    for (const n of [add, clip, mul]) dropped.add(n);
+    replaced.set(div, {
+      op_type: 'HardSwish',
+      name: div.name,
+      input: [x],
+      output: [div.output?.[0] as string],
+    });
+  }
+  const out = nodes.filter((n) => !dropped.has(n)).map((n) => replaced.get(n) ?? n);
+  return { nodes: out, fused: replaced.size };
 }
