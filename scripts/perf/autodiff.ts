@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { packageDir } from '../../subjects/files.ts';
 import { loadSubject } from '../../subjects/load.ts';
+import { upgradeForGradients } from '../../subjects/autodiff/opset.ts';
+import { ElemType, int64ToNumber, type ModelProto, type TensorProto } from '../../subjects/onnx/proto.ts';
 import { defaultSessionOptions } from '../../subjects/onnx/session.ts';
 import type { GradientRequest } from '../../subjects/subject.ts';
 import { integratedGradients } from '../../tools/saliency/index.ts';
@@ -79,6 +83,136 @@ function input(batch: number): ort.Tensor {
   );
 }
 
+/** A tensor's values as JSON for the PyTorch reference (float32 and int64/int32 weights and shapes). */
+function tensorJson(t: TensorProto): { dims: number[]; dtype: 'float' | 'int'; data: number[] } {
+  const dims = (t.dims ?? []).map(int64ToNumber);
+  const raw = t.raw_data;
+  const view = (bytes: number) =>
+    raw ? raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength) : new ArrayBuffer(bytes);
+  switch (t.data_type) {
+    case ElemType.FLOAT:
+      return {
+        dims,
+        dtype: 'float',
+        data: raw ? Array.from(new Float32Array(view(0))) : (t.float_data ?? []),
+      };
+    case ElemType.DOUBLE:
+      return {
+        dims,
+        dtype: 'float',
+        data: raw ? Array.from(new Float64Array(view(0))) : (t.double_data ?? []),
+      };
+    case ElemType.INT64:
+      return {
+        dims,
+        dtype: 'int',
+        data: raw ? Array.from(new BigInt64Array(view(0)), Number) : (t.int64_data ?? []).map(int64ToNumber),
+      };
+    case ElemType.INT32:
+      return { dims, dtype: 'int', data: raw ? Array.from(new Int32Array(view(0))) : (t.int32_data ?? []) };
+    default:
+      throw new Error(`torch reference: tensor '${t.name}' has element type ${t.data_type}`);
+  }
+}
+
+/** The forward graph (after the opset-17 rewrite) as JSON the PyTorch reference interprets. */
+function torchGraph(source: ModelProto, logits: string): string {
+  const { model } = upgradeForGradients(source);
+  const graph = model.graph ?? {};
+  return JSON.stringify({
+    input: graph.input?.[0]?.name,
+    logits,
+    weights: Object.fromEntries((graph.initializer ?? []).map((t) => [t.name, tensorJson(t)])),
+    nodes: (graph.node ?? []).map((n) => ({
+      op: n.op_type,
+      inputs: n.input ?? [],
+      outputs: n.output ?? [],
+      attrs: Object.fromEntries(
+        (n.attribute ?? []).map((a) => [
+          a.name,
+          a.t
+            ? tensorJson(a.t)
+            : (a.ints ?? []).length > 0
+              ? (a.ints ?? []).map(int64ToNumber)
+              : a.f !== undefined && a.f !== 0
+                ? a.f
+                : int64ToNumber(a.i),
+        ]),
+      ),
+    })),
+  });
+}
+
+interface TorchTimings {
+  forward: Timing;
+  forwardBackward: Timing;
+  forwardBackwardSteps: Timing;
+  forwardOne: Timing;
+  torch: string;
+  threads: number;
+}
+
+const PYTHON = '/usr/bin/python3';
+
+/** Runs the PyTorch reference, or says why it could not (torch absent, or the run failed). */
+function torchReference(source: ModelProto, logits: string, threads: number): TorchTimings | string {
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0)
+    return `no PyTorch row: \`${PYTHON} -c 'import torch'\` failed (torch is not installed)`;
+  const dir = mkdtempSync(join(tmpdir(), 'aia-torch-'));
+  try {
+    const file = join(dir, 'graph.json');
+    writeFileSync(file, torchGraph(source, logits));
+    const script = new URL('./torch-reference.py', import.meta.url).pathname;
+    const run = spawnSync(
+      PYTHON,
+      [script, file, String(ROUNDS), String(threads), String(BATCH), String(IG_STEPS)],
+      {
+        encoding: 'utf8',
+        timeout: 600_000,
+      },
+    );
+    if (run.status !== 0)
+      return `no PyTorch row: the reference failed (${(run.stderr || String(run.error)).trim().split('\n').pop()})`;
+    return JSON.parse(run.stdout) as TorchTimings;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ratio = (a: Timing, b: Timing) =>
+  `${(a.median / b.median).toFixed(2)}× (CPU ${(a.cpu / b.cpu).toFixed(2)}×)`;
+
+/** The PyTorch reference as a table beside onnxruntime's figures, or the note why there is none. */
+function torchLines(
+  torch: TorchTimings | string,
+  batch: Record<string, Timing>,
+  single: Record<string, Timing>,
+): string[] {
+  if (typeof torch === 'string') return [`${torch}.`];
+  const ort = {
+    fb: batch.forwardBackward as Timing,
+    f: batch.forward as Timing,
+    ig: single.integratedGradients as Timing,
+    one: single.forward as Timing,
+  };
+  return [
+    `PyTorch reference (torch ${torch.torch}, CPU, ${torch.threads} threads, run by \`scripts/perf/torch-reference.py\` under`,
+    `${PYTHON}; a speed reference only, never a dependency of aia): the same classifier — its forward graph after the`,
+    `opset-17 rewrite, exported with its weights and run op by op as eager PyTorch (Conv, BatchNorm, Clip, HardSigmoid,`,
+    `…) — on the same inputs; autograd computes the input gradient of logit '0' with no weight gradients. Medians of`,
+    `${ROUNDS} interleaved rounds, in the same run as the rows below.`,
+    '',
+    '| ratio | onnxruntime (aia autodiff) | PyTorch autograd |',
+    '| --- | --- | --- |',
+    `| forward+backward / forward, batch ${BATCH} | ${ratio(ort.fb, ort.f)} | ${ratio(torch.forwardBackward, torch.forward)} |`,
+    `| ${IG_STEPS}-step IG (one batch of ${IG_STEPS}) / forward at batch 1 | ${ratio(ort.ig, ort.one)} | ${ratio(torch.forwardBackwardSteps, torch.forwardOne)} |`,
+    `| forward at batch ${BATCH}, ms | ${ort.f.median.toFixed(1)} | ${torch.forward.median.toFixed(1)} |`,
+    `| forward+backward at batch ${BATCH}, ms | ${ort.fb.median.toFixed(1)} | ${torch.forwardBackward.median.toFixed(1)} |`,
+    `| forward at batch 1, ms | ${ort.one.median.toFixed(2)} | ${torch.forwardOne.median.toFixed(2)} |`,
+  ];
+}
+
 export const autodiffSection: PerfSection = {
   name: 'autodiff',
   title: 'Autodiff: gradients of the PaddleOCR classifier',
@@ -124,6 +258,8 @@ export const autodiffSection: PerfSection = {
     );
     const nodes = graph?.model.graph?.node?.length ?? 0;
     const forwardNodes = subject.decodedModel().graph?.node?.length ?? 0;
+    // The class logits site of paddle-ocr-cls (zoo/paddle-ocr-cls/subject.json).
+    const torch = torchReference(subject.decodedModel(), 'p2o.Add.87', options.intraOpNumThreads ?? 1);
     await subject.dispose();
     await plainSession.release();
     return {
@@ -137,8 +273,9 @@ export const autodiffSection: PerfSection = {
         `judged on wall time. CPU time (the process's, every onnxruntime thread included) is shown beside it: on a`,
         `machine shared with other work it measures the work done, which wall time on a busy machine does not.`,
         `Integrated Gradients: one image, ${IG_STEPS} midpoint steps from a black baseline as one batch of ${IG_STEPS}, against one`,
-        `forward pass of that image (batch 1). PyTorch autograd's forward+backward costs 2–3× its forward`,
-        `pass (the issue's reference figure); no torch row here: Debian's python3-torch is not installed.`,
+        `forward pass of that image (batch 1).`,
+        '',
+        ...torchLines(torch, batch, single),
         '',
         `Where the time goes (onnxruntime's profiler, 1 thread, batch 32, measured once on 2026-12-06): the`,
         `plain forward's kernels took 345 ms; the gradient graph's 1520 ms, of which about 755 ms are its`,
