@@ -30,6 +30,13 @@ export interface BudgetState {
   usage: Usage;
   costUsd: number;
   startedAt: number;
+  /** Milliseconds spent in tool calls (part of the wall time, counted apart so it can be reported). */
+  toolMs: number;
+}
+
+/** Milliseconds left of the wall-clock budget (never negative). */
+export function remainingMs(limits: BudgetLimits, state: BudgetState, now = Date.now()): number {
+  return Math.max(0, limits.maxWallSeconds * 1000 - (now - state.startedAt));
 }
 
 /** The first limit the state has reached, with a sentence for the transcript; undefined while within. */
@@ -54,6 +61,11 @@ export function exhausted(
     return { limit: 'cost', detail: `$${state.costUsd.toFixed(4)} of $${limits.maxCostUsd} spent` };
   const seconds = (now - state.startedAt) / 1000;
   if (seconds >= limits.maxWallSeconds)
-    return { limit: 'time', detail: `${seconds.toFixed(1)} s of ${limits.maxWallSeconds} s elapsed` };
+    return {
+      limit: 'time',
+      detail:
+        `${seconds.toFixed(1)} s of ${limits.maxWallSeconds} s elapsed ` +
+        `(${(state.toolMs / 1000).toFixed(1)} s of it in tool calls)`,
+    };
   return undefined;
 }

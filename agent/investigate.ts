@@ -19,7 +19,7 @@ import { costUsd } from './prices.ts';
 import { runVersions } from './versions.ts';
 import { RUN_FORMAT, type RunHeader } from './transcript/header.ts';
 import type { RunStatus } from './transcript/events.ts';
-import { TranscriptWriter } from './transcript/writer.ts';
+import { assertNewRunDir, TranscriptWriter } from './transcript/writer.ts';
 
 /**
  * The one entry point for an investigation: what `aia ask` runs and what the benchmark runner drives.
@@ -92,6 +92,11 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   const budget: BudgetLimits = { ...DEFAULT_BUDGET, ...options.budget };
   const window: ContextLimits = { ...DEFAULT_CONTEXT, ...options.window };
 
+  const runDir = resolve(
+    options.runDir ?? join(options.runsRoot ?? 'runs', runName(options.question, startedAt)),
+  );
+  // Before the subject loads: a directory holding another run is refused at once.
+  assertNewRunDir(runDir, options.runDir !== undefined ? '--out' : 'the run directory');
   const context: ToolContext = await createToolContext(options.subject, {
     cacheDir,
     seed,
@@ -100,9 +105,6 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   });
   try {
     const unit = options.unit !== undefined ? context.probe.parseUnit(options.unit).id : undefined;
-    const runDir = resolve(
-      options.runDir ?? join(options.runsRoot ?? 'runs', runName(options.question, startedAt)),
-    );
     const header: RunHeader = {
       format: RUN_FORMAT,
       id: runDir.split(/[\\/]/).pop() ?? runDir,
@@ -193,6 +195,14 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       // A bug in the loop itself: the transcript still says how the run ended.
       const message = error instanceof Error ? error.message : String(error);
       transcript.append({ type: 'error', where: 'loop', message });
+      // The run still ends on record, so its end is committed to and a reader can tell it finished.
+      transcript.append({
+        type: 'run_end',
+        status: 'error',
+        steps: 0,
+        usage: { inputTokens: 0, outputTokens: 0 },
+        wallMs: Date.now() - startedAt,
+      });
       transcript.updateHeader({ status: 'error' });
       throw error;
     } finally {

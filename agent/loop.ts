@@ -1,4 +1,5 @@
 import type { ToolContext } from '../tools/context.ts';
+import { DEFAULT_TOOL_CALL_BUDGET, type ToolCallBudget } from '../tools/call-budget.ts';
 import type { ToolRegistry, ToolSpec } from '../tools/registry.ts';
 import { errorMessage } from '../util/errors.ts';
 import { renderPrompt } from '../prompts/index.ts';
@@ -14,9 +15,9 @@ import {
   type ToolResultPart,
   type Usage,
 } from './backbone.ts';
-import { exhausted, type BudgetLimits, type BudgetState } from './budget.ts';
+import { exhausted, remainingMs, type BudgetLimits, type BudgetState } from './budget.ts';
 import { boundMessages, estimateTokens, type ContextLimits } from './context-window.ts';
-import { evidenceText, executeToolCall } from './tool-outcome.ts';
+import { evidenceText, executeToolCall, outcomeOfError } from './tool-outcome.ts';
 import { recordToolCall } from './transcript/tool-call-record.ts';
 import type { TranscriptWriter } from './transcript/writer.ts';
 import type { RunStatus } from './transcript/events.ts';
@@ -48,6 +49,9 @@ export interface LoopOptions {
   /** USD of one call's usage; undefined when the model has no known price. */
   cost: (usage: Usage) => number | undefined;
   maxOutputTokensPerCall: number;
+  /** What one tool call may cost (default DEFAULT_TOOL_CALL_BUDGET); its time limit is also capped
+   *  by what is left of the run's wall-clock budget. */
+  toolBudget?: ToolCallBudget;
   signal?: AbortSignal;
 }
 
@@ -68,7 +72,13 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
   const specs = registry.specs();
   const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(specs));
   const messages: Message[] = [userText(options.task)];
-  const state: BudgetState = { steps: 0, usage: { ...ZERO_USAGE }, costUsd: 0, startedAt: Date.now() };
+  const state: BudgetState = {
+    steps: 0,
+    usage: { ...ZERO_USAGE },
+    costUsd: 0,
+    startedAt: Date.now(),
+    toolMs: 0,
+  };
   context.knownRefs ??= new Set();
   let priced = true;
   let toolCalls = 0;
@@ -151,7 +161,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     const results: ToolResultPart[] = [];
     for (const toolCall of response.toolCalls) {
       const ref = `c${++toolCalls}`;
-      results.push(await runToolCall(options, toolCall, ref, state.steps));
+      results.push(await runToolCall(options, toolCall, ref, state, finalTurn));
       context.knownRefs.add(ref);
     }
     messages.push({ role: 'tool', results });
@@ -176,6 +186,7 @@ export async function runLoop(options: LoopOptions): Promise<LoopResult> {
     usage: state.usage,
     ...(priced ? { costUsd: state.costUsd } : {}),
     wallMs: Date.now() - state.startedAt,
+    toolMs: Math.round(state.toolMs),
   });
   return result;
 }
@@ -184,16 +195,37 @@ function onlyAnswerTool(specs: ToolSpec[]): ToolSpec[] {
   return specs.filter((spec) => spec.name === 'submit_answer');
 }
 
-/** Run one call, record it, and build what the model reads: its text prefixed with the evidence id. */
+/**
+ * Run one call, record it, and build what the model reads: its text prefixed with the evidence id.
+ * Its time counts against the run's wall-clock budget: it may run at most what is left of it, and a
+ * call that finds the budget spent is not run (the model reads why; it is asked for its answer next).
+ * The forced final turn's calls run under the per-call limit alone, so the answer can be recorded.
+ */
 async function runToolCall(
   options: LoopOptions,
   call: ToolCall,
   ref: string,
-  step: number,
+  state: BudgetState,
+  finalTurn: boolean,
 ): Promise<ToolResultPart> {
   const { context, transcript } = options;
+  const step = state.steps;
   const started = performance.now();
-  const { outcome, unexpected } = await executeToolCall(options.registry, context, call.name, call.arguments);
+  const perCall = options.toolBudget ?? DEFAULT_TOOL_CALL_BUDGET;
+  const left = finalTurn ? perCall.maxMs : remainingMs(options.budget, state);
+  const { outcome, unexpected } =
+    left <= 0
+      ? {
+          outcome: outcomeOfError(
+            `${call.name} not run: the run's time budget (${options.budget.maxWallSeconds} s) is spent`,
+          ),
+          unexpected: undefined,
+        }
+      : await executeToolCall(options.registry, context, call.name, call.arguments, {
+          budget: { ...perCall, maxMs: Math.min(perCall.maxMs, left) },
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        });
+  state.toolMs += performance.now() - started;
   const durationMs = Math.round(performance.now() - started);
   recordToolCall(transcript, context, { step, ref, call, outcome, durationMs, unexpected });
   const images: ImagePart[] = outcome.images.map((image) => ({ type: 'image', ...image }));

@@ -13,11 +13,24 @@ export interface Price {
 }
 
 /**
- * Published list prices, table written 2026-11-22 (Anthropic's and OpenAI's pricing pages; these
- * models' prices have not changed since their 2025 launches). Standard tier only: no batch discount,
- * no long-context surcharge, no 1-hour cache writes. Prices change: override or add with AIA_PRICES.
+ * Published list prices, table updated 2026-12-06 from the model overview pages of
+ * platform.claude.com (Sonnet 5.5 and 5: $2/$10, cache read $0.20, 5-minute write $2.50; Opus 5.5:
+ * $4/$20; Opus 4.5–5: $5/$25; Fable 5.1: $10/$50) and OpenAI's pricing page. Older models stay so
+ * older runs keep their cost. Where a cache price was not published beside the model, none is given
+ * (cached tokens are then charged at the input price: an upper bound). Standard tier only: no batch
+ * discount, no long-context surcharge, no 1-hour cache writes. Override or add with AIA_PRICES.
  */
 const TABLE: Readonly<Record<string, Price>> = {
+  'claude-fable-5-1': { input: 10, output: 50 },
+  'claude-opus-5-5': { input: 4, output: 20 },
+  'claude-opus-5': { input: 5, output: 25 },
+  'claude-opus-4-8': { input: 5, output: 25 },
+  'claude-opus-4-7': { input: 5, output: 25 },
+  'claude-opus-4-6': { input: 5, output: 25 },
+  'claude-opus-4-5': { input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+  'claude-sonnet-5-5': { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+  'claude-sonnet-5': { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5 },
+  'claude-sonnet-4-6': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
   'claude-opus-4-1': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
   'claude-opus-4': { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
   'claude-sonnet-4-5': { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },

@@ -1,5 +1,5 @@
 import type { ToolContext } from '../tools/context.ts';
-import type { ToolRegistry } from '../tools/registry.ts';
+import type { CallOptions, ToolRegistry } from '../tools/registry.ts';
 import { ToolError, type ToolResult } from '../tools/tool.ts';
 import { AiaError, errorMessage } from '../util/errors.ts';
 import { hashValue, sha256 } from './hash.ts';
@@ -57,9 +57,10 @@ export async function executeToolCall(
   context: ToolContext,
   tool: string,
   rawArguments: string,
+  options: CallOptions = {},
 ): Promise<{ outcome: ToolOutcome; unexpected?: unknown }> {
   try {
-    return { outcome: outcomeOfResult(await registry.call(tool, rawArguments, context)) };
+    return { outcome: outcomeOfResult(await registry.call(tool, rawArguments, context, options)) };
   } catch (error) {
     const outcome = outcomeOfError(errorMessage(error));
     return error instanceof ToolError || error instanceof AiaError

@@ -10,7 +10,10 @@ import type { ToolCallEvent } from './transcript/events.ts';
 import { readBlob, readRun, type ReadRun } from './transcript/read.ts';
 
 /**
- * `aia replay --verify`: tools are deterministic given their arguments and seeds, so re-running every
+ * `aia replay --verify` checks integrity first: reading the run checks its hash chain, its blobs
+ * against their names, its header against its events and that it ended (transcript/integrity.ts);
+ * each problem found is reported and fails the verification. Then it re-runs the calls.
+ * Tools are deterministic given their arguments and seeds, so re-running every
  * recorded tool call against a fresh context for the same subject and seed must give the same result
  * hash, and the same text, images and data the transcript shows. A call that does not is a divergence:
  * the code, the subject file or a dependency changed what an experiment returns (or the transcript
@@ -36,6 +39,8 @@ export interface Divergence {
 export interface VerifyResult {
   /** The run directory. */
   run: string;
+  /** Integrity problems: the run is not what was recorded (see transcript/integrity.ts). */
+  problems: string[];
   /** Tool calls re-run. */
   checked: number;
   divergences: Divergence[];
@@ -186,7 +191,7 @@ export async function verifyReadRun(run: ReadRun, options: VerifyOptions = {}): 
   } finally {
     await context.dispose();
   }
-  return { run: run.dir, checked: calls.length, divergences, warnings };
+  return { run: run.dir, problems: [...run.problems], checked: calls.length, divergences, warnings };
 }
 
 /** Read the run in `dir` and re-run every tool call it recorded. */
@@ -194,10 +199,19 @@ export async function verifyRun(dir: string, options: VerifyOptions = {}): Promi
   return verifyReadRun(readRun(dir), options);
 }
 
-/** The human form of a verification: one line when clean, else one block per divergence. */
+/** A verification passes when the run is intact and every call gave its recorded result. */
+export function verifyPassed(result: VerifyResult): boolean {
+  return result.problems.length === 0 && result.divergences.length === 0;
+}
+
+/** The human form of a verification: integrity first, then one line when clean, else one block per divergence. */
 export function formatVerifyResult(result: VerifyResult): string {
   const noun = result.checked === 1 ? 'tool call' : 'tool calls';
   const lines = [
+    result.problems.length === 0
+      ? 'integrity: intact (hash chain, blobs, header and events agree; the run ended)'
+      : `integrity: ${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}: this run is not what was recorded`,
+    ...result.problems.map((p) => `problem: ${p}`),
     `${result.checked} ${noun} re-run, ${result.divergences.length} divergence${result.divergences.length === 1 ? '' : 's'}`,
   ];
   for (const d of result.divergences) {

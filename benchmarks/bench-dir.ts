@@ -1,4 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../util/errors.ts';
@@ -53,6 +62,26 @@ export type BenchHeader = z.infer<typeof BenchHeader>;
 export const BENCH_FILE = 'bench.json';
 export const RESULTS_FILE = 'results.jsonl';
 export const SUMMARY_FILE = 'results.json';
+
+/**
+ * A benchmark's output directory: new, empty, or a benchmark run to continue. A file, an investigation
+ * run or any other non-empty directory is refused, so no run's files are mixed into another's.
+ */
+export function assertBenchDir(dir: string, option = '--out'): void {
+  if (!existsSync(dir)) return;
+  if (!statSync(dir).isDirectory())
+    throw new InputError(`${option} ${dir} is a file, not a directory; name a new directory`);
+  const entries = readdirSync(dir);
+  if (entries.includes(BENCH_FILE) || entries.length === 0) return;
+  if (entries.includes('run.json') || entries.includes('events.jsonl'))
+    throw new InputError(
+      `${option} ${dir} holds an investigation run, not a benchmark; name a new directory`,
+    );
+  throw new InputError(
+    `${option} ${dir} is not empty and holds no ${BENCH_FILE} (${entries.slice(0, 3).join(', ')}` +
+      `${entries.length > 3 ? ', …' : ''}); name a new or empty directory, or a benchmark run to continue`,
+  );
+}
 
 export function readBenchHeader(dir: string): BenchHeader | undefined {
   const path = join(dir, BENCH_FILE);

@@ -15,7 +15,7 @@ import { isScorableConcept } from './scorers/mentions.ts';
 /** The seed of the agent's own probe set (tools/context.ts DEFAULT_SEED): held-out sets must differ. */
 export const AGENT_PROBE_SEED = 1;
 
-export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive'] as const;
+export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation'] as const;
 export const ScorerName = z.enum(SCORER_NAMES);
 export type ScorerName = z.infer<typeof ScorerName>;
 
@@ -162,7 +162,12 @@ export const Suite = z
 export type Suite = z.infer<typeof Suite>;
 
 /** Suites that ship with aia, by name: benchmarks/suites/<name>.json (made by scripts/make-suites.ts). */
-export const BUILT_IN_SUITES = ['maia-synthetic', 'synthetic-hard', 'paddle-ocr'] as const;
+export const BUILT_IN_SUITES = [
+  'maia-synthetic',
+  'synthetic-hard',
+  'paddle-ocr',
+  'paddle-ocr-units',
+] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { AiaError } from '../util/errors.ts';
+import { escapeControl } from '../util/escape.ts';
 import { registerCommands } from './commands/index.ts';
 
 // Nothing heavy is imported here or by the command definitions: each command loads its work
@@ -32,7 +33,8 @@ try {
   }
   const message = error instanceof Error ? error.message : String(error);
   const expected = error instanceof AiaError;
-  process.stderr.write(`error: ${message}\n`);
+  // Messages quote what the user typed: shown escaped, so it cannot drive the terminal.
+  process.stderr.write(`error: ${escapeControl(message)}\n`);
   if (!expected && !verbose)
     process.stderr.write('(unexpected error: run again with --verbose for details)\n');
   process.exitCode = 1;

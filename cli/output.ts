@@ -1,6 +1,11 @@
-/** Results go to stdout; --json makes them machine-readable. */
+import { escapeControl } from '../util/escape.ts';
+
+/**
+ * Results go to stdout; --json makes them machine-readable. Human text carries model and user text
+ * (answers, hypotheses, questions), so its control characters are escaped; JSON escapes its own.
+ */
 export function printResult(json: boolean, value: unknown, human: () => string): void {
-  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${human()}\n`);
+  process.stdout.write(json ? `${JSON.stringify(value, null, 2)}\n` : `${escapeControl(human())}\n`);
 }
 
 /** Render rows as an aligned plain-text table. */

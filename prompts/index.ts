@@ -6,7 +6,14 @@ import { projectPath } from '../util/paths.ts';
  * `{{name}}` placeholders are filled from the variables given; a missing variable is an error rather
  * than an empty hole in a prompt.
  */
-export type PromptName = 'system' | 'task' | 'final-answer' | 'continue' | 'judge-unit-test' | 'mcp';
+export type PromptName =
+  | 'system'
+  | 'task'
+  | 'final-answer'
+  | 'continue'
+  | 'judge-unit-test'
+  | 'simulate-unit'
+  | 'mcp';
 
 const cache = new Map<PromptName, string>();
 

@@ -61,6 +61,12 @@ import {
   recCharTask,
 } from '../benchmarks/suites/paddle-ocr.ts';
 
+import {
+  REAL_UNIT_SITES,
+  REAL_UNITS_SUITE_NAME,
+  realUnitTask,
+} from '../benchmarks/suites/paddle-ocr-units.ts';
+
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function writeSuite(suite: Suite): Promise<void> {
@@ -206,6 +212,46 @@ async function makePaddle(cacheDir: string): Promise<Suite> {
   };
 }
 
+/** Real units across the PaddleOCR layers: at each site, the units whose held-out activations vary most. */
+async function makeRealUnits(cacheDir: string): Promise<Suite> {
+  const tasks: Task[] = [];
+  const cache = new ActivationCache(join(cacheDir, 'activations'));
+  for (const subject of [...new Set(REAL_UNIT_SITES.map((s) => s.subject))]) {
+    const probe = await loadProbe(subject, { subject: { cacheDir } });
+    for (const site of REAL_UNIT_SITES.filter((s) => s.subject === subject)) {
+      const { width, height } = probe.sceneSize;
+      const set = await makeProbeSet({
+        ...site.heldOut,
+        size: width,
+        height,
+        distribution: probeSetDistribution(probe),
+        cacheDir: join(cacheDir, 'probesets'),
+      });
+      say(`${subject} ${site.alias}: reading ${set.n} held-out scenes…`);
+      const activations = await cache.get(probe, set, site.site);
+      for (const { index, std } of liveliestUnits(activations.values, activations.units, site.count)) {
+        tasks.push(
+          realUnitTask(
+            site,
+            index,
+            `the ${site.alias} unit${site.count > 1 ? 's' : ''} whose held-out activation varies most; std ${std.toFixed(3)}`,
+          ),
+        );
+      }
+      set.close();
+    }
+    await probe.dispose();
+  }
+  return {
+    name: REAL_UNITS_SUITE_NAME,
+    description:
+      'Real units across the layers of the PaddleOCR models (classifier stem to last block, recogniser neck), ' +
+      'no ground truth: scored by formula, predictive and (with a judge) simulation scorers (docs/benchmarks.md).',
+    version: 1,
+    tasks,
+  };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const cacheAt = args.indexOf('--cache-dir');
@@ -232,7 +278,9 @@ async function main(): Promise<void> {
         ? await makeMaia(cacheDir)
         : name === 'synthetic-hard'
           ? await makeHard(cacheDir)
-          : await makePaddle(cacheDir);
+          : name === REAL_UNITS_SUITE_NAME
+            ? await makeRealUnits(cacheDir)
+            : await makePaddle(cacheDir);
     suite.tasks.forEach(agree);
     await writeSuite(suite);
     say(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);

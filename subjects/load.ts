@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { InputError } from '../util/errors.ts';
 import { cacheDir as defaultCacheDir, resolveFileRef } from './files.ts';
-import { loadLabels } from './labels.ts';
+import { checkLabelCount, loadLabels } from './labels.ts';
 import { parseManifest, readManifest, type SubjectManifest, type SubjectManifestInput } from './manifest.ts';
 import { discoverSites } from './onnx/discover.ts';
 import { indexGraph } from './onnx/graph.ts';
@@ -51,12 +51,20 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
   });
 
   const { sites, aliases } = describeSites(table.sites, index, manifest);
+  const labels = loadLabels(manifest, manifestDir);
+  const outputName = manifest.output?.name ?? index.outputNames[0];
+  checkLabelCount(
+    labels,
+    manifest,
+    table.sites.find((site) => site.name === outputName),
+    `subject '${ref}'`,
+  );
 
   return new OnnxSubject({
     name: manifest.name ?? basename(modelPath, extname(modelPath)),
     hash,
     manifest,
-    labels: loadLabels(manifest, manifestDir),
+    labels,
     model,
     modelBytes: bytes,
     table,

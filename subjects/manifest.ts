@@ -17,12 +17,25 @@ export type FileRef = z.infer<typeof FileRef>;
 
 const positiveInt = z.number().int().positive();
 
+/**
+ * The largest input tensor a subject may declare (3 × 1024 × 1024 values: scenes are at most 1024 px
+ * a side). Site discovery runs the model once at the declared shape and holds every intermediate
+ * tensor, so a manifest declaring 1×3×4000×4000 would have the process killed for memory, silently.
+ */
+export const MAX_INPUT_VALUES = 3 * 1024 * 1024;
+/** The longest any one input side (or resize target) may be. */
+export const MAX_INPUT_SIDE = 4096;
+const side = positiveInt.max(
+  MAX_INPUT_SIDE,
+  `at most ${MAX_INPUT_SIDE} (a side of the input image, in pixels)`,
+);
+
 /** How an image is brought to the input size. Modes follow the exporters whose models we load. */
 export const ResizeSpec = z.discriminatedUnion('mode', [
   /** The image must already have the input's size. */
   z.strictObject({ mode: z.literal('none') }),
   /** Stretch to exactly height × width. */
-  z.strictObject({ mode: z.literal('stretch'), height: positiveInt, width: positiveInt }),
+  z.strictObject({ mode: z.literal('stretch'), height: side, width: side }),
   /**
    * PaddleOCR text-line style: scale to `height` keeping the aspect ratio (width rounded up, capped
    * at `width`), then pad on the right to `width`. With dynamicWidth the batch width grows to fit its
@@ -30,8 +43,8 @@ export const ResizeSpec = z.discriminatedUnion('mode', [
    */
   z.strictObject({
     mode: z.literal('keep-ratio-pad'),
-    height: positiveInt,
-    width: positiveInt,
+    height: side,
+    width: side,
     dynamicWidth: z.boolean().default(false),
   }),
   /**
@@ -41,17 +54,37 @@ export const ResizeSpec = z.discriminatedUnion('mode', [
    */
   z.strictObject({
     mode: z.literal('limit-side'),
-    limitSide: positiveInt,
+    limitSide: side,
     limitType: z.enum(['max', 'min']).default('max'),
     multiple: positiveInt.default(32),
   }),
 ]);
 export type ResizeSpec = z.infer<typeof ResizeSpec>;
 
+/** The most pixels a resize can produce (its target, or the limit side squared). */
+function resizedPixels(resize: ResizeSpec): number {
+  if (resize.mode === 'none') return 0;
+  if (resize.mode === 'limit-side') return resize.limitSide * resize.limitSide;
+  return resize.height * resize.width;
+}
+
+/** A resize whose output fits MAX_INPUT_VALUES (three channels). */
+const BoundedResize = ResizeSpec.refine((resize) => 3 * resizedPixels(resize) <= MAX_INPUT_VALUES, {
+  error: (issue) =>
+    `resizing to ${describeResize(issue.input as ResizeSpec)} ` +
+    `makes an input of more than ${MAX_INPUT_VALUES.toLocaleString('en-US')} values (3 × 1024 × 1024); resize to at most 1024×1024 px`,
+});
+
+function describeResize(resize: ResizeSpec): string {
+  if (resize.mode === 'limit-side') return `a ${resize.limitSide} px side`;
+  if (resize.mode === 'none') return 'the image size';
+  return `${resize.height}×${resize.width} px`;
+}
+
 export const PreprocessSpec = z.strictObject({
   /** Channel order of the tensor. PaddleOCR models read OpenCV images, so they expect BGR. */
   channelOrder: z.enum(['RGB', 'BGR', 'GRAY']).default('RGB'),
-  resize: ResizeSpec.default({ mode: 'none' }),
+  resize: BoundedResize.default({ mode: 'none' }),
   /** Pixel bytes are multiplied by scale, then `(value - mean[c]) / std[c]` per tensor channel c. */
   scale: z
     .number()
@@ -88,7 +121,18 @@ export const SubjectManifest = z.strictObject({
       /** The graph input images go to (default: the first input). */
       name: z.string().optional(),
       /** Input shape used to discover site shapes, e.g. [1, 3, 48, 192]; batch 1 is used. */
-      exampleShape: z.array(positiveInt).optional(),
+      exampleShape: z
+        .array(positiveInt)
+        .min(1)
+        .max(8)
+        .refine((shape) => shape.reduce((a, b) => a * b, 1) <= MAX_INPUT_VALUES, {
+          error: (issue) =>
+            `shape [${(issue.input as number[]).join(', ')}] has ${(issue.input as number[])
+              .reduce((a, b) => a * b, 1)
+              .toLocaleString('en-US')} values, more than the ${MAX_INPUT_VALUES.toLocaleString('en-US')} ` +
+            '(3 × 1024 × 1024) a subject may take; declare a smaller example input',
+        })
+        .optional(),
       preprocess: PreprocessSpec.optional(),
     })
     .optional(),

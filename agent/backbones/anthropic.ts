@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { warnIfDeprecated } from './model-lifecycle.ts';
 import type {
   ContentBlock,
   ContentBlockParam,
@@ -52,6 +53,7 @@ export class AnthropicBackbone implements Backbone {
 
   constructor(options: AnthropicBackboneOptions) {
     this.model = options.model;
+    warnIfDeprecated(options.model);
     this.apiKey = options.apiKey;
     this.retry = options.retry ?? {};
     // Retries are ours (withRetry), so every one is logged and honours retry-after the same way.

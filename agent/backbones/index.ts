@@ -15,7 +15,11 @@ import { ReplayBackbone } from './replay.ts';
 export const BACKBONE_NAMES = ['anthropic', 'openai', 'langchain', 'dissect', 'replay'] as const;
 export type BackboneName = (typeof BACKBONE_NAMES)[number] | (string & {});
 
-export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-4-5';
+/**
+ * Sonnet 5 rather than 5.5: Sonnet 5.5 rejects forced tool use, which the loop's final-answer turn
+ * needs (tool_choice submit_answer); claude-sonnet-4-5 reached its end of life on 2026-11-30.
+ */
+export const DEFAULT_ANTHROPIC_MODEL = 'claude-sonnet-5';
 export const DEFAULT_OPENAI_MODEL = 'gpt-4.1';
 
 export interface BackboneOptions {

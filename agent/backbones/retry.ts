@@ -14,6 +14,7 @@ import {
 } from 'openai';
 import { AiaError } from '../../util/errors.ts';
 import { log } from '../../util/log.ts';
+import { redactSecrets } from '../../util/secrets.ts';
 
 /**
  * Retries for hosted-model calls. The SDKs' own retries are switched off (maxRetries: 0) so that every
@@ -128,13 +129,6 @@ export function backoffMs(retry: number, options: Required<RetryOptions>, random
   return Math.round(ceiling / 2 + (ceiling / 2) * random());
 }
 
-/** Replace every secret in `text`. Short placeholders (a local server's "ollama") are not secrets. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join('[redacted]');
-  return out;
-}
-
 function failureStatus(failure: Failure): number | string {
   if (failure.kind === 'http') return failure.status;
   if (failure.kind === 'connection') return failure.timeout ? 'timeout' : 'connection';
@@ -176,7 +170,7 @@ function withoutUserInfo(url: string): string {
 function finalError(failure: Failure, context: CallContext, attempts: number, note = ''): ProviderError {
   const { provider } = context;
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-  const scrub = (text: string): string => redact(text, context.secrets);
+  const scrub = (text: string): string => redactSecrets(text, context.secrets);
   switch (failure.kind) {
     case 'abort':
       return abortedError(context);
@@ -251,7 +245,7 @@ export async function withRetry<T>(
       {
         provider: options.provider,
         status: failureStatus(failure),
-        message: 'message' in failure ? redact(failure.message, options.secrets) : undefined,
+        message: 'message' in failure ? redactSecrets(failure.message, options.secrets) : undefined,
         attempt,
         delayMs,
       },

@@ -1,3 +1,5 @@
+import { escapeControl } from '../../util/escape.ts';
+
 /**
  * The small amount of HTML building the report needs. Everything that came from a run (model text,
  * tool output, arguments, captions) is untrusted and goes through `esc` — a hypothesis can contain
@@ -12,9 +14,9 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Text as HTML text or attribute value. */
+/** Text as HTML text or attribute value; control characters shown as escapes, never passed on. */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  return escapeControl(text).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
 /** An anchor id for an evidence id (c3, h2): letters, digits, `-` and `_` only, so it is safe unquoted in a URL. */

@@ -17,6 +17,7 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .meta td:first-child { color: var(--muted); }
 .muted { color: var(--muted); }
 .warnings { border-left: 4px solid var(--warn); padding: 4px 12px; background: #fff8c5; }
+.problems { border-left: 6px solid var(--bad); padding: 4px 12px; background: #ffebe9; }
 .answer { border: 2px solid var(--info); border-radius: 8px; padding: 12px 16px; background: #f0f7ff; }
 .answer .description { font-size: 17px; margin: 0 0 8px; }
 .confidence { display: inline-block; width: 120px; height: 8px; background: var(--line); border-radius: 4px;

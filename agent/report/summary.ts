@@ -9,6 +9,21 @@ export function titleOf(run: ReadRun): string {
   return `aia run ${run.header.id}: ${run.header.question}`;
 }
 
+/**
+ * Damage found when the run was read (a broken chain, a replaced blob, an edited header), first on the
+ * page: what follows is what was left, and the reader must know not to take it as the whole run.
+ */
+export function problemsSection(run: ReadRun): string {
+  if (run.problems.length === 0) return '';
+  return [
+    '<section id="problems" class="problems">',
+    `<h2>This run is damaged: ${run.problems.length} problem${run.problems.length === 1 ? '' : 's'}</h2>`,
+    '<p>It is not what was recorded. What follows is what could be read; do not rely on it as the whole run.</p>',
+    `<ul>${run.problems.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`,
+    '</section>',
+  ].join('\n');
+}
+
 export function summarySection(run: ReadRun): string {
   const { header } = run;
   const start = run.events.find((e): e is RunStartEvent => e.type === 'run_start');

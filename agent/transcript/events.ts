@@ -14,7 +14,10 @@ export const UsageRecord = z.object({
   cacheWriteTokens: z.number().optional(),
 });
 
-const ImageRef = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), caption: z.string() });
+/** A sha256 as lowercase hex: blob names, line hashes. */
+export const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 (64 lowercase hex digits)');
+
+const ImageRef = z.object({ sha256: Sha256Hex, caption: z.string() });
 
 const ToolCallRecord = z.object({ id: z.string(), name: z.string(), arguments: z.string() });
 
@@ -23,6 +26,12 @@ const base = {
   seq: z.number().int().min(1),
   /** ISO time. */
   time: z.string(),
+  /**
+   * The hash chain: sha256 of the previous line of events.jsonl exactly as written (for the first
+   * event, `chainSeed(run id)`), so a line changed, removed or inserted breaks every link after it.
+   * Absent only in runs written before the chain (format aia-run/1).
+   */
+  prev: Sha256Hex.optional(),
 };
 
 export const RunStartEvent = z.object({
@@ -145,6 +154,8 @@ export const RunEndEvent = z.object({
   usage: UsageRecord,
   costUsd: z.number().optional(),
   wallMs: z.number(),
+  /** Of wallMs, the time spent in tool calls. */
+  toolMs: z.number().optional(),
 });
 
 export const RunEvent = z.discriminatedUnion('type', [
@@ -169,9 +180,9 @@ export type ErrorEvent = z.infer<typeof ErrorEvent>;
 export type RunEndEvent = z.infer<typeof RunEndEvent>;
 export type RunStatus = RunEndEvent['status'];
 
-/** An event before the writer gives it its place and time. */
+/** An event before the writer gives it its place, time and link in the chain. */
 export type NewEvent = RunEvent extends infer E
   ? E extends RunEvent
-    ? Omit<E, 'seq' | 'time'>
+    ? Omit<E, 'seq' | 'time' | 'prev'>
     : never
   : never;

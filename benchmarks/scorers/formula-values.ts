@@ -30,12 +30,17 @@ export function canonicalFormula(formula: Formula): { formula: Formula; unknown:
       case 'half':
       case 'size':
       case 'count':
+      case 'height':
+      case 'span':
         return { ...node, arg: visit(node.arg) };
       case 'relation':
         return { ...node, arg: visit(node.arg), reference: visit(node.reference) };
       case 'hue':
         return { ...node, colour: lookupConcept(node.colour)?.name ?? node.colour };
       case 'word':
+      case 'char':
+      case 'orientation':
+      case 'effect':
         return node;
     }
   };

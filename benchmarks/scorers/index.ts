@@ -4,6 +4,7 @@ import { scoreFormula } from './formula.ts';
 import { scoreJudge } from './judge.ts';
 import { scorePredictive } from './predictive.ts';
 import { randomAnswer } from './random-answer.ts';
+import { scoreSimulation } from './simulation.ts';
 import type { ScoredAnswer, ScoreOptions, ScorerResult, TaskScores } from './types.ts';
 
 /**
@@ -27,7 +28,9 @@ export async function scoreAnswer(
     if (name === 'formula') result = await scoreFormula(task, answer, options);
     else if (name === 'concept') result = scoreConcepts(task, answer);
     else if (name === 'predictive') result = await scorePredictive(task, answer, options);
-    else if (options.judge) result = await scoreJudge(task, answer, { ...options, judge: options.judge });
+    else if (name === 'simulation') {
+      if (options.judge) result = await scoreSimulation(task, answer, { ...options, judge: options.judge });
+    } else if (options.judge) result = await scoreJudge(task, answer, { ...options, judge: options.judge });
     if (result) scores[name] = result;
   }
   return scores;

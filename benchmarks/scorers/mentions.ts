@@ -139,6 +139,9 @@ export function formulaMentions(text: string): string[] {
   const words: string[] = [];
   const visit = (node: Formula): void => {
     if (node.op === 'word') words.push(`${WORD_PREFIX}${node.text}`);
+    if (node.op === 'char') words.push(charKey(node.char));
+    if (node.op === 'orientation') words.push(`${ORIENTATION_PREFIX}${node.orientation}`);
+    if (node.op === 'not') return; // what must be absent is not what the unit detects
     if ('left' in node) {
       visit(node.left);
       visit(node.right);

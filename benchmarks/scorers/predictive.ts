@@ -2,9 +2,11 @@ import { parsePhrase } from '../../stimuli/phrase.ts';
 import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
 import { hashString } from '../../util/random.ts';
 import type { Task } from '../suite.ts';
+import { absentConcepts, extractConditions } from './conditions.ts';
 import { heldOutData } from './held-out.ts';
 import { extractMentions } from './mentions.ts';
 import { driversOf, planScenePairs, type ScenePlan } from './predictive-scenes.ts';
+import { planTextLinePairs, textLineDrivers, textLineScene, type TextLine } from './predictive-text-lines.ts';
 import { noAnswer, type ScoredAnswer, type ScoreOptions, type ScorerResult } from './types.ts';
 
 /**
@@ -21,10 +23,11 @@ export const PREDICTIVE_CHANCE = 0;
 export const DEFAULT_PREDICTIVE_TRIALS = 8;
 
 async function render(
-  plan: ScenePlan,
+  plan: ScenePlan & { line?: TextLine },
   size: { width: number; height: number },
   seed: number,
 ): Promise<RenderedScene> {
+  if (plan.line) return renderScene(textLineScene(plan.line, size.width, size.height, seed));
   const spec = parsePhrase(plan.phrase, { width: size.width, height: size.height, seed });
   return renderScene({ ...spec, effects: [...spec.effects, ...plan.effects] });
 }
@@ -45,16 +48,30 @@ export async function scorePredictive(
   options: ScoreOptions,
 ): Promise<ScorerResult> {
   if (!answer) return noAnswer(PREDICTIVE_CHANCE);
-  const drivers = driversOf(extractMentions(answer.description, answer.formula));
+  const mentions = extractMentions(answer.description, answer.formula);
   const data = await heldOutData(task, options.cacheDir);
   const seed = hashString(`predictive\n${task.id}`);
-  const pairs = planScenePairs(drivers, {
-    seed,
-    trials: options.predictiveTrials ?? DEFAULT_PREDICTIVE_TRIALS,
-    textLines: data.set.distribution === 'text-lines',
-  });
+  const trials = options.predictiveTrials ?? DEFAULT_PREDICTIVE_TRIALS;
+  const textLines = data.set.distribution === 'text-lines';
+  const lineDrivers = textLines
+    ? textLineDrivers(
+        mentions,
+        extractConditions(answer.description, answer.formula),
+        absentConcepts(answer.formula),
+      )
+    : undefined;
+  const pairs = lineDrivers
+    ? planTextLinePairs(lineDrivers, extractConditions(answer.description, answer.formula), { seed, trials })
+    : planScenePairs(driversOf(mentions), { seed, trials, textLines });
   if (pairs.length === 0) {
-    return { score: 0, chance: PREDICTIVE_CHANCE, detail: 'the description names nothing that can be drawn' };
+    const undrawn = lineDrivers?.undrawable.length
+      ? ` on a text line (not drawn: ${lineDrivers.undrawable.join(', ')})`
+      : '';
+    return {
+      score: 0,
+      chance: PREDICTIVE_CHANCE,
+      detail: `the description names nothing that can be drawn${undrawn}`,
+    };
   }
   if (!(data.range > 0)) {
     return { score: 0, chance: PREDICTIVE_CHANCE, detail: 'the unit is constant on the held-out scenes' };

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BASELINE_NAMES } from '../../benchmarks/baselines/index.ts';
-import { readBenchHeader } from '../../benchmarks/bench-dir.ts';
+import { assertBenchDir, readBenchHeader } from '../../benchmarks/bench-dir.ts';
 import { writeReports } from '../../benchmarks/report/index.ts';
 import { loadRun } from '../../benchmarks/report/load.ts';
 import {
@@ -159,6 +159,8 @@ export async function runBenchCommand(suiteRef: string | undefined, opts: BenchR
   if (opts.out !== undefined && opts.resume !== undefined && resolve(opts.out) !== resolve(opts.resume))
     throw new InputError('give either --out or --resume, not two different directories');
   const existingDir = opts.resume ?? opts.out;
+  // --resume names its own problem (not a benchmark run); --out must not mix a benchmark into other files.
+  if (opts.out !== undefined) assertBenchDir(resolve(opts.out), '--out');
   const previous = existingDir !== undefined ? readBenchHeader(resolve(existingDir)) : undefined;
   if (opts.resume !== undefined && !previous)
     throw new InputError(`--resume ${opts.resume}: not a benchmark run (no bench.json there)`);

@@ -1,4 +1,4 @@
-import { formatVerifyResult, verifyReadRun, type VerifyResult } from '../../agent/verify.ts';
+import { formatVerifyResult, verifyPassed, verifyReadRun, type VerifyResult } from '../../agent/verify.ts';
 import { readRun, resolveRunDir, type ReadRun } from '../../agent/transcript/read.ts';
 import { InputError } from '../../util/errors.ts';
 import { Progress } from '../../util/progress.ts';
@@ -61,6 +61,11 @@ export function summarizeRun(run: ReadRun): { text: string; json: unknown } {
     events.flatMap((e) => (e.type === 'answer' ? [e.answer] : [])).at(-1) ?? header.result?.answer;
   const hypotheses = events.flatMap((e) => (e.type === 'hypothesis' ? [e.hypothesis] : []));
   const lines = [
+    ...(run.problems.length > 0
+      ? [
+          `DAMAGED: ${run.problems.length} problem${run.problems.length === 1 ? '' : 's'} (listed below); this is not the run as recorded`,
+        ]
+      : []),
     `run ${header.id} (${run.dir})`,
     `question: ${header.question}`,
     `subject: ${header.subject.ref}${header.unit !== undefined ? `, unit ${header.unit}` : ''}`,
@@ -74,6 +79,7 @@ export function summarizeRun(run: ReadRun): { text: string; json: unknown } {
       ? `answer: ${answer.description}${answer.formula ? ` (formula: ${answer.formula})` : ''}, confidence ${answer.confidence}`
       : 'answer: none',
     ...run.warnings.map((w) => `warning: ${w}`),
+    ...run.problems.map((p) => `problem: ${p}`),
     '',
     `check that every experiment still gives the recorded result: aia replay ${shellWord(run.dir)} --verify`,
     `re-drive the recorded model outputs through the agent loop: ${redriveCommand(run)}`,
@@ -85,6 +91,7 @@ export function summarizeRun(run: ReadRun): { text: string; json: unknown } {
     toolCalls: count('tool_call'),
     hypotheses,
     warnings: run.warnings,
+    problems: run.problems,
     redrive: redriveCommand(run),
   };
   return { text: lines.join('\n'), json };
@@ -109,7 +116,7 @@ export async function runReplayVerify(
   });
   progress.done();
   printResult(options.json === true, result, () => formatVerifyResult(result));
-  if (result.divergences.length > 0) process.exitCode = 1;
+  if (!verifyPassed(result)) process.exitCode = 1;
   return result;
 }
 
@@ -124,6 +131,8 @@ export async function runReplay(runRef: string, opts: ReplayOptions): Promise<vo
     });
     return;
   }
-  const summary = summarizeRun(readRun(resolveRunDir(runRef)));
+  const run = readRun(resolveRunDir(runRef));
+  const summary = summarizeRun(run);
   printResult(opts.json === true, summary.json, () => summary.text);
+  if (run.problems.length > 0) process.exitCode = 1;
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { writeReport } from '../../agent/report/index.ts';
 import { readRun, resolveRunDir } from '../../agent/transcript/read.ts';
+import { escapeControl } from '../../util/escape.ts';
 import { printResult } from '../output.ts';
 
 /**
@@ -26,11 +27,21 @@ function openFile(path: string): void {
   }
 }
 
-/** Write the run's page, print its path (and its warnings on stderr), open it if asked. */
+/**
+ * Write the run's page, print its path (and its warnings on stderr), open it if asked. A damaged run is
+ * rendered as far as it can be read, its problems listed at the top; exit code 1.
+ */
 export function runReport(runRef: string, opts: ReportOptions): void {
   const run = readRun(resolveRunDir(runRef));
   const path = writeReport(run, opts.out);
-  printResult(opts.json === true, { report: path, warnings: run.warnings }, () => path);
-  for (const warning of run.warnings) process.stderr.write(`warning: ${warning}\n`);
+  printResult(
+    opts.json === true,
+    { report: path, warnings: run.warnings, problems: run.problems },
+    () => path,
+  );
+  for (const warning of run.warnings) process.stderr.write(`warning: ${escapeControl(warning)}\n`);
+  // The page is written with the damage marked at its top; the exit code says it is damaged.
+  for (const problem of run.problems) process.stderr.write(`problem: ${escapeControl(problem)}\n`);
+  if (run.problems.length > 0) process.exitCode = 1;
   if (opts.open) openFile(path);
 }

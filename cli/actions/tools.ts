@@ -4,6 +4,7 @@ import { nearNames } from '../../util/names.ts';
 import { createToolContext, createVisionRegistry } from '../../tools/index.ts';
 import { InputError } from '../../util/errors.ts';
 import { printResult } from '../output.ts';
+import { parseZoom, readToolArguments, zoomPng } from '../tool-call/io.ts';
 
 /**
  * The work of `aia tools list | call` (defined in cli/commands/tools.ts): the agent's tools, run by
@@ -18,6 +19,8 @@ export interface CallOptions {
   json?: boolean;
   seed: string;
   probeSetSize: string;
+  argsFile?: string;
+  zoom?: string;
 }
 
 function integerOption(value: string, name: string, min: number, max: number): number {
@@ -25,18 +28,6 @@ function integerOption(value: string, name: string, min: number, max: number): n
   if (!Number.isInteger(n) || n < min || n > max)
     throw new InputError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
-}
-
-/** Arguments as given on the command line: a JSON object (an empty string means no arguments). */
-function parseArguments(text: string | undefined, tool: string): unknown {
-  if (text === undefined || text.trim() === '') return {};
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(
-      `arguments for ${tool} are not valid JSON (${(error as Error).message}); quote them, e.g. '{"unit": "final_conv:3"}'`,
-    );
-  }
 }
 
 /** File name of a result image: its position and a slug of its caption. */
@@ -77,7 +68,8 @@ export async function runToolsCall(
         ` (aia tools list shows all ${registry.names().length})`,
     );
   }
-  const args = parseArguments(rawArgs, name);
+  const args = readToolArguments(rawArgs, opts.argsFile, name);
+  const zoom = parseZoom(opts.zoom);
   const context = await createToolContext(opts.subject, {
     seed: integerOption(opts.seed, '--seed', 0, 0xffffffff),
     probeSetSize: integerOption(opts.probeSetSize, '--probe-set-size', 1, 100_000),
@@ -88,11 +80,11 @@ export async function runToolsCall(
     if (result.images.length > 0) {
       const dir = resolve(opts.out ?? join('runs', 'tools', timestamp()));
       mkdirSync(dir, { recursive: true });
-      result.images.forEach((image, i) => {
+      for (const [i, image] of result.images.entries()) {
         const file = join(dir, imageFileName(i, image.caption));
-        writeFileSync(file, image.png);
+        writeFileSync(file, await zoomPng(image.png, zoom));
         files.push({ file, caption: image.caption });
-      });
+      }
     }
     printResult(opts.json === true, { tool: name, text: result.text, data: result.data, images: files }, () =>
       [result.text, ...files.map((f) => `image: ${f.file}\n  ${f.caption}`)].join('\n'),

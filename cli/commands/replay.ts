@@ -12,7 +12,10 @@ export function registerReplayCommand(program: Command): void {
     .description(
       'summarise a recorded run; --verify re-runs its tool calls and reports any result that changed',
     )
-    .option('--verify', 're-run every tool call and compare result hashes (exit code 1 on any divergence)')
+    .option(
+      '--verify',
+      'check integrity, re-run every tool call and compare result hashes (exit code 1 on any problem or divergence)',
+    )
     .option('--probe-set-size <n>', 'scenes in the probe set (default: as the run recorded it)')
     .option('--json', 'print the result as JSON')
     .action(async (runRef: string, opts: ReplayOptions) => {

@@ -12,7 +12,7 @@ export function registerReportCommand(program: Command): void {
     .description('write a run as one self-contained HTML page (default <run>/report.html) and print its path')
     .option('--out <file>', 'where to write the page')
     .option('--open', 'open the page in the default browser (xdg-open)')
-    .option('--json', 'print {"report": path, "warnings": […]} as JSON')
+    .option('--json', 'print {"report": path, "warnings": […], "problems": […]} as JSON')
     .action(async (runRef: string, opts: ReportOptions) => {
       const { runReport } = await import('../actions/report.ts');
       runReport(runRef, opts);

@@ -31,6 +31,8 @@ export function registerToolsCommand(program: Command): void {
     .option('--seed <n>', 'seed of the probe set and seeded tools', '1')
     .option('--probe-set-size <n>', 'scenes in the subject probe set', '1000')
     .option('--json', 'print the result as JSON (text, data, image files)')
+    .option('--args-file <file>', "read the JSON arguments from a file ('-': standard input)")
+    .option('--zoom <n>', 'enlarge result images by a whole factor (1–8, nearest neighbour)', '1')
     .action(async (name: string, rawArgs: string | undefined, opts: CallOptions) => {
       const { runToolsCall } = await import('../actions/tools.ts');
       await runToolsCall(name, rawArgs, opts);

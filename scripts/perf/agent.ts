@@ -89,9 +89,9 @@ export const agentSection: PerfSection = {
         const timedRegistry = new ToolRegistry<ToolContext>([
           {
             ...fourImages,
-            execute: async (args, ctx) => {
+            execute: async (args, ctx, options) => {
               const t = performance.now();
-              const result = await fourImages.execute(args as { n: number }, ctx);
+              const result = await fourImages.execute(args as { n: number }, ctx, options);
               inside += performance.now() - t;
               return result;
             },

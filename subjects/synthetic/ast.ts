@@ -27,7 +27,25 @@ export type Formula =
   | { op: 'relation'; relation: Relation; arg: Formula; reference: Formula }
   | { op: 'count'; comparison: Comparison; count: number; arg: Formula }
   | { op: 'word'; text: string }
-  | { op: 'hue'; colour: string; sigma: number };
+  | { op: 'hue'; colour: string; sigma: number }
+  /** The visible pixels of word items whose text contains the character (any case). */
+  | { op: 'char'; char: string }
+  /** Scene-level, like NOT: 1 everywhere when the scene's orientation is this one, else 0. */
+  | { op: 'orientation'; orientation: Orientation }
+  /** Scene-level: 1 everywhere when the scene has this effect (the final 180° turn is orientation). */
+  | { op: 'effect'; effect: EffectKind }
+  /** `arg` kept to its items whose visible height, as a fraction of the image height, is in the band. */
+  | { op: 'height'; band: AreaBand; arg: Formula }
+  /** `arg` kept to the pixels whose centre lies in [min, max) of the image's width (x) or height (y). */
+  | { op: 'span'; axis: Axis; band: AreaBand; arg: Formula };
+
+export type Orientation = 'upright' | 'upside-down';
+export type EffectKind = 'blur' | 'noise' | 'occlude' | 'flip' | 'rotate';
+export type Axis = 'x' | 'y';
+export const ORIENTATIONS: readonly Orientation[] = ['upright', 'upside-down'];
+export const EFFECT_KINDS: readonly EffectKind[] = ['blur', 'noise', 'occlude', 'flip', 'rotate'];
+/** Function name of each span axis: `xspan(text, 0, 0.5)` is text in the left half of the width. */
+export const SPAN_FUNCTIONS: Record<string, Axis> = { xspan: 'x', yspan: 'y' };
 
 export const HALVES: readonly Half[] = ['left', 'right', 'top', 'bottom'];
 export const RELATIONS: readonly Relation[] = ['above', 'below', 'left_of', 'right_of'];
@@ -61,6 +79,11 @@ export const FUNCTION_NAMES: readonly string[] = [
   'count',
   'word',
   'hue',
+  'char',
+  'orientation',
+  'effect',
+  'height',
+  ...Object.keys(SPAN_FUNCTIONS),
 ];
 
 /** The named band equal to `band`, if any: the printer prefers `large(dog)` to `area(dog, 0.12, 1)`. */

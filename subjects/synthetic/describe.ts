@@ -21,6 +21,8 @@ export function describeFormula(formula: Formula): string {
     case 'or':
       return `${describeFormula(formula.left)} or ${describeFormula(formula.right)}`;
     case 'and':
+      if (formula.right.op === 'orientation' || formula.right.op === 'effect')
+        return `${describeFormula(formula.left)}, only when ${sceneCondition(formula.right)}`;
       return formula.right.op === 'not'
         ? `${describeFormula(formula.left)}, only when there is no ${describeFormula(formula.right.arg)} in the image`
         : `${describeFormula(formula.left)}, only when ${describeFormula(formula.right)} is also present`;
@@ -50,5 +52,26 @@ export function describeFormula(formula: Formula): string {
       return `the word "${formula.text}"`;
     case 'hue':
       return `coloured items, more strongly the closer their hue is to ${formula.colour} (Gaussian tuning, σ ${formula.sigma}°)`;
+    case 'char':
+      return `words containing the letter "${formula.char}"`;
+    case 'orientation':
+    case 'effect':
+      return `the whole image when ${sceneCondition(formula)}`;
+    case 'height': {
+      const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
+      return `${describeFormula(formula.arg)} whose height is ${percent(formula.band.min)} to ${percent(formula.band.max)} of the image's`;
+    }
+    case 'span': {
+      const percent = (x: number) => `${Math.round(x * 1000) / 10}%`;
+      const side = formula.axis === 'x' ? 'from the left' : 'from the top';
+      return `${describeFormula(formula.arg)} between ${percent(formula.band.min)} and ${percent(formula.band.max)} of the image ${side}`;
+    }
   }
+}
+
+function sceneCondition(formula: Extract<Formula, { op: 'orientation' | 'effect' }>): string {
+  if (formula.op === 'effect') return `the image has a ${formula.effect} effect`;
+  return formula.orientation === 'upright'
+    ? 'the image is upright'
+    : 'the image is upside down (rotated 180°)';
 }

@@ -1,4 +1,4 @@
-import { inBand, type Formula, type Half, type Relation } from './ast.ts';
+import { inBand, type AreaBand, type Axis, type Formula, type Half, type Relation } from './ast.ts';
 import { colourHue, hueDistance } from './hues.ts';
 import { parseFormula } from './parse.ts';
 import { blindTo, formulaSight } from './sight.ts';
@@ -6,6 +6,8 @@ import { maxOf, poolArea } from './pool.ts';
 import {
   checkImageSize,
   checkScene,
+  isSceneUpsideDown,
+  sceneEffectKinds,
   normaliseName,
   sceneItems,
   sceneMask,
@@ -164,7 +166,53 @@ function evaluate(formula: Formula, context: Context): Float32Array {
       return wordMap(formula.text, context);
     case 'hue':
       return hueMap(formula.colour, formula.sigma, context);
+    case 'char':
+      return charMap(formula.char, context);
+    case 'orientation': {
+      const upsideDown = isSceneUpsideDown(context.scene);
+      const holds = formula.orientation === 'upside-down' ? upsideDown : !upsideDown;
+      return new Float32Array(size).fill(holds ? 1 : 0);
+    }
+    case 'effect':
+      return new Float32Array(size).fill(sceneEffectKinds(context.scene).has(formula.effect) ? 1 : 0);
+    case 'height': {
+      const map = evaluate(formula.arg, context);
+      const { band } = formula;
+      return keepItems(
+        map,
+        itemsThatAre(formula.arg, map, context).filter((item) => inBand(item.heightFraction, band)),
+      );
+    }
+    case 'span':
+      return keepSpan(evaluate(formula.arg, context), formula.axis, formula.band, context.scene.image);
   }
+}
+
+/** Zero outside the band of the width (x) or height (y); a pixel is inside when its centre is. */
+function keepSpan(
+  map: Float32Array,
+  axis: Axis,
+  band: AreaBand,
+  { width, height }: { width: number; height: number },
+): Float32Array {
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = axis === 'x' ? (x + 0.5) / width : (y + 0.5) / height;
+      if (!inBand(at, band)) map[y * width + x] = 0;
+    }
+  }
+  return map;
+}
+
+/** 1 on the glyph pixels of word items whose text contains the character (any case). */
+function charMap(char: string, context: Context): Float32Array {
+  const map = new Float32Array(context.size);
+  const glyphs = sceneMask(context.scene, 'text');
+  for (const item of context.items) {
+    if (item.kind !== 'word' || !item.name.includes(char)) continue;
+    for (const p of item.pixels) if (!glyphs || glyphs[p]! > 0) map[p] = 1;
+  }
+  return map;
 }
 
 function isPresent(map: Float32Array): boolean {

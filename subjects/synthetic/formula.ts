@@ -18,6 +18,11 @@
  *              |  'count' '(' formula ')' ( '=' | '>=' | '<=' ) integer
  *              |  'word' '(' string ')'                   word("stop"), single or double quotes
  *              |  'hue' '(' colour [ ',' number ] ')'     hue(red), hue(blue, 45)
+ *              |  'char' '(' string ')'                   char("e"): one character
+ *              |  'orientation' '(' name ')'              orientation(upright | upside-down)
+ *              |  'effect' '(' name ')'                   effect(blur | noise | occlude | flip | rotate)
+ *              |  'height' '(' formula ',' number ',' number ')'
+ *              |  span '(' formula ',' number ',' number ')'   span := xspan | yspan
  *
  * Binding, tightest first: calls and parentheses, NOT, &, AND, OR; binary operators group to the left.
  *
@@ -44,6 +49,16 @@
  *                    text at all is the concept `text`.
  *   hue(red, σ)      on every item with a chromatic colour concept: exp(-d²/2σ²), d = hue distance in
  *                    degrees to the colour's hue; σ defaults to 30. Colours with a hue: hues.ts.
+ *   char("e")        the glyph pixels of word items whose text contains the character (any case).
+ *   orientation(upside-down)  scene-level, like NOT: 1 everywhere when the scene's last effect turns it
+ *                    by 180° (how text-line probe sets turn lines over), else 0; upright is the opposite.
+ *                    `char("e") AND orientation(upright)` fires on upright words with an e.
+ *   effect(blur)     scene-level: 1 everywhere when the scene has that effect (the final 180° turn
+ *                    is its orientation, not a rotate effect).
+ *   height(A, lo, hi)  A kept to the A items whose visible height is in [lo, hi) of the image height:
+ *                    text size relative to the line.
+ *   xspan(A, lo, hi) A kept to the pixels whose centre lies in [lo, hi) of the image width (yspan: of
+ *                    the height): position along the image, finer than left/right.
  * An item "is" A when A is a bare concept among the item's own concepts, or when at least half of the
  * item's visible pixels are on A's map (so ancestors like `animal` and compounds like `red & dog`
  * work). Item-level operators look only at visible items (itemMap).

@@ -2,7 +2,13 @@ import { InputError } from '../../util/errors.ts';
 import {
   COMPARISONS,
   DEFAULT_HUE_SIGMA,
+  EFFECT_KINDS,
   FUNCTION_NAMES,
+  ORIENTATIONS,
+  SPAN_FUNCTIONS,
+  type AreaBand,
+  type EffectKind,
+  type Orientation,
   HALVES,
   KEYWORDS,
   RELATIONS,
@@ -40,6 +46,27 @@ function isKeyword(word: string): boolean {
 }
 
 const MAX_COUNT = 1000;
+
+/** Other ways people write an orientation or an effect (keys lowercase, single spaces). */
+const ORIENTATION_ALIASES: Record<string, Orientation> = {
+  'upside down': 'upside-down',
+  inverted: 'upside-down',
+  '180': 'upside-down',
+  rotated: 'upside-down',
+  'right side up': 'upright',
+  '0': 'upright',
+};
+const EFFECT_ALIASES: Record<string, EffectKind> = {
+  blurred: 'blur',
+  blurry: 'blur',
+  noisy: 'noise',
+  occluded: 'occlude',
+  occlusion: 'occlude',
+  flipped: 'flip',
+  mirrored: 'flip',
+  rotated: 'rotate',
+  rotation: 'rotate',
+};
 
 class Parser {
   private readonly tokens: Token[];
@@ -163,11 +190,84 @@ class Parser {
       return this.parseCountComparison(arg);
     } else if (name === 'word') {
       formula = this.parseWordArgument();
+    } else if (name === 'char') {
+      formula = this.parseCharArgument();
+    } else if (name === 'orientation') {
+      formula = {
+        op: 'orientation',
+        orientation: this.parseChoice('orientation', ORIENTATIONS, ORIENTATION_ALIASES),
+      };
+    } else if (name === 'effect') {
+      formula = { op: 'effect', effect: this.parseChoice('effect', EFFECT_KINDS, EFFECT_ALIASES) };
+    } else if (name === 'height') {
+      const arg = this.parseOr();
+      formula = { op: 'height', band: this.parseBand('height'), arg };
+    } else if (name in SPAN_FUNCTIONS) {
+      const arg = this.parseOr();
+      formula = { op: 'span', axis: SPAN_FUNCTIONS[name]!, band: this.parseBand(name), arg };
     } else {
       formula = this.parseHueArguments();
     }
     this.expect(')');
     return formula;
+  }
+
+  /** `, min, max`: a band of fractions, 0 ≤ min < max ≤ 1. */
+  private parseBand(what: string): AreaBand {
+    this.expect(',');
+    const minToken = this.peek();
+    const min = this.readNumber(`the ${what} band's lower fraction (0 to 1)`);
+    this.expect(',');
+    const maxToken = this.peek();
+    const max = this.readNumber(`the ${what} band's upper fraction (0 to 1)`);
+    if (min < 0 || min >= 1) {
+      throw this.error(`${what} lower bound ${min} at column ${minToken.column} must be from 0 to below 1`);
+    }
+    if (max > 1 || max <= min) {
+      throw this.error(
+        `${what} upper bound ${max} at column ${maxToken.column} must be above ${min} and at most 1`,
+      );
+    }
+    return { min, max };
+  }
+
+  private parseCharArgument(): Formula {
+    const token = this.peek();
+    if (token.type !== 'string') throw this.unexpected(token, 'a quoted character, as in char("e")');
+    this.next();
+    const char = token.text.trim().toLowerCase();
+    if ([...char].length !== 1) {
+      throw this.error(
+        `char(...) at column ${token.column} needs exactly one character, got "${token.text}"`,
+      );
+    }
+    return { op: 'char', char };
+  }
+
+  /** One of a closed set of names, quoted or bare, with accepted aliases ("upside down" → upside-down). */
+  private parseChoice<T extends string>(
+    what: string,
+    choices: readonly T[],
+    aliases: Readonly<Record<string, T>>,
+  ): T {
+    const token = this.peek();
+    let text: string;
+    if (token.type === 'string' || token.type === 'number') {
+      this.next();
+      text = token.text;
+    } else text = this.readName(`a ${what}: ${choices.join(', ')}`);
+    const key = text
+      .trim()
+      .toLowerCase()
+      .replace(/[\s_]+/g, ' ');
+    const found = choices.find((c) => c === key || c.replace(/-/g, ' ') === key) ?? aliases[key];
+    if (!found) {
+      throw this.error(
+        `'${text}' at column ${token.column} is not a${/^[aeiou]/.test(what) ? 'n' : ''} ${what}` +
+          `${didYouMean(key, choices)}; ${what}s are ${choices.join(', ')}`,
+      );
+    }
+    return found;
   }
 
   private parseAreaArguments(): Formula {

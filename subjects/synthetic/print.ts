@@ -60,6 +60,16 @@ function printNode(formula: Formula): string {
       return formula.sigma === DEFAULT_HUE_SIGMA
         ? `hue(${formula.colour})`
         : `hue(${formula.colour}, ${formula.sigma})`;
+    case 'char':
+      return `char("${formula.char.replace(/[\\"]/g, '\\$&')}")`;
+    case 'orientation':
+      return `orientation(${formula.orientation})`;
+    case 'effect':
+      return `effect(${formula.effect})`;
+    case 'height':
+      return `height(${printFormula(formula.arg)}, ${formula.band.min}, ${formula.band.max})`;
+    case 'span':
+      return `${formula.axis}span(${printFormula(formula.arg)}, ${formula.band.min}, ${formula.band.max})`;
   }
 }
 
@@ -84,6 +94,8 @@ export function formulaConcepts(formula: Formula): string[] {
       case 'half':
       case 'size':
       case 'count':
+      case 'height':
+      case 'span':
         visit(node.arg);
         return;
       case 'relation':
@@ -94,6 +106,9 @@ export function formulaConcepts(formula: Formula): string[] {
         if (!names.includes(node.colour)) names.push(node.colour);
         return;
       case 'word':
+      case 'char':
+      case 'orientation':
+      case 'effect':
         return;
     }
   };

@@ -23,6 +23,31 @@ export interface AnnotatedScene {
     }[];
     background: string;
   };
+  /**
+   * The effects applied after drawing, in order (the renderer's spec has them). Orientation and
+   * effect() read them; a scene without them is upright with no effects.
+   */
+  spec?: { effects: readonly SceneEffect[] };
+}
+
+/** What the evaluator reads of an effect (stimuli's EffectSpec satisfies it). */
+export interface SceneEffect {
+  kind: string;
+  degrees?: number;
+}
+
+/** Whether the scene is upside down: its last effect turns it by 180° (how the text-line sets flip lines). */
+export function isSceneUpsideDown(scene: AnnotatedScene): boolean {
+  const effects = scene.spec?.effects ?? [];
+  const last = effects[effects.length - 1];
+  return last?.kind === 'rotate' && Math.abs(last.degrees ?? 0) === 180;
+}
+
+/** The effect kinds a scene has, the final 180° turn left out (that is its orientation). */
+export function sceneEffectKinds(scene: AnnotatedScene): Set<string> {
+  const effects = scene.spec?.effects ?? [];
+  const upsideDown = isSceneUpsideDown(scene);
+  return new Set(effects.filter((_, i) => !(upsideDown && i === effects.length - 1)).map((e) => e.kind));
 }
 
 /** What the item-level operators (size, relations, counting, words, hue) need to know about an item. */
@@ -37,6 +62,8 @@ export interface SceneItem {
   pixels: Int32Array;
   /** Visible pixels as a fraction of the image area. */
   areaFraction: number;
+  /** Rows from the top to the bottom visible pixel, as a fraction of the image height (0 when hidden). */
+  heightFraction: number;
   /** Centroid of the visible pixels, in pixels (pixel centres at +0.5); NaN when nothing is visible. */
   cx: number;
   cy: number;
@@ -66,6 +93,8 @@ export function sceneItems(scene: AnnotatedScene): SceneItem[] {
   const filled = new Int32Array(items.length);
   const sumX = new Float64Array(items.length);
   const sumY = new Float64Array(items.length);
+  const top = new Int32Array(items.length).fill(height);
+  const bottom = new Int32Array(items.length).fill(-1);
   for (let y = 0, p = 0; y < height; y++) {
     for (let x = 0; x < width; x++, p++) {
       const value = scene.itemMap[p]!;
@@ -74,6 +103,8 @@ export function sceneItems(scene: AnnotatedScene): SceneItem[] {
       pixels[i]![filled[i]!++] = p;
       sumX[i]! += x + 0.5;
       sumY[i]! += y + 0.5;
+      if (y < top[i]!) top[i] = y;
+      bottom[i] = y;
     }
   }
   const result = items.map((item, i): SceneItem => {
@@ -85,6 +116,7 @@ export function sceneItems(scene: AnnotatedScene): SceneItem[] {
       concepts: new Set(item.concepts.map(normaliseName)),
       pixels: pixels[i]!,
       areaFraction: count / (width * height),
+      heightFraction: count > 0 ? (bottom[i]! - top[i]! + 1) / height : 0,
       cx: count > 0 ? sumX[i]! / count : Number.NaN,
       cy: count > 0 ? sumY[i]! / count : Number.NaN,
     };

@@ -15,6 +15,8 @@ export interface FormulaSight {
   /** Concept names whose presence (as a mask or an item's concept) the formula can see. */
   concepts: ReadonlySet<string>;
   words: boolean;
+  /** Whether it reads the scene's orientation or effects, which every scene has. */
+  sceneLevel: boolean;
   /** Whether an empty scene's value stands for every scene the formula cannot see into. */
   constantWhenBlind: boolean;
 }
@@ -30,7 +32,8 @@ export function formulaSight(formula: Formula): FormulaSight {
       concepts: new Set(
         [...formulaConcepts(formula), ...(usesHue ? HUE_COLOURS : [])].flatMap((n) => [n, normaliseName(n)]),
       ),
-      words: some(formula, (node) => node.op === 'word'),
+      words: some(formula, (node) => node.op === 'word' || node.op === 'char'),
+      sceneLevel: some(formula, (node) => node.op === 'orientation' || node.op === 'effect'),
       constantWhenBlind: !some(
         formula,
         (node) => itemLevel(node) && some(node, (inner) => inner.op === 'not'),
@@ -43,7 +46,7 @@ export function formulaSight(formula: Formula): FormulaSight {
 
 /** Whether the formula sees nothing in the scene, so its map there is an empty scene's. */
 export function blindTo(sight: FormulaSight, scene: AnnotatedScene): boolean {
-  if (!sight.constantWhenBlind) return false;
+  if (!sight.constantWhenBlind || sight.sceneLevel) return false;
   for (const name of sight.concepts) if (scene.masks.has(name)) return false;
   for (const item of scene.annotation.items) {
     if (sight.words && item.kind === 'word') return false;

@@ -55,7 +55,7 @@ describe('a run killed mid-way', () => {
     expect(run.events[0]?.type).toBe('run_start');
     expect(run.events.length).toBeGreaterThanOrEqual(5);
     expect(run.events.some((e) => e.type === 'run_end')).toBe(false);
-    expect(run.warnings.join(' ')).toMatch(/unfinished|did not finish|no run_end|running/i);
+    expect(run.problems.join(' ')).toMatch(/the run never ended \(no run_end/);
     const html = renderReport(run);
     expect(html).toContain('What does this unit detect?');
   }, 60_000);

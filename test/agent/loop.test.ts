@@ -9,7 +9,10 @@ import { runLoop, type LoopOptions } from '../../agent/loop.ts';
 import { RUN_FORMAT, type RunHeader } from '../../agent/transcript/header.ts';
 import { TranscriptWriter } from '../../agent/transcript/writer.ts';
 import type { RunEvent } from '../../agent/transcript/events.ts';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../../tools/index.ts';
+import { createToolContext, createVisionRegistry, visionTools, type ToolContext } from '../../tools/index.ts';
+import { ToolRegistry } from '../../tools/registry.ts';
+import { defineTool } from '../../tools/tool.ts';
+import { z } from 'zod';
 
 /** A backbone that plays a fixed script of turns and keeps every request it was sent. */
 class ScriptedBackbone implements Backbone {
@@ -209,6 +212,47 @@ describe('the agent loop', () => {
     expect(result.steps).toBe(2);
     const end = events[events.length - 1];
     expect(end?.type === 'run_end' && end.status).toBe('interrupted');
+  });
+
+  it("counts tool time in the run's time budget: a call gets only what is left, later ones are not run", async () => {
+    const sleepTool = defineTool({
+      name: 'sleep',
+      description: 'Waits, checking its signal.',
+      input: z.strictObject({ ms: z.number() }),
+      async execute(args: { ms: number }, _ctx: ToolContext, { signal }) {
+        for (let waited = 0; waited < args.ms; waited += 10) {
+          signal.throwIfAborted();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return { text: `slept ${args.ms} ms`, images: [], data: null };
+      },
+    });
+    const registry = new ToolRegistry<ToolContext>([...visionTools, sleepTool]);
+    const backbone = new ScriptedBackbone((request) =>
+      request.toolChoice === 'auto'
+        ? [call('a', 'sleep', { ms: 600 }), call('b', 'sleep', { ms: 600 }), call('c', 'sleep', { ms: 10 })]
+        : [call('z', 'submit_answer', { description: 'out of time', confidence: 0.1 })],
+    );
+    const { result, events } = await run(backbone, {
+      registry,
+      budget: { ...DEFAULT_BUDGET, maxWallSeconds: 0.9 },
+    });
+    const texts = events.flatMap((e) => (e.type === 'tool_call' ? [e.text] : []));
+    expect(texts[0]).toBe('slept 600 ms');
+    // What is left after the first call, if anything (a loaded machine may leave nothing), is all it gets.
+    expect(texts[1]).toMatch(
+      /^sleep (stopped after [\d.]+ s, its per-call time limit; ask for less|not run: the run's time budget \(0\.9 s\) is spent)$/,
+    );
+    expect(texts[2]).toBe("sleep not run: the run's time budget (0.9 s) is spent");
+    // The forced final turn still records the answer.
+    expect(texts[3]).toMatch(/^answer recorded: out of time/);
+    const budget = events.find((e) => e.type === 'budget');
+    expect(budget?.type === 'budget' && budget.detail).toMatch(
+      /of 0\.9 s elapsed \([\d.]+ s of it in tool calls\)/,
+    );
+    const end = events.at(-1);
+    expect(end?.type === 'run_end' && end.toolMs).toBeGreaterThanOrEqual(600);
+    expect(result.status).toBe('answered');
   });
 
   it('gives up after two turns in a row without a tool call', async () => {

@@ -25,7 +25,9 @@ describe('priceOf', () => {
 
   it('does not price a different model that merely shares a prefix', () => {
     expect(priceOf('o3-mini')).toBeUndefined();
-    expect(priceOf('claude-opus-4-5-20251101')).toBeUndefined();
+    expect(priceOf('claude-opus-4-9-20270101')).toBeUndefined();
+    // A snapshot of a priced model is that model, not the older one whose name it extends.
+    expect(priceOf('claude-opus-4-5-20251101')).toMatchObject({ input: 5, output: 25 });
     expect(priceOf('gpt-5.4')).toBeUndefined();
   });
 

@@ -152,9 +152,10 @@ type MethodRunner = (
   target: SaliencyTarget,
   scene: RenderedScene,
   settings: SaliencySettings,
+  signal?: AbortSignal,
 ) => Promise<ComputedSaliency>;
 
-const occlusion: MethodRunner = async (probe, target, scene, settings) => {
+const occlusion: MethodRunner = async (probe, target, scene, settings, signal) => {
   const { image } = scene;
   const { score, describes } = targetScorer(probe, target, scene, settings.pooling);
   const [baseline] = await score([image]);
@@ -162,16 +163,18 @@ const occlusion: MethodRunner = async (probe, target, scene, settings) => {
   const map = await occlusionSaliency(image, score, {
     patchSize: Math.min(patchSize, image.width, image.height),
     ...(settings.stride !== undefined ? { stride: settings.stride } : {}),
+    ...(signal !== undefined ? { signal } : {}),
   });
   return { map, describes, score: baseline ?? 0 };
 };
 
-const rise: MethodRunner = async (probe, target, scene, settings) => {
+const rise: MethodRunner = async (probe, target, scene, settings, signal) => {
   const { score, describes } = targetScorer(probe, target, scene, settings.pooling);
   const [baseline] = await score([scene.image]);
   const map = await riseSaliency(scene.image, score, {
     masks: settings.masks ?? DEFAULT_RISE_MASKS,
     seed: settings.seed,
+    ...(signal !== undefined ? { signal } : {}),
   });
   return { map, describes, score: baseline ?? 0 };
 };
@@ -222,10 +225,13 @@ export async function computeSaliency(
   scene: RenderedScene,
   settings: SaliencySettings,
   tool: string,
+  signal?: AbortSignal,
 ): Promise<ComputedSaliency> {
   try {
-    return await METHODS[settings.method](probe, target, scene, settings);
+    return await METHODS[settings.method](probe, target, scene, settings, signal);
   } catch (error) {
+    // A cancelled call ends with the reason the signal carries (already a ToolError saying why).
+    if (signal?.aborted && error === signal.reason) throw error;
     throw new ToolError(errorMessage(error), tool);
   }
 }

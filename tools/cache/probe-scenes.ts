@@ -46,6 +46,7 @@ export function probeSetAnnotatedScenes(set: ProbeSet, indices: readonly number[
     return {
       image: { width: set.width, height: set.height },
       annotation: scene.annotation,
+      spec: scene.spec,
       masks: new LabelMasks(set.labelConcepts(i), () => read().labels),
       get itemMap() {
         return (itemMap ??= deriveItemMap(read().labels, read().labelItem));

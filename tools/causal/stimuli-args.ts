@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { ToolContext } from '../context.ts';
-import { ToolError } from '../tool.ts';
+import { ToolError, type ToolCost } from '../tool.ts';
 import { resolveStimuli, StimuliArg, type Stimulus } from '../scenes/stimulus-arg.ts';
 import { asToolError } from './unit-edits.ts';
+import { stimuliCost } from '../scenes/cost.ts';
 
 /**
  * Where the causal tools measure an intervention's effect: stimuli given outright (phrases, specs,
@@ -53,17 +54,35 @@ export interface CausalStimuli {
   items: Stimulus[];
 }
 
+/**
+ * The cost of measuring `passes` times on the stimuli a causal call names. Exemplars and probe scenes
+ * are bounded by the schema (at most MAX_EXEMPLARS, MAX_PROBE_SCENES native-size scenes); given
+ * stimuli may be large, so they are estimated.
+ */
+export function causalStimuliCost(args: CausalStimuliArgs, ctx: ToolContext, passes: number): ToolCost {
+  if (args.stimuli) return stimuliCost(args.stimuli, ctx, passes, `, each measured ${passes} times`);
+  const { width, height } = ctx.probe.sceneSize;
+  const n = args.exemplars_of !== undefined ? args.k : (args.probe_scenes ?? DEFAULT_PROBE_SCENES);
+  return {
+    pixelOps: n * passes * width * height,
+    forwardPasses: n * passes,
+    detail: `${n} probe scenes, each measured ${passes} times`,
+    shrink: 'fewer scenes (k or probe_scenes), fewer sweep values',
+  };
+}
+
 export async function resolveCausalStimuli(
   args: CausalStimuliArgs,
   ctx: ToolContext,
   tool: string,
+  signal?: AbortSignal,
 ): Promise<CausalStimuli> {
   const given = [args.stimuli, args.exemplars_of, args.probe_scenes].filter((v) => v !== undefined).length;
   if (given > 1) {
     throw new ToolError('give at most one of stimuli, exemplars_of and probe_scenes', tool);
   }
   if (args.stimuli) {
-    const items = await resolveStimuli(args.stimuli, ctx, tool);
+    const items = await resolveStimuli(args.stimuli, ctx, tool, signal);
     return { source: `${items.length} given stimul${items.length === 1 ? 'us' : 'i'}`, items };
   }
   if (args.exemplars_of !== undefined) return exemplarStimuli(args.exemplars_of, args.k, ctx, tool);

@@ -15,7 +15,8 @@ const Input = z.strictObject({
     .optional()
     .describe(
       'optional: the same as a formula of the concept language, e.g. "dog OR cat", "cup AND handle", ' +
-        '"red & circle", "left(dog)", "NOT grass", "count(bird) >= 2", "word(\\"stop\\")"',
+        '"red & circle", "left(dog)", "NOT grass", "count(bird) >= 2", "word(\\"stop\\")", ' +
+        '"char(\\"e\\") AND orientation(upright)", "height(text, 0.5, 1)", "xspan(text, 0, 0.33)", "effect(blur)"',
     ),
   confidence: z.number().min(0).max(1).describe('how sure you are, 0 to 1'),
   evidence: z
@@ -36,7 +37,9 @@ export const submitAnswerTool = defineTool({
     'Submit the final answer: a description in words, optionally a formula in the concept language ' +
     '(concepts such as dog, red, grass, text; operators OR, AND (gate: fires on the first when the ' +
     'second is present), & (both at once), NOT, left/right/top/bottom(…), small/medium/large(…), ' +
-    'above/below/left_of/right_of(A, B), count(A) >= n, word("…"), hue(colour)), a confidence from 0 ' +
+    'above/below/left_of/right_of(A, B), count(A) >= n, word("…"), hue(colour), char("e"), ' +
+    'orientation(upright|upside-down), effect(blur|noise|…), height(A, lo, hi) of the image height, ' +
+    'xspan/yspan(A, lo, hi) of the width/height), a confidence from 0 ' +
     'to 1, and the evidence ids. A formula that does not parse is refused with the bad token named. ' +
     'Submitting again replaces the earlier answer.',
   input: Input,

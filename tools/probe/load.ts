@@ -2,7 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadSubject, type LoadOptions } from '../../subjects/index.ts';
 import { nearNames } from '../../util/names.ts';
 import { maiaConceptMapping } from '../../stimuli/maia-mapping.ts';
+import { getConcept, lookupConcept, suggestConcepts } from '../../stimuli/vocabulary.ts';
 import {
+  formulaConcepts,
   maiaUnitDefinitions,
   SyntheticSubject,
   type UnitDefinitionInput,
@@ -42,9 +44,34 @@ export async function loadProbe(ref: string, options: LoadProbeOptions = {}): Pr
     throw new InputError('no subject given: name a zoo subject, an ONNX file or synthetic:…');
   if (!trimmed.startsWith(SYNTHETIC_PREFIX))
     return new OnnxProbe(await loadSubject(trimmed, options.subject));
-  const definitions = syntheticDefinitions(trimmed.slice(SYNTHETIC_PREFIX.length).trim());
+  const spec = trimmed.slice(SYNTHETIC_PREFIX.length).trim();
+  const definitions = syntheticDefinitions(spec);
   if (definitions.length === 0) throw new InputError(`synthetic subject '${ref}' has no units`);
-  return new SyntheticProbe(new SyntheticSubject(definitions, { grid: options.grid }), { name: 'synthetic' });
+  const subject = new SyntheticSubject(definitions, { grid: options.grid });
+  // MAIA's units are mapped onto the vocabulary above; definitions a user wrote are checked here.
+  if (!spec.startsWith('maia')) checkDepictable(subject);
+  return new SyntheticProbe(subject, { name: 'synthetic' });
+}
+
+/**
+ * Every concept a synthetic unit names must be one a scene can contain: masks carry the vocabulary's
+ * names only, so a unit keyed on 'unicorn' (or on a synonym such as 'dogs') would be silent on every
+ * stimulus. Refused with the nearest names, as unknown concepts are everywhere else.
+ */
+function checkDepictable(subject: SyntheticSubject): void {
+  for (const unit of subject.units) {
+    for (const concept of formulaConcepts(unit.formula)) {
+      if (getConcept(concept) !== undefined) continue;
+      const canonical = lookupConcept(concept)?.name;
+      const near = canonical !== undefined ? [canonical] : suggestConcepts(concept, 3);
+      throw new InputError(
+        `synthetic unit '${unit.definition.id}' names concept '${concept}', which no scene contains, so the ` +
+          `unit would never fire` +
+          (near.length ? `; did you mean ${near.map((n) => `'${n}'`).join(', ')}?` : '') +
+          ' (concepts are the scene vocabulary: docs/vocabulary.md)',
+      );
+    }
+  }
 }
 
 function syntheticDefinitions(spec: string): UnitDefinitionInput[] {

@@ -6,6 +6,7 @@ import type { ProgressFn, ScoreFn } from './types.ts';
  * Scores `total` generated images in batches: `build(i)` makes image i, then each batch goes through the
  * score callback in one call and `use(i, score)` receives the results in order. A whole batch is built
  * before any of it is used, so `build` may stash per-image state in a slot indexed by i % batchSize.
+ * An aborted `signal` stops it before the next batch (throwing the signal's reason).
  */
 export async function scoreInBatches(
   score: ScoreFn,
@@ -14,8 +15,10 @@ export async function scoreInBatches(
   build: (index: number) => RgbImage,
   use: (index: number, value: number) => void,
   onProgress?: ProgressFn,
+  signal?: AbortSignal,
 ): Promise<void> {
   for (let start = 0; start < total; start += batchSize) {
+    signal?.throwIfAborted();
     const end = Math.min(start + batchSize, total);
     const images: RgbImage[] = [];
     for (let i = start; i < end; i++) images.push(build(i));

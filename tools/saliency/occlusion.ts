@@ -9,6 +9,8 @@ import type { ProgressFn, SaliencyMap, ScoreFn } from './types.ts';
 export type OcclusionFill = 'grey' | 'blur' | readonly [number, number, number];
 
 export interface OcclusionOptions {
+  /** Stops the computation between batches (a call past its time limit, a stopped run). */
+  signal?: AbortSignal;
   /** Side of the square patch in pixels. Default: 1/8 of the shorter image side (at least 1). */
   patchSize?: number;
   /** Step between patch positions. Default: half the patch size (at least 1). */
@@ -81,6 +83,7 @@ export async function occlusionSaliency(
       }
     },
     options.onProgress,
+    options.signal,
   );
 
   const map = new Float32Array(width * height);

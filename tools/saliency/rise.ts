@@ -7,6 +7,8 @@ import { linearAxis, sampleBilinear } from './resize.ts';
 import type { ProgressFn, SaliencyMap, ScoreFn } from './types.ts';
 
 export interface RiseOptions {
+  /** Stops the computation between batches (a call past its time limit, a stopped run). */
+  signal?: AbortSignal;
   /** Number of random masks N. Default 1000. */
   masks?: number;
   /** The masks are drawn on an s×s grid before upsampling. Default 7. */
@@ -93,6 +95,7 @@ export async function riseSaliency(
         saliency[p] = (saliency[p] as number) + value * (mask[p] as number);
     },
     options.onProgress,
+    options.signal,
   );
 
   const map = new Float32Array(width * height);

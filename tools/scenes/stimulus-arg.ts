@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { describeSpec, parsePhrase } from '../../stimuli/phrase.ts';
+import { parsePhrase } from '../../stimuli/phrase.ts';
+import { describeScene } from '../../stimuli/describe-effects.ts';
 import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
 import { SceneSpec } from '../../stimuli/spec.ts';
 import { errorMessage } from '../../util/errors.ts';
@@ -51,10 +52,13 @@ export async function resolveStimuli(
   args: readonly z.output<typeof StimulusArg>[],
   ctx: ToolContext,
   tool: string,
+  signal?: AbortSignal,
 ): Promise<Stimulus[]> {
   const { width, height } = ctx.probe.sceneSize;
   const out: Stimulus[] = [];
   for (const [i, arg] of args.entries()) {
+    // Between scenes: a call past its time limit stops rendering here.
+    signal?.throwIfAborted();
     try {
       if (typeof arg === 'string') {
         const spec = parsePhrase(arg, { width, height, seed: ctx.seed });
@@ -70,7 +74,7 @@ export async function resolveStimuli(
       } else {
         const spec = SceneSpec.parse({ ...arg, width: arg.width ?? width, height: arg.height ?? height });
         const scene = await renderScene(spec);
-        out.push({ label: describeSpec(scene.spec), scene });
+        out.push({ label: describeScene(scene.spec), scene });
       }
     } catch (error) {
       throw new ToolError(`stimulus ${i}: ${errorMessage(error)}`, tool);

@@ -9,10 +9,13 @@ import {
 } from '../causal/index.ts';
 import type { ToolContext } from '../context.ts';
 import type { UnitEdit } from '../probe/types.ts';
+import { perStimulusTable } from '../causal/per-stimulus-table.ts';
+import { softmaxRow } from '../causal/output-effects.ts';
 import { defineTool } from '../tool.ts';
 import { compareMeasurements, measure } from '../causal/measure.ts';
 import { beforeAfterGrid, scoreTables } from '../causal/effects-grid.ts';
 import {
+  causalStimuliCost,
   CausalStimuliFields,
   resolveCausalStimuli,
   stimulusRecords,
@@ -74,12 +77,13 @@ export const ablateUnitsTool = defineTool({
     'what a unit does, to check the unit matters for the output. Returns a short summary, an image of the ' +
     'most changed stimuli (answer before → after), and the full tables in data.',
   input: Input,
-  async execute(args, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => causalStimuliCost(args, ctx, 2),
+  async execute(args, ctx: ToolContext, { signal }) {
     return withToolErrors(NAME, async () => {
       const probe = ctx.probe;
       const units = parseUnitList(probe, args.units, NAME);
       const watch = parseUnitList(probe, args.watch, NAME, MAX_WATCHED_UNITS);
-      const stimuli = await resolveCausalStimuli(args, ctx, NAME);
+      const stimuli = await resolveCausalStimuli(args, ctx, NAME, signal);
       const scenes = stimuli.items.map((s) => s.scene);
       const edits: UnitEdit[] = [{ units, op: args.mode }];
 
@@ -102,6 +106,20 @@ export const ablateUnitsTool = defineTool({
             .join(', ')}${flipped.length > 6 ? ', …' : ''}`,
         );
       }
+      const onScale = (table: typeof before.outputs) =>
+        table.kind === 'logits' ? table.scores.map(softmaxRow) : table.scores;
+      const [rowsBefore, rowsAfter] = [onScale(before.outputs), onScale(after.outputs)];
+      lines.push(
+        perStimulusTable(
+          before.outputs.labels,
+          stimuli.items.map((item, i) => ({
+            label: item.label,
+            before: rowsBefore[i] ?? [],
+            after: rowsAfter[i] ?? [],
+          })),
+          effects.scale,
+        ),
+      );
       const grid = await beforeAfterGrid(stimuli.items, effects, before.outputs, after.outputs, what);
 
       const data: AblateUnitsData = {

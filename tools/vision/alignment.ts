@@ -14,6 +14,7 @@ import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimulusArg, type Stimulus } from '../scenes/stimulus-arg.ts';
 import { canonicalConcept } from '../analysis/concept-args.ts';
+import { saliencyCost } from '../scenes/cost.ts';
 import {
   computeSaliency,
   SaliencyArgs,
@@ -105,10 +106,11 @@ export const alignmentTool = defineTool({
     "Correct means the prediction equals 'expected' (default: the target label), or for a unit that it " +
     'fires. Use stimuli that contain the concept (stimuli without it are reported and left out of the means).',
   input: AlignmentInput,
-  async execute(args: z.output<typeof AlignmentInput>, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => saliencyCost(args.stimuli, ctx, saliencySettings(args, ctx.seed)),
+  async execute(args: z.output<typeof AlignmentInput>, ctx: ToolContext, { signal }) {
     const concept = canonicalConcept(args.concept, 'alignment');
     const target = resolveTarget(ctx.probe, args);
-    const stimuli = await resolveStimuli(args.stimuli, ctx, 'alignment');
+    const stimuli = await resolveStimuli(args.stimuli, ctx, 'alignment', signal);
     const binarization = binarizationOf(args);
     const { width, height } = stimuli[0]?.scene.image ?? ctx.probe.sceneSize;
     const tolerancePx =
@@ -120,7 +122,7 @@ export const alignmentTool = defineTool({
     const images: ToolImage[] = [];
     for (const [i, stimulus] of stimuli.entries()) {
       const { scene } = stimulus;
-      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'alignment');
+      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'alignment', signal);
       const { map, width: w, height: h } = computed.map;
       const mask = scene.masks.get(concept) ?? new Uint8Array(w * h);
       const verdict = correctness.verdicts[i] as { correct: boolean; prediction: string | number };

@@ -5,7 +5,9 @@ import { defineTool, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
 import { conceptsUnder, formatConcepts } from '../scenes/scene-concepts.ts';
 import { withToolErrors } from '../common/errors.ts';
+import { describePeak, unitPeak } from '../scenes/peak.ts';
 import { fmt, round } from '../common/format.ts';
+import { stimuliCost } from '../scenes/cost.ts';
 import {
   hotMask,
   mapsRange,
@@ -42,10 +44,11 @@ export const callUnitsTool = defineTool({
     'unit across the call). Use it to test a hypothesis with targeted stimuli: phrases ("a red dog on ' +
     'grass"), scene specs, or probe scenes ({"probe_scene": i}).',
   input: Input,
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => stimuliCost(args.stimuli, ctx, 1),
+  async execute(args: z.output<typeof Input>, ctx: ToolContext, { signal }) {
     return withToolErrors('call_units', async () => {
       const units = parseUnits(ctx, args.units);
-      const stimuli = await resolveStimuli(args.stimuli, ctx, 'call_units');
+      const stimuli = await resolveStimuli(args.stimuli, ctx, 'call_units', signal);
       const scenes = stimuli.map((s) => s.scene);
       const maps = await ctx.probe.unitMaps(scenes, units);
 
@@ -63,7 +66,10 @@ export const callUnitsTool = defineTool({
           const under = conceptsUnder(scene, hotMask(map, scene.image.width, scene.image.height));
           lines.push(
             `  [${s}] ${fmt(map.value)}  ${stimulus.label}` +
-              (map.value > 0 ? `  — fires on: ${formatConcepts(under)}` : ''),
+              (map.value > 0 ? `  — fires on: ${formatConcepts(under)}` : '') +
+              (map.value > 0 && map.width * map.height > 1
+                ? `; ${describePeak(unitPeak(map, scene), map)}`
+                : ''),
           );
           if (!args.images) continue;
           if (images.length >= MAX_IMAGES) {

@@ -6,6 +6,7 @@ import { defineTool } from '../tool.ts';
 import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
 import { withToolErrors } from '../common/errors.ts';
 import { fmt } from '../common/format.ts';
+import { stimuliCost } from '../scenes/cost.ts';
 
 const Input = z.strictObject({
   stimuli: StimuliArg,
@@ -30,9 +31,10 @@ export const classifyTool = defineTool({
     'most active units). Use it to see what the model decides on a stimulus, e.g. an upright vs a ' +
     'rotated line of text, before and after you change the scene.',
   input: Input,
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => stimuliCost(args.stimuli, ctx, 1),
+  async execute(args: z.output<typeof Input>, ctx: ToolContext, { signal }) {
     return withToolErrors('classify', async () => {
-      const stimuli = await resolveStimuli(args.stimuli, ctx, 'classify');
+      const stimuli = await resolveStimuli(args.stimuli, ctx, 'classify', signal);
       const outputs = await ctx.probe.outputs(stimuli.map((s) => s.scene));
       const isClassifier = outputs.kind !== 'activations';
       const results: ClassifyData['results'] = stimuli.map((stimulus, s) => {

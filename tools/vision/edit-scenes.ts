@@ -12,6 +12,7 @@ import { withToolErrors } from '../common/errors.ts';
 import { fmt } from '../common/format.ts';
 import { MAX_IMAGES, sideBySide, toolImage, unitMaskedImage } from '../scenes/tool-images.ts';
 import { parseUnits, unitLabel, UnitsArg } from '../common/unit-args.ts';
+import { stimuliCost } from '../scenes/cost.ts';
 
 const Input = z.strictObject({
   stimuli: z
@@ -64,13 +65,24 @@ export const editScenesTool = defineTool({
     'for a classifier, its top label before → after. The edited scene differs only by the edit, so a ' +
     'change in activation is caused by it: the way to test a causal hypothesis.',
   input: Input,
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  // Each stimulus is rendered twice (original, edited) and scored twice when units are watched.
+  cost: (args, ctx: ToolContext) => {
+    const once = stimuliCost(
+      args.stimuli,
+      ctx,
+      args.units ? 2 : 0,
+      ', each rendered before and after the edits',
+    );
+    return { ...once, pixelOps: 2 * once.pixelOps };
+  },
+  async execute(args: z.output<typeof Input>, ctx: ToolContext, { signal }) {
     return withToolErrors('edit_scenes', async () => {
       const units = args.units ? parseUnits(ctx, args.units) : [];
-      const originals = await resolveStimuli(args.stimuli, ctx, 'edit_scenes');
+      const originals = await resolveStimuli(args.stimuli, ctx, 'edit_scenes', signal);
       const edited: RenderedScene[] = [];
       const editLists: EditSpec[][] = [];
       for (const [i, { scene }] of originals.entries()) {
+        signal.throwIfAborted();
         try {
           let spec = scene.spec;
           const applied: EditSpec[] = [];

@@ -189,6 +189,8 @@ function renameConcepts(formula: Formula, rename: (name: string) => string): For
     case 'half':
     case 'size':
     case 'count':
+    case 'height':
+    case 'span':
       return { ...formula, arg: renameConcepts(formula.arg, rename) };
     case 'relation':
       return {
@@ -198,6 +200,9 @@ function renameConcepts(formula: Formula, rename: (name: string) => string): For
       };
     case 'word':
     case 'hue':
+    case 'char':
+    case 'orientation':
+    case 'effect':
       return formula;
   }
 }

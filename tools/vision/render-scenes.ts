@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeSpec } from '../../stimuli/phrase.ts';
+import { describeScene } from '../../stimuli/describe-effects.ts';
 import { maskOutline } from '../../stimuli/overlays.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
@@ -7,6 +7,8 @@ import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
 import { formatConcepts, sceneConcepts } from '../scenes/scene-concepts.ts';
 import { withToolErrors } from '../common/errors.ts';
 import { MAX_IMAGES, toolImage } from '../scenes/tool-images.ts';
+import { canonicalConcept } from '../analysis/concept-args.ts';
+import { stimuliCost } from '../scenes/cost.ts';
 
 const Input = z.strictObject({
   stimuli: StimuliArg,
@@ -37,14 +39,18 @@ export const renderScenesTool = defineTool({
     'concept with the share of the image it covers (masks are exact). Optionally outline one concept. ' +
     'Use it to check what a phrase draws before measuring units on it; it does not run the subject.',
   input: Input,
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => stimuliCost(args.stimuli, ctx, 0),
+  async execute(args: z.output<typeof Input>, ctx: ToolContext, { signal }) {
     return withToolErrors('render_scenes', async () => {
-      const stimuli = await resolveStimuli(args.stimuli, ctx, 'render_scenes');
+      // An unknown concept is refused before rendering, with the nearest names, as other tools do.
+      const outline =
+        args.outline !== undefined ? canonicalConcept(args.outline, 'render_scenes') : undefined;
+      const stimuli = await resolveStimuli(args.stimuli, ctx, 'render_scenes', signal);
       const lines: string[] = [];
       const images: ToolImage[] = [];
       const scenes: RenderScenesData['scenes'] = [];
       for (const [i, { label, scene, probeScene }] of stimuli.entries()) {
-        const description = describeSpec(scene.spec);
+        const description = describeScene(scene.spec);
         const concepts = sceneConcepts(scene, 12);
         scenes.push({
           label,
@@ -58,10 +64,10 @@ export const renderScenesTool = defineTool({
         );
         if (images.length >= MAX_IMAGES) continue;
         let image = scene.image;
-        if (args.outline !== undefined) {
-          const mask = scene.masks.get(args.outline.toLowerCase());
+        if (outline !== undefined) {
+          const mask = scene.masks.get(outline);
           if (mask) image = maskOutline(image, mask, [255, 0, 0], { thickness: 2 });
-          else lines.push(`    (no '${args.outline}' in stimulus ${i})`);
+          else lines.push(`    (no '${outline}' in stimulus ${i})`);
         }
         images.push(await toolImage(image, `stimulus ${i}: ${description}`));
       }

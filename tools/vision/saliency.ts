@@ -19,6 +19,7 @@ import {
   type SaliencyMethod,
 } from '../analysis/saliency-run.ts';
 import { resolveTarget, targetName } from '../analysis/saliency-target.ts';
+import { saliencyCost } from '../scenes/cost.ts';
 
 /** Stimuli per saliency call: each costs a few hundred forward passes. */
 export const MAX_SALIENCY_STIMULI = 6;
@@ -68,16 +69,17 @@ export const saliencyTool = defineTool({
     'per stimulus a heatmap overlay, the peak and the concepts it lies on, and how the positive saliency ' +
     'divides among concepts (share of saliency vs share of image area); data holds each map (≤ 64 px side).',
   input: SaliencyInput,
-  async execute(args: z.output<typeof SaliencyInput>, ctx: ToolContext) {
+  cost: (args, ctx: ToolContext) => saliencyCost(args.stimuli, ctx, saliencySettings(args, ctx.seed)),
+  async execute(args: z.output<typeof SaliencyInput>, ctx: ToolContext, { signal }) {
     const target = resolveTarget(ctx.probe, args);
-    const stimuli = await resolveStimuli(args.stimuli, ctx, 'saliency');
+    const stimuli = await resolveStimuli(args.stimuli, ctx, 'saliency', signal);
     const settings = saliencySettings(args, ctx.seed);
     const results: SaliencyStimulusResult[] = [];
     const images: ToolImage[] = [];
     let explains = '';
     for (const [i, stimulus] of stimuli.entries()) {
       const { scene } = stimulus;
-      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'saliency');
+      const computed = await computeSaliency(ctx.probe, target, scene, settings, 'saliency', signal);
       explains = computed.describes;
       const { map, width, height } = computed.map;
       // RISE maps are expected scores: what stands above the map's own mean is what matters.

@@ -20,6 +20,7 @@ import { encodePng } from '../../util/image.ts';
 import { compareMeasurements, measure } from '../causal/measure.ts';
 import { beforeAfterGrid, scoreTables } from '../causal/effects-grid.ts';
 import {
+  causalStimuliCost,
   CausalStimuliFields,
   resolveCausalStimuli,
   stimulusRecords,
@@ -173,7 +174,9 @@ export const steerUnitsTool = defineTool({
     'test whether driving a unit is enough to push the output toward a label (sufficiency), after ' +
     'ablate_units showed it is needed.',
   input: Input,
-  async execute(args, ctx: ToolContext) {
+  // One baseline plus one measurement per dose.
+  cost: (args, ctx: ToolContext) => causalStimuliCost(args, ctx, 1 + (args.sweep?.length ?? 1)),
+  async execute(args, ctx: ToolContext, { signal }) {
     return withToolErrors(NAME, async () => {
       if ((args.value === undefined) === (args.sweep === undefined)) {
         throw new ToolError(
@@ -187,7 +190,7 @@ export const steerUnitsTool = defineTool({
       const probe = ctx.probe;
       const units = parseUnitList(probe, args.units, NAME);
       const watch = parseUnitList(probe, args.watch, NAME, MAX_WATCHED_UNITS);
-      const stimuli = await resolveCausalStimuli(args, ctx, NAME);
+      const stimuli = await resolveCausalStimuli(args, ctx, NAME, signal);
       const scenes = stimuli.items.map((s) => s.scene);
       const relative = args.relative_to === 'std';
       const stats = relative ? await unitStats(ctx, units) : null;

@@ -50,6 +50,26 @@ function confidenceOf(r: number): number {
   return Math.round(Math.min(0.85, 0.3 + r * 0.6) * 100) / 100;
 }
 
+/** A property as a formula of the concept language (char("e"), orientation(upside-down), effect(blur)). */
+export function propertyFormula(property: string): string | undefined {
+  const colon = property.indexOf(':');
+  const kind = property.slice(0, colon);
+  const value = property.slice(colon + 1);
+  const quoted = JSON.stringify(value);
+  switch (kind) {
+    case 'char':
+      return `char(${quoted})`;
+    case 'word':
+      return `word(${quoted})`;
+    case 'orientation':
+      return `orientation(${value})`;
+    case 'effect':
+      return `effect(${value})`;
+    default:
+      return undefined;
+  }
+}
+
 /** The answer a text property gives, or undefined when the formula (or nothing) should answer. */
 export function propertyAnswer(state: State): SubmitAnswerArgs | undefined {
   const properties = ok(state.properties);
@@ -87,13 +107,17 @@ export function propertyAnswer(state: State): SubmitAnswerArgs | undefined {
     const distinct =
       !next || letter.score >= next.score + DISTINCT || (inEveryWord(letter) && !inEveryWord(next));
     if (distinct && (letter.score >= formulaR + MARGIN || inEveryWord(letter))) {
+      // A text model reads upright lines: when the unit also goes with upright text, the formula says so.
+      const upright = orientation?.property === 'orientation:upright' && orientation.r >= ORIENTATION_R / 2;
+      const formula = `${propertyFormula(letter.property) ?? ''}${upright ? ' AND orientation(upright)' : ''}`;
       return {
         description:
-          `${unit} fires on text containing ${letter.label}. ` +
+          `${unit} fires on ${upright ? 'upright ' : ''}text containing ${letter.label}. ` +
           `Evidence: its activation goes with ${letter.label} (${stat(letter)})` +
           (next ? `, more than with any other letter (the next best reaches ${num(next.score)})` : '') +
           `; ${formulaPart}${inEveryWord(letter) ? `, and every word it names contains this letter` : ''}. ` +
           'It was not tested by counterfactuals.',
+        formula,
         confidence: confidenceOf(letter.score),
         evidence: refs,
         unit,
@@ -105,7 +129,22 @@ export function propertyAnswer(state: State): SubmitAnswerArgs | undefined {
       description:
         `${unit} fires on ${orientation.label}. Evidence: its activation goes with the orientation of the ` +
         `text (${stat(orientation)}); ${formulaPart}. It was not tested by counterfactuals.`,
+      formula: propertyFormula(orientation.property) ?? '',
       confidence: confidenceOf(orientation.r),
+      evidence: refs,
+      unit,
+    };
+  }
+  // Any other property (an effect, a weaker orientation or letter) that fits clearly better than every
+  // concept formula: a real unit with no clean concept is still better described by it.
+  const other = top.find((p) => p.r > 0 && propertyFormula(p.property) !== undefined);
+  if (other && other.r >= floor(LETTER_R) && other.r >= formulaR + MARGIN) {
+    return {
+      description:
+        `${unit} fires on ${other.label}. Evidence: its activation goes with it (${stat(other)}); ${formulaPart}. ` +
+        'It is a weak, statistical description, not tested by counterfactuals.',
+      formula: propertyFormula(other.property) ?? '',
+      confidence: confidenceOf(other.r) * 0.8,
       evidence: refs,
       unit,
     };

@@ -265,9 +265,9 @@ describe('dissect under constraints', () => {
   });
 
   it('says so when the unit never fires', async () => {
-    // 'shoulders' has no sprite: the unit is 0 on every scene.
+    // A contradiction: the unit is 0 on every scene. (A concept no scene has is refused on load.)
     const found = await investigate(
-      'synthetic:{"family":"mono","id":"never","concept":"shoulders"}',
+      'synthetic:{"family":"formula","id":"never","formula":"dog AND NOT dog"}',
       'synthetic:0',
     );
     expect(found.run.status).toBe('answered');
@@ -335,7 +335,8 @@ describe('dissect on text units', () => {
       report,
     ).toContain('property_stats');
     expect(found.ctx.answer?.description, report).toMatch(/fires on text containing the letter 'e'/);
-    expect(found.ctx.answer?.formula, report).toBeUndefined();
+    // The letter is stated as a formula too, so the formula scorer can score it on any subject.
+    expect(found.ctx.answer?.formula, report).toBe('char("e")');
     await found.ctx.dispose();
   });
 
@@ -355,6 +356,7 @@ describe('dissect on text units', () => {
     const report = `${describeRun(run)}\n${JSON.stringify(ctx.answer)}`;
     expect(run.status, report).toBe('answered');
     expect(ctx.answer?.description, report).toMatch(/fires on text upside down/);
+    expect(ctx.answer?.formula, report).toBe('orientation(upside-down)');
     await ctx.dispose();
   });
 });

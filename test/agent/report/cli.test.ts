@@ -34,7 +34,10 @@ describe.concurrent('aia report and aia replay', () => {
     const { code, stdout, stderr } = await aia('replay', runDir, '--verify');
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toBe('7 tool calls re-run, 0 divergences\n');
+    expect(stdout).toBe(
+      'integrity: intact (hash chain, blobs, header and events agree; the run ended)\n' +
+        '7 tool calls re-run, 0 divergences\n',
+    );
   });
 
   it('replay --verify --json gives each divergence as structure, and exits 1', async () => {
@@ -72,7 +75,7 @@ describe.concurrent('aia report and aia replay', () => {
     );
   });
 
-  it('a damaged log is one clear error line naming the line, exit 1', async () => {
+  it('a damaged log is a problem naming the line, verification fails with exit 1', async () => {
     const broken = join(dir, 'broken');
     cpSync(runDir, broken, { recursive: true });
     const path = join(broken, 'events.jsonl');
@@ -81,6 +84,7 @@ describe.concurrent('aia report and aia replay', () => {
     writeFileSync(path, lines.join('\n'));
     const result = await aia('replay', broken, '--verify');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: .*events\.jsonl line 3 is not valid JSON/);
+    expect(result.stdout).toMatch(/^integrity: \d+ problems?: this run is not what was recorded\n/);
+    expect(result.stdout).toMatch(/\nproblem: .*events\.jsonl line 3 is not valid JSON/);
   });
 });

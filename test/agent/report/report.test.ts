@@ -17,7 +17,7 @@ let previousKey: string | undefined;
 const SCRIPT: ScriptedStep[] = [
   ...MONO_DOG_SCRIPT.slice(0, 2),
   {
-    text: `Thinking aloud: the key is ${FAKE_KEY} (a model must never see one, but if it echoes one…)`,
+    text: `Thinking aloud: the key is ${FAKE_KEY} (a model must never see one, but if it echoes one…), tail ${FAKE_KEY.slice(-9)}`,
     calls: [
       {
         name: 'record_hypothesis',
@@ -31,7 +31,8 @@ const SCRIPT: ScriptedStep[] = [
 
 beforeAll(async () => {
   previousKey = process.env.ANTHROPIC_API_KEY;
-  process.env.ANTHROPIC_API_KEY = FAKE_KEY;
+  // Recorded where the key was unknown (the writer scrubs known ones), then reported where it is set.
+  delete process.env.ANTHROPIC_API_KEY;
   await recordRun({
     dir: runDir,
     subject: 'synthetic:maia/mono-dog',
@@ -40,6 +41,7 @@ beforeAll(async () => {
     unit: 'synthetic:0',
     question: 'What does synthetic:0 detect?',
   });
+  process.env.ANTHROPIC_API_KEY = FAKE_KEY;
 });
 afterAll(() => {
   if (previousKey === undefined) delete process.env.ANTHROPIC_API_KEY;
@@ -137,6 +139,9 @@ describe('renderReport', () => {
     expect(readFileSync(join(runDir, 'events.jsonl'), 'utf8')).toContain(FAKE_KEY);
     expect(html).not.toContain(FAKE_KEY);
     expect(html).toContain('the key is [redacted]');
+    // A piece of the key is removed too (the last nine characters, as a provider error may echo them).
+    expect(html).not.toContain(FAKE_KEY.slice(-9));
+    expect(html).toContain('tail [redacted]');
   });
 
   it('renders a damaged run: missing images and an unfinished log are shown, not fatal', () => {

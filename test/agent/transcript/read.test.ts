@@ -42,6 +42,7 @@ describe('readRun', () => {
     expect(run.events.at(-1)?.type).toBe('run_end');
     expect(run.events.filter((e) => e.type === 'tool_call')).toHaveLength(7);
     expect(run.warnings).toEqual([]);
+    expect(run.problems).toEqual([]);
   });
 
   it('tolerates a last line cut off mid-write, with a warning naming it', () => {
@@ -52,16 +53,21 @@ describe('readRun', () => {
     expect(run.warnings.join('\n')).toMatch(/events\.jsonl line 16 is incomplete/);
   });
 
-  it('a corrupt line anywhere else is an error naming the file and line', () => {
+  it('a corrupt line anywhere else is a problem naming the file and line; the rest still reads', () => {
     const dir = withEvents((text) => {
       const lines = text.split('\n');
       lines[4] = (lines[4] ?? '').slice(0, 30);
       return lines.join('\n');
     });
-    expect(() => readRun(dir)).toThrow(/events\.jsonl line 5 is not valid JSON/);
+    const run = readRun(dir);
+    expect(run.problems[0]).toMatch(/events\.jsonl line 5 is not valid JSON/);
+    // The line after it no longer follows its predecessor in the chain, and the seq count has a gap.
+    expect(run.problems.join('\n')).toMatch(/line 6 does not follow the line before it/);
+    expect(run.problems.join('\n')).toMatch(/event 5 has seq 6/);
+    expect(run.events).toHaveLength(readRun(runDir).events.length - 1);
   });
 
-  it('a line that is JSON but not a valid event names the line, its type and the bad field', () => {
+  it('a line that is JSON but not a valid event is a problem naming the line, its type and the bad field', () => {
     const dir = withEvents((text) => {
       const lines = text.split('\n');
       const event = JSON.parse(lines[2] ?? '{}') as Record<string, unknown>;
@@ -70,7 +76,7 @@ describe('readRun', () => {
       lines[2] = JSON.stringify(event);
       return lines.join('\n');
     });
-    expect(() => readRun(dir)).toThrow(
+    expect(readRun(dir).problems[0]).toMatch(
       /events\.jsonl line 3 \(type 'tool_call'\) is not a valid run event: ok: .*boolean.*; resultHash: /,
     );
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashValue } from '../../../agent/hash.ts';
-import { formatVerifyResult, verifyRun } from '../../../agent/verify.ts';
+import { formatVerifyResult, verifyPassed, verifyRun } from '../../../agent/verify.ts';
 import { MONO_DOG_SCRIPT, recordRun } from '../helpers/record-run.ts';
 
 /** `aia replay --verify` as a library call: re-run every recorded tool call and compare result hashes. */
@@ -71,7 +71,12 @@ describe('verifyRun', () => {
     expect(result.warnings).toEqual([]);
     expect(progress[0]).toBe('1/8 c1');
     expect(progress.at(-1)).toBe('8/8 c8');
-    expect(formatVerifyResult(result)).toBe('8 tool calls re-run, 0 divergences');
+    expect(result.problems).toEqual([]);
+    expect(verifyPassed(result)).toBe(true);
+    expect(formatVerifyResult(result)).toBe(
+      'integrity: intact (hash chain, blobs, header and events agree; the run ended)\n' +
+        '8 tool calls re-run, 0 divergences',
+    );
   });
 
   it('reports a tampered resultHash as a divergence of the hash alone, naming the ref', async () => {
@@ -90,8 +95,10 @@ describe('verifyRun', () => {
       parts: ['hash'],
       recordedHash: '0'.repeat(64),
     });
+    // The edit breaks the chain at the next line, found before anything is re-run.
+    expect(result.problems).toEqual([expect.stringMatching(/line 7 does not follow the line before it/)]);
     expect(formatVerifyResult(result)).toMatch(
-      /^8 tool calls re-run, 1 divergence\nc3 \(step 2, record_hypothesis\): hash differ/,
+      /^integrity: 1 problem: .*\nproblem: .*line 7 .*\n8 tool calls re-run, 1 divergence\nc3 \(step 2, record_hypothesis\): hash differ/,
     );
   });
 
@@ -195,5 +202,88 @@ describe('verifyRun', () => {
         /^the subject synthetic:maia\/mono-dog is not the one recorded \(hash [0-9a-f]{12}…, recorded f{12}…\)/,
       ),
     ]);
+  });
+});
+
+/** The damage a reviewer relies on verify to catch: each is named, and each fails verification. */
+describe('verifyRun: integrity first', () => {
+  function copyRaw(name: string): string {
+    const dir = join(root, name);
+    cpSync(runDir, dir, { recursive: true });
+    return dir;
+  }
+  const imageHashes = (dir: string): string[] =>
+    readFileSync(join(dir, 'events.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .flatMap((line) => (JSON.parse(line) as { images?: { sha256: string }[] }).images ?? [])
+      .map((image) => image.sha256);
+
+  async function problemsOf(dir: string): Promise<string[]> {
+    const result = await verifyRun(dir, { cacheDir });
+    expect(verifyPassed(result)).toBe(false);
+    return result.problems;
+  }
+
+  it('a blob replaced by another PNG: named, though every event is untouched', async () => {
+    const dir = copyRaw('blob-swapped');
+    const [first, second] = [...new Set(imageHashes(dir))];
+    cpSync(join(dir, 'blobs', `${second}.png`), join(dir, 'blobs', `${first}.png`));
+    expect(await problemsOf(dir)).toEqual([
+      expect.stringMatching(new RegExp(`blob ${first}\\.png named by c\\d+ .* does not match its name`)),
+    ]);
+  });
+
+  it('a deleted blob', async () => {
+    const dir = copyRaw('blob-deleted');
+    const [first] = imageHashes(dir);
+    rmSync(join(dir, 'blobs', `${first}.png`));
+    expect((await problemsOf(dir)).join('\n')).toMatch(
+      new RegExp(`blob ${first}\\.png named by .* is missing`),
+    );
+  });
+
+  it('an empty events.jsonl: nothing to re-run is a failure, not "0 divergences"', async () => {
+    const dir = copyRaw('empty');
+    writeFileSync(join(dir, 'events.jsonl'), '');
+    const problems = (await problemsOf(dir)).join('\n');
+    expect(problems).toMatch(/holds no events/);
+    expect(problems).toMatch(/run\.json records 18 events but events\.jsonl holds 0 lines/);
+    expect(problems).toMatch(/holds an answer that events\.jsonl does not record/);
+  });
+
+  it('a truncated events.jsonl (whole lines lost from the end)', async () => {
+    const dir = copyRaw('truncated');
+    const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trimEnd().split('\n');
+    writeFileSync(join(dir, 'events.jsonl'), `${lines.slice(0, 10).join('\n')}\n`);
+    const problems = (await problemsOf(dir)).join('\n');
+    expect(problems).toMatch(
+      /run\.json records 18 events but events\.jsonl holds 10 lines: events were lost/,
+    );
+    expect(problems).toMatch(/run\.json says the run ended \(answered\) but events\.jsonl has no run_end/);
+  });
+
+  it('an answer edited in run.json', async () => {
+    const dir = copyWith(
+      'answer-edited',
+      () => undefined,
+      (header) => (((header.result as Json).answer as Json).description = 'cats, clearly'),
+    );
+    expect(await problemsOf(dir)).toEqual([
+      "run.json's answer is not the last answer the run recorded: run.json was edited",
+    ]);
+  });
+
+  it('a second run appended into the first', async () => {
+    const dir = copyRaw('appended');
+    const text = readFileSync(join(dir, 'events.jsonl'), 'utf8');
+    writeFileSync(join(dir, 'events.jsonl'), text + text);
+    const problems = (await problemsOf(dir)).join('\n');
+    expect(problems).toMatch(/holds 2 run_start events/);
+    expect(problems).toMatch(/event 19 has seq 1 /);
+    expect(problems).toMatch(/line 19 does not start this run's chain|line 19 does not follow/);
+    expect(problems).toMatch(
+      /run\.json records 18 events but events\.jsonl holds 36 lines: events were added/,
+    );
   });
 });

@@ -16,8 +16,8 @@ const UNITS = [
   { family: 'or', id: 'dog-or-bird', concepts: ['dog', 'bird'] },
   { family: 'negation', id: 'dog-not-grass', concept: 'dog', unless: 'grass' },
   { family: 'and', id: 'fish-and-water', concepts: ['fish', 'water'] },
-  // 'shoulders' has no sprite: this unit never fires on any scene.
-  { family: 'mono', id: 'never', concept: 'shoulders' },
+  // A contradiction: this unit never fires on any scene. (A concept no scene has is refused on load.)
+  { family: 'formula', id: 'never', formula: 'dog AND NOT dog' },
 ];
 const TRUTH = ['dog OR bird', 'dog AND NOT grass', 'fish AND water'];
 
