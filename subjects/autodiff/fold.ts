@@ -76,7 +76,7 @@ export function foldBatchNorms(
 }
 
 /** A float scalar's value (an initializer or Constant output of one element), if it is one. */
-export type ScalarOf = (name: string) => number | undefined;
+export type ScalarOf = (name: string, only?: number) => number | undefined;
 
 export function scalarReader(graph: GraphProto): ScalarOf {
   const tensors = new Map<string, TensorProto>();
@@ -86,9 +86,10 @@ export function scalarReader(graph: GraphProto): ScalarOf {
       node.op_type === 'Constant' ? (node.attribute ?? []).find((a) => a.name === 'value')?.t : undefined;
     if (t && node.output?.[0]) tensors.set(node.output[0], t);
   }
-  return (name) => {
+  return (name, only) => {
     const t = tensors.get(name);
     if (!t || (t.dims ?? []).some((d) => Number(d) !== 1)) return undefined;
+    if (only !== undefined && t.data_type !== only) return undefined;
     if (t.data_type === ElemType.FLOAT) {
       if ((t.float_data ?? []).length === 1) return t.float_data?.[0];
       if (t.raw_data?.byteLength === 4)
@@ -122,8 +123,9 @@ export function fuseHardSwish(
     const list = readers.get(tensor) ?? [];
     return list.length === 1 && !keep.has(tensor) ? list[0] : undefined;
   };
+  // float32 only: onnxruntime's HardSwish kernel has no float64 version.
   const near = (name: string | undefined, value: number) => {
-    const v = name ? scalarOf(name) : undefined;
+    const v = name ? scalarOf(name, ElemType.FLOAT) : undefined;
     return v !== undefined && Math.abs(v - value) < 1e-6;
   };
   const dropped = new Set<NodeProto>();
