@@ -1,13 +1,7 @@
 import { join, resolve } from 'node:path';
-import {
-  createVisionRegistry,
-  createToolContext,
-  type AnswerRecord,
-  type HypothesisRecord,
-} from '../tools/index.ts';
-import type { ToolContext } from '../tools/context.ts';
-import { OnnxProbe } from '../tools/probe/onnx-probe.ts';
-import { DEFAULT_PROBE_SET_SIZE, defaultCacheRoot } from '../tools/context.ts';
+import type { AnswerRecord, HypothesisRecord } from '../tools/index.ts';
+import { defaultCacheRoot } from '../tools/context.ts';
+import { openSubject } from '../tools/session.ts';
 import { renderPrompt } from '../prompts/index.ts';
 import type { Backbone, Usage } from './backbone.ts';
 import { resolveBackbone, type BackboneName } from './backbones/index.ts';
@@ -97,14 +91,15 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
   );
   // Before the subject loads: a directory holding another run is refused at once.
   assertNewRunDir(runDir, options.runDir !== undefined ? '--out' : 'the run directory');
-  const context: ToolContext = await createToolContext(options.subject, {
+  const session = await openSubject(options.subject, {
     cacheDir,
     seed,
     progress: options.progress ?? true,
-    ...(options.probeSetSize !== undefined ? { probeSetSize: options.probeSetSize } : {}),
+    ...(options.probeSetSize !== undefined ? { stimuli: options.probeSetSize } : {}),
   });
+  const { context } = session;
   try {
-    const unit = options.unit !== undefined ? context.probe.parseUnit(options.unit).id : undefined;
+    const unit = options.unit !== undefined ? context.canonicalUnit(options.unit) : undefined;
     const header: RunHeader = {
       format: RUN_FORMAT,
       id: runDir.split(/[\\/]/).pop() ?? runDir,
@@ -112,11 +107,8 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       versions: runVersions(),
       subject: {
         ref: options.subject,
-        hash: context.probe.hash,
-        files:
-          context.probe instanceof OnnxProbe
-            ? [{ path: context.probe.name, sha256: context.probe.subject.hash }]
-            : [],
+        hash: session.hash,
+        files: session.files,
       },
       question: options.question,
       ...(unit !== undefined ? { unit } : {}),
@@ -124,7 +116,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
         backbone: backbone.name,
         model: backbone.model,
         seed,
-        probeSetSize: options.probeSetSize ?? DEFAULT_PROBE_SET_SIZE,
+        probeSetSize: session.stimuli,
         budget: { ...budget },
         context: window,
         cacheMode,
@@ -142,29 +134,30 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
       model: backbone.model,
     });
     const modelCache = new ModelCallCache(join(cacheDir, 'model-calls'), cacheMode);
-    const registry = createVisionRegistry();
     try {
-      const result = await runLoop({
-        backboneName: backbone.name,
-        model: backbone.model,
-        callModel: (request, signal) =>
-          modelCache.call(backbone, request, signal !== undefined ? { signal } : {}),
-        registry,
-        context,
-        transcript,
-        system: renderPrompt('system', { maxSteps: budget.maxSteps, maxImages: window.maxImages }),
-        task: renderPrompt('task', {
-          // A synthetic reference spells out its units' definitions: the model sees only the name.
-          subject: context.probe.kind === 'synthetic' ? context.probe.name : options.subject,
-          unitLine: unit !== undefined ? `Unit: \`${unit}\`` : '',
-          question: options.question,
+      const result = await session.withTools((registry, context) =>
+        runLoop({
+          backboneName: backbone.name,
+          model: backbone.model,
+          callModel: (request, signal) =>
+            modelCache.call(backbone, request, signal !== undefined ? { signal } : {}),
+          registry,
+          context,
+          transcript,
+          system: renderPrompt('system', { maxSteps: budget.maxSteps, maxImages: window.maxImages }),
+          task: renderPrompt('task', {
+            // A synthetic reference spells out its units' definitions: the model sees only the name.
+            subject: session.displayName,
+            unitLine: unit !== undefined ? `Unit: \`${unit}\`` : '',
+            question: options.question,
+          }),
+          budget,
+          window,
+          cost: (usage) => (offline ? 0 : costUsd(backbone.model, usage)),
+          maxOutputTokensPerCall: options.maxOutputTokens ?? 4096,
+          ...(options.signal !== undefined ? { signal: options.signal } : {}),
         }),
-        budget,
-        window,
-        cost: (usage) => (offline ? 0 : costUsd(backbone.model, usage)),
-        maxOutputTokensPerCall: options.maxOutputTokens ?? 4096,
-        ...(options.signal !== undefined ? { signal: options.signal } : {}),
-      });
+      );
       const wallMs = Date.now() - startedAt;
       transcript.updateHeader({
         status: result.status,

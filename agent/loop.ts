@@ -1,4 +1,4 @@
-import type { ToolContext } from '../tools/context.ts';
+import type { InvestigationContext } from '../tools/investigation/state.ts';
 import { DEFAULT_TOOL_CALL_BUDGET, type ToolCallBudget } from '../tools/call-budget.ts';
 import type { ToolRegistry, ToolSpec } from '../tools/registry.ts';
 import { errorMessage } from '../util/errors.ts';
@@ -35,12 +35,12 @@ export type ModelCaller = (
   signal?: AbortSignal,
 ) => Promise<{ response: ModelResponse; cached: boolean; hash: string }>;
 
-export interface LoopOptions {
+export interface LoopOptions<Ctx extends InvestigationContext = InvestigationContext> {
   backboneName: string;
   model: string;
   callModel: ModelCaller;
-  registry: ToolRegistry<ToolContext>;
-  context: ToolContext;
+  registry: ToolRegistry<Ctx>;
+  context: Ctx;
   transcript: TranscriptWriter;
   system: string;
   task: string;
@@ -67,7 +67,9 @@ export interface LoopResult {
 /** Turns in a row without a tool call before the loop gives up on the model. */
 const MAX_IDLE_TURNS = 2;
 
-export async function runLoop(options: LoopOptions): Promise<LoopResult> {
+export async function runLoop<Ctx extends InvestigationContext>(
+  options: LoopOptions<Ctx>,
+): Promise<LoopResult> {
   const { context, transcript, registry } = options;
   const specs = registry.specs();
   const fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(specs));
@@ -201,8 +203,8 @@ function onlyAnswerTool(specs: ToolSpec[]): ToolSpec[] {
  * call that finds the budget spent is not run (the model reads why; it is asked for its answer next).
  * The forced final turn's calls run under the per-call limit alone, so the answer can be recorded.
  */
-async function runToolCall(
-  options: LoopOptions,
+async function runToolCall<Ctx extends InvestigationContext>(
+  options: LoopOptions<Ctx>,
   call: ToolCall,
   ref: string,
   state: BudgetState,

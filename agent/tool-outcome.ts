@@ -1,4 +1,4 @@
-import type { ToolContext } from '../tools/context.ts';
+import type { InvestigationContext } from '../tools/investigation/state.ts';
 import type { CallOptions, ToolRegistry } from '../tools/registry.ts';
 import { ToolError, type ToolResult } from '../tools/tool.ts';
 import { AiaError, errorMessage } from '../util/errors.ts';
@@ -52,9 +52,9 @@ export function outcomeHash(outcome: ToolOutcome): string {
  * failure becomes an error outcome carrying its message. `unexpected` is set when the failure was not
  * a ToolError or AiaError (a bug in a tool rather than a call the model can fix).
  */
-export async function executeToolCall(
-  registry: ToolRegistry<ToolContext>,
-  context: ToolContext,
+export async function executeToolCall<Ctx extends InvestigationContext>(
+  registry: ToolRegistry<Ctx>,
+  context: Ctx,
   tool: string,
   rawArguments: string,
   options: CallOptions = {},

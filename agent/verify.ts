@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createToolContext, createVisionRegistry, type ToolContext } from '../tools/index.ts';
+import type { InvestigationContext } from '../tools/investigation/state.ts';
+import { openSubject } from '../tools/session.ts';
 import type { ToolRegistry } from '../tools/registry.ts';
 import { errorMessage } from '../util/errors.ts';
 import { hashValue } from './hash.ts';
@@ -76,9 +77,9 @@ export function recordedProbeSetSize(dir: string): number | undefined {
 }
 
 /** Run one recorded call as the loop does: raw argument text in, an outcome out, errors included. */
-export async function rerunToolCall(
-  registry: ToolRegistry<ToolContext>,
-  context: ToolContext,
+export async function rerunToolCall<C extends InvestigationContext>(
+  registry: ToolRegistry<C>,
+  context: C,
   tool: string,
   rawArguments: string,
 ): Promise<ToolOutcome> {
@@ -162,19 +163,19 @@ export async function verifyReadRun(run: ReadRun, options: VerifyOptions = {}): 
     .sort((a, b) => a.seq - b.seq);
   const warnings = [...run.warnings];
   const probeSetSize = options.probeSetSize ?? recordedProbeSetSize(run.dir);
-  const context = await createToolContext(run.header.subject.ref, {
+  const session = await openSubject(run.header.subject.ref, {
     seed: run.header.config.seed,
     progress: options.progress ?? false,
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
-    ...(probeSetSize !== undefined ? { probeSetSize } : {}),
+    ...(probeSetSize !== undefined ? { stimuli: probeSetSize } : {}),
   });
+  const { context } = session;
   // Not an error: a changed subject is one reason to verify. But it explains every divergence below.
-  if (run.header.subject.hash !== '' && context.probe.hash !== run.header.subject.hash)
+  if (run.header.subject.hash !== '' && session.hash !== run.header.subject.hash)
     warnings.push(
-      `the subject ${run.header.subject.ref} is not the one recorded (hash ${context.probe.hash.slice(0, 12)}…, ` +
+      `the subject ${run.header.subject.ref} is not the one recorded (hash ${session.hash.slice(0, 12)}…, ` +
         `recorded ${run.header.subject.hash.slice(0, 12)}…): results that depend on it may differ`,
     );
-  const registry = createVisionRegistry();
   // As in the loop: evidence ids are checked against the calls made so far, so an evidence error
   // recorded then reproduces now.
   const knownRefs = new Set<string>();
@@ -182,7 +183,9 @@ export async function verifyReadRun(run: ReadRun, options: VerifyOptions = {}): 
   const divergences: Divergence[] = [];
   try {
     for (const [i, event] of calls.entries()) {
-      const outcome = await rerunToolCall(registry, context, event.tool, event.arguments);
+      const outcome = await session.withTools((registry, ctx) =>
+        rerunToolCall(registry, ctx, event.tool, event.arguments),
+      );
       const divergence = compare(run, event, outcome, warnings);
       if (divergence) divergences.push(divergence);
       knownRefs.add(event.ref);

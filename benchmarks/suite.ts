@@ -6,6 +6,9 @@ import { nearNames } from '../util/names.ts';
 import { projectPath } from '../util/paths.ts';
 import { suggestConcepts } from '../stimuli/vocabulary.ts';
 import { isScorableConcept } from './scorers/mentions.ts';
+import { parseTextFormula, parseTextUnitDefinitions } from '../subjects/synthetic-text/index.ts';
+import { isTextConcept, TEXT_CONCEPTS } from '../stimuli/text/concepts.ts';
+import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/load.ts';
 
 /**
  * Benchmark suites: questions about units whose answers are known, as JSON data. The schema is
@@ -29,37 +32,16 @@ export const Substitution = z.strictObject({
 export type Substitution = z.infer<typeof Substitution>;
 
 export const Truth = z.strictObject({
-  /** The unit's rule in the concept language, where one exists (synthetic units). */
-  formula: z
-    .string()
-    .min(1)
-    .superRefine((text, context) => {
-      try {
-        parseFormula(text);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: `not a formula: ${(error as Error).message}` });
-      }
-    })
-    .optional(),
+  /**
+   * The unit's rule in its subject's concept language (scenes or tokens), where one exists (synthetic
+   * units); checked against that language with the task (taskLanguage).
+   */
+  formula: z.string().min(1).optional(),
   /**
    * What a correct description must name: vocabulary concepts ('dog'), words ('word:stop'),
    * characters ('char:e') or orientations ('orientation:upside-down'). Read by the concept scorer.
    */
-  concepts: z
-    .array(
-      z.string().superRefine((key, context) => {
-        if (isScorableConcept(key)) return;
-        const near = suggestConcepts(key, 3);
-        context.addIssue({
-          code: 'custom',
-          message:
-            `'${key}' is not a concept${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}: use a ` +
-            `vocabulary name ('dog'), word:<text>, char:<c>, orientation:upside-down or orientation:upright`,
-        });
-      }),
-    )
-    .min(1)
-    .optional(),
+  concepts: z.array(z.string().min(1)).min(1).optional(),
   /** The answer in words, as a person would give it. */
   description: z.string().min(1),
   substitution: Substitution.optional(),
@@ -81,6 +63,43 @@ export const HeldOut = z.strictObject({
 export type HeldOut = z.infer<typeof HeldOut>;
 
 const SYNTHETIC = 'synthetic:';
+
+/** Which kind of subject a task is about: text subjects are named synthetic-text:…, the rest are vision. */
+export type TaskModality = 'vision' | 'text';
+export function taskModality(subject: string): TaskModality {
+  return isTextSubjectRef(subject) ? 'text' : 'vision';
+}
+
+/** What a task's truth is checked against, per modality: its concept language and concept names. */
+interface TaskLanguage {
+  parseFormula(text: string): unknown;
+  /** A message saying what is wrong with a truth concept key, or undefined when it is fine. */
+  checkConcept(key: string): string | undefined;
+  parseUnits(definitions: unknown[]): unknown;
+}
+
+const TASK_LANGUAGES: Record<TaskModality, TaskLanguage> = {
+  vision: {
+    parseFormula,
+    checkConcept: (key) => {
+      if (isScorableConcept(key)) return undefined;
+      const near = suggestConcepts(key, 3);
+      return (
+        `'${key}' is not a concept${near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : ''}: use a ` +
+        `vocabulary name ('dog'), word:<text>, char:<c>, orientation:upside-down or orientation:upright`
+      );
+    },
+    parseUnits: parseUnitDefinitions,
+  },
+  text: {
+    parseFormula: parseTextFormula,
+    checkConcept: (key) =>
+      key.startsWith('word:') || isTextConcept(key)
+        ? undefined
+        : `'${key}' is not a token concept: use one of ${TEXT_CONCEPTS.join(', ')} or word:<w>`,
+    parseUnits: parseTextUnitDefinitions,
+  },
+};
 
 export const Task = z
   .strictObject({
@@ -105,6 +124,22 @@ export const Task = z
     origin: z.string().min(1).optional(),
   })
   .superRefine((task, context) => {
+    const language = TASK_LANGUAGES[taskModality(task.subject)];
+    if (task.truth.formula !== undefined) {
+      try {
+        language.parseFormula(task.truth.formula);
+      } catch (error) {
+        context.addIssue({
+          code: 'custom',
+          path: ['truth', 'formula'],
+          message: `not a formula: ${(error as Error).message}`,
+        });
+      }
+    }
+    (task.truth.concepts ?? []).forEach((key, i) => {
+      const problem = language.checkConcept(key);
+      if (problem) context.addIssue({ code: 'custom', path: ['truth', 'concepts', i], message: problem });
+    });
     if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined) {
       context.addIssue({
         code: 'custom',
@@ -122,12 +157,13 @@ export const Task = z
     if (new Set(task.scorers).size !== task.scorers.length) {
       context.addIssue({ code: 'custom', path: ['scorers'], message: 'a scorer is listed twice' });
     }
-    const inline = task.subject.slice(SYNTHETIC.length).trim();
-    if (task.subject.startsWith(SYNTHETIC) && (inline.startsWith('[') || inline.startsWith('{'))) {
+    const prefix = task.subject.startsWith(SYNTHETIC) ? SYNTHETIC : SYNTHETIC_TEXT_PREFIX;
+    const inline = task.subject.slice(prefix.length).trim();
+    if (task.subject.startsWith(prefix) && (inline.startsWith('[') || inline.startsWith('{'))) {
       // Inline definitions are checked now, so a broken suite fails at load rather than mid-run.
       try {
         const parsed: unknown = JSON.parse(inline);
-        parseUnitDefinitions(Array.isArray(parsed) ? parsed : [parsed]);
+        language.parseUnits(Array.isArray(parsed) ? parsed : [parsed]);
       } catch (error) {
         context.addIssue({
           code: 'custom',
@@ -167,6 +203,7 @@ export const BUILT_IN_SUITES = [
   'synthetic-hard',
   'paddle-ocr',
   'paddle-ocr-units',
+  'text-synthetic',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';

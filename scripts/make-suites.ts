@@ -1,7 +1,7 @@
 /**
  * Make the built-in benchmark suites (benchmarks/suites/<name>.json) and check their ground truth:
  *
- *   npx tsx scripts/make-suites.ts                       all three suites
+ *   npx tsx scripts/make-suites.ts                       all four suites
  *   npx tsx scripts/make-suites.ts synthetic-hard        one (or several) by name
  *   npx tsx scripts/make-suites.ts --cache-dir /tmp/c    where held-out sets and activations go
  *
@@ -41,6 +41,8 @@ import {
   type HardFamily,
 } from '../benchmarks/suites/synthetic-hard.ts';
 import { syntheticTask } from '../benchmarks/suites/synthetic-task.ts';
+import { textSyntheticSuite } from '../benchmarks/suites/text-synthetic.ts';
+import { heldOutTable } from '../benchmarks/scorers/text/held-out.ts';
 import {
   checkClsOrientation,
   checkRecChar,
@@ -212,6 +214,25 @@ async function makePaddle(cacheDir: string): Promise<Suite> {
   };
 }
 
+/**
+ * text-synthetic: every unit of the text bank; each must fire on enough held-out tokens for the
+ * token-level scorers to have positives to rank (a unit that does not is refused).
+ */
+async function makeText(cacheDir: string): Promise<Suite> {
+  const suite = textSyntheticSuite();
+  for (const task of suite.tasks) {
+    const table = await heldOutTable(task, cacheDir);
+    let firing = 0;
+    for (const a of table.activations) if (a > table.threshold) firing++;
+    if (firing < MIN_TEXT_POSITIVES)
+      throw new Error(`${task.id} fires on ${firing} held-out tokens, fewer than ${MIN_TEXT_POSITIVES}`);
+    say(`${task.id}: fires on ${firing} of ${table.size} held-out tokens`);
+  }
+  return suite;
+}
+
+const MIN_TEXT_POSITIVES = 5;
+
 /** Real units across the PaddleOCR layers: at each site, the units whose held-out activations vary most. */
 async function makeRealUnits(cacheDir: string): Promise<Suite> {
   const tasks: Task[] = [];
@@ -278,9 +299,11 @@ async function main(): Promise<void> {
         ? await makeMaia(cacheDir)
         : name === 'synthetic-hard'
           ? await makeHard(cacheDir)
-          : name === REAL_UNITS_SUITE_NAME
-            ? await makeRealUnits(cacheDir)
-            : await makePaddle(cacheDir);
+          : name === 'text-synthetic'
+            ? await makeText(cacheDir)
+            : name === REAL_UNITS_SUITE_NAME
+              ? await makeRealUnits(cacheDir)
+              : await makePaddle(cacheDir);
     suite.tasks.forEach(agree);
     await writeSuite(suite);
     say(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);

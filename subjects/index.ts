@@ -1,6 +1,7 @@
 /** The subjects layer's public surface: load a subject, address its sites and units, read and edit them. */
 export type {
   Edit,
+  InterveneOptions,
   RunResult,
   SiteInfo,
   Subject,
@@ -27,3 +28,11 @@ export {
   type RandomizedSubject,
   type WeightLayer,
 } from './onnx/randomize.ts';
+export {
+  LanguageModel,
+  loadLanguageModel,
+  type LoadLanguageModelOptions,
+  type TextActivations,
+  type TextInput,
+} from './language-model/index.ts';
+export { TextTokenizer, trainByteLevelBpe, type TokenizedText } from './tokenizers/index.ts';

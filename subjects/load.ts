@@ -9,8 +9,16 @@ import { discoverSites } from './onnx/discover.ts';
 import { indexGraph } from './onnx/graph.ts';
 import { OnnxSubject } from './onnx/onnx-subject.ts';
 import { describeSites } from './onnx/site-infos.ts';
-import { decodeModel } from './onnx/proto.ts';
-import { createSession, defaultSessionOptions, SessionCache, type SessionOptions } from './onnx/session.ts';
+import { decodeModel, ElemType, type ModelProto } from './onnx/proto.ts';
+import {
+  createSession,
+  defaultSessionOptions,
+  SessionCache,
+  transformerSessionOptions,
+  type SessionOptions,
+} from './onnx/session.ts';
+import { transformerLensNames } from './language-model/transformer-lens-names.ts';
+import { EXAMPLE_LENGTH } from './language-model/token-layout.ts';
 import { nearNames } from '../util/names.ts';
 import { zooEntry, zooNames } from './zoo.ts';
 
@@ -23,6 +31,11 @@ export interface LoadOptions {
   sessionOptions?: SessionOptions;
   /** Compiled sessions kept per subject (default 8). */
   sessionCacheSize?: number;
+  /**
+   * Example input shapes by input name for site discovery, beside the manifest's (which names only
+   * the image input): a language model needs input_ids and attention_mask of one length.
+   */
+  exampleShapes?: Readonly<Record<string, number[]>>;
 }
 
 /**
@@ -31,13 +44,16 @@ export interface LoadOptions {
  * `<model>.subject.json`, then `subject.json`; without one the model loads with defaults.
  */
 export async function loadSubject(ref: string, options: LoadOptions = {}): Promise<OnnxSubject> {
-  const located = locate(ref, options.manifest);
+  const located = locateSubject(ref, options.manifest);
   const { modelPath, manifest, manifestDir } = located;
   const bytes = readModelFile(modelPath);
   const hash = createHash('sha256').update(bytes).digest('hex');
   const model = decodeModel(bytes, `'${modelPath}'`);
   const index = indexGraph(model.graph ?? {});
-  const sessionOptions = options.sessionOptions ?? defaultSessionOptions();
+  // Transformers (found by their module scopes) need basic optimisation: see transformerSessionOptions.
+  const isTransformer = transformerLensNames(index, new Set(index.dynamicTensors)).size > 0;
+  const sessionOptions =
+    options.sessionOptions ?? (isTransformer ? transformerSessionOptions() : defaultSessionOptions());
   const modelDir = dirname(modelPath);
   const compile = (m: Parameters<typeof createSession>[0]) =>
     createSession(m, sessionOptions, modelDir, `'${modelPath}'`);
@@ -46,7 +62,11 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
   const imageInput = manifest.input?.name ?? index.inputNames[0];
   const table = await discoverSites(model, index, hash, {
     createSession: compile,
-    exampleShapes: exampleShape && imageInput ? { [imageInput]: exampleShape } : undefined,
+    exampleShapes: exampleShapesFor(
+      imageInput,
+      exampleShape,
+      options.exampleShapes ?? (isTransformer ? tokenExampleShapes(model) : undefined),
+    ),
     cacheDir: options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()),
   });
 
@@ -75,14 +95,40 @@ export async function loadSubject(ref: string, options: LoadOptions = {}): Promi
   });
 }
 
-interface Located {
+/**
+ * A transformer's token inputs (int64 [batch, sequence]: ids, mask, positions) get one short example
+ * length, the one language-model loading uses, so the site table is shared and fits any context.
+ */
+function tokenExampleShapes(model: ModelProto): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {};
+  for (const input of model.graph?.input ?? []) {
+    const type = input.type?.tensor_type;
+    if (type?.elem_type === ElemType.INT64 && type.shape?.dim?.length === 2 && input.name) {
+      shapes[input.name] = [1, EXAMPLE_LENGTH];
+    }
+  }
+  return shapes;
+}
+
+function exampleShapesFor(
+  imageInput: string | undefined,
+  manifestShape: number[] | undefined,
+  given: LoadOptions['exampleShapes'],
+): Record<string, number[]> | undefined {
+  const shapes: Record<string, number[]> = { ...given };
+  if (manifestShape && imageInput) shapes[imageInput] = manifestShape;
+  return Object.keys(shapes).length > 0 ? shapes : undefined;
+}
+
+export interface LocatedSubject {
   modelPath: string;
   manifest: SubjectManifest;
   /** Directory the manifest's relative paths are relative to. */
   manifestDir: string;
 }
 
-function locate(ref: string, manifestOption: LoadOptions['manifest']): Located {
+/** The model file and manifest a reference names (see loadSubject); InputError when there are none. */
+export function locateSubject(ref: string, manifestOption?: LoadOptions['manifest']): LocatedSubject {
   const zoo = zooEntry(ref);
   if (zoo && !existsSync(ref)) {
     if (!zoo.installed) {

@@ -107,6 +107,23 @@ export const LabelsSpec = z.union([
   }),
 ]);
 
+/** What a language model needs beside its graph: the tokenizer and how text enters the graph. */
+export const TextSpec = z.strictObject({
+  /** The Hugging Face tokenizer.json (default: tokenizer.json beside the model). */
+  tokenizer: FileRef.optional(),
+  /** tokenizer_config.json (default: the one beside tokenizer.json, when present). */
+  tokenizerConfig: FileRef.optional(),
+  /** Longest input in tokens (default: the rows of the position embedding). */
+  contextLength: positiveInt.optional(),
+  /** Graph inputs by role, when the export named them differently. */
+  inputIds: z.string().default('input_ids'),
+  attentionMask: z.string().default('attention_mask'),
+  positionIds: z.string().default('position_ids'),
+  /** The graph output holding next-token logits [batch, sequence, vocab] (default: logits, else the first). */
+  logits: z.string().optional(),
+});
+export type TextSpec = z.infer<typeof TextSpec>;
+
 export const SubjectManifest = z.strictObject({
   /** The subject's name (defaults to the model file name). */
   name: z.string().min(1).optional(),
@@ -147,6 +164,8 @@ export const SubjectManifest = z.strictObject({
       labels: LabelsSpec.optional(),
     })
     .optional(),
+  /** Language models: tokenizer and input names (modality text). */
+  text: TextSpec.optional(),
   sites: z
     .strictObject({
       /** Friendly names: alias → tensor name. */

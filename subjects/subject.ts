@@ -67,6 +67,12 @@ export type Edit =
   | (EditTarget & { op: 'scale'; factor: number | ArrayLike<number> })
   | (EditTarget & { op: 'add'; delta: number | ArrayLike<number> });
 
+export interface InterveneOptions {
+  read?: readonly string[];
+  /** Fetch the graph outputs too (default true). */
+  outputs?: boolean;
+}
+
 export interface RunResult {
   /** The graph outputs, by name. */
   outputs: TensorMap;
@@ -126,12 +132,12 @@ export interface Subject {
   run(inputs: SubjectInputs): Promise<TensorMap>;
   /** Activations of any set of sites, in one run. */
   read(inputs: SubjectInputs, sites: readonly string[]): Promise<RunResult>;
-  /** One run with edits applied (and sites read, seeing the edits). */
-  intervene(
-    inputs: SubjectInputs,
-    edits: readonly Edit[],
-    options?: { read?: readonly string[] },
-  ): Promise<RunResult>;
+  /**
+   * One run with edits applied (and sites read, seeing the edits). With `outputs: false` only the
+   * read sites are copied out (`outputs` is then empty): a language model's logits are vocab × tokens
+   * floats, which a per-token read of one site should not pay for.
+   */
+  intervene(inputs: SubjectInputs, edits: readonly Edit[], options?: InterveneOptions): Promise<RunResult>;
   /**
    * Gradients by reverse-mode autodiff (absent where the subject has no graph to differentiate, e.g.
    * synthetic units). One compiled graph per objective tensor, wrt set and input shape.

@@ -3,6 +3,8 @@ import type { LoadOptions } from '../subjects/index.ts';
 import { makeProbeSet, type ProbeSet, type ProbeSetDistribution } from '../stimuli/probeset.ts';
 import type { RenderedScene } from '../stimuli/render.ts';
 import { InputError } from '../util/errors.ts';
+import { parseFormula, printFormula } from '../subjects/synthetic/index.ts';
+import type { InvestigationContext } from './investigation/state.ts';
 import { Progress } from '../util/progress.ts';
 import { ActivationCache, type SiteActivations } from './cache/activation-cache.ts';
 import { probeSetScenes } from './cache/probe-scenes.ts';
@@ -13,53 +15,21 @@ import type { Probe } from './probe/types.ts';
 /**
  * What every vision tool runs against: the probe (the subject), its default probe set (made or loaded
  * lazily, seeded), the activation cache over that set, and the investigation's running record of
- * hypotheses and answer. One context per investigation; tools mutate only `hypotheses` and `answer`.
+ * hypotheses and answer (investigation/state.ts). One context per investigation; tools mutate only
+ * `hypotheses` and `answer`.
  */
 
-export type HypothesisStatus = 'proposed' | 'supported' | 'refuted';
+export type { AnswerRecord, HypothesisRecord, HypothesisStatus } from './investigation/state.ts';
 
-export interface HypothesisRecord {
-  /** `h1`, `h2`, … in order of recording. */
-  id: string;
-  text: string;
-  status: HypothesisStatus;
-  /** Ids of the evidence (tool-call ids, other hypotheses) the agent cites. */
-  evidence: string[];
-  /** Which hypothesis this one revises, when it does. */
-  revises?: string;
-}
-
-export interface AnswerRecord {
-  description: string;
-  /** Canonical formula in the concept language (printFormula of what was submitted). */
-  formula?: string;
-  confidence: number;
-  evidence: string[];
-  /** The unit the answer is about, when the agent names one. */
-  unit?: string;
-}
-
-export interface ToolContext {
+export interface ToolContext extends InvestigationContext {
+  readonly modality: 'vision';
   probe: Probe;
   /** The subject's default probe set: made (or loaded from the cache) on first use, then kept open. */
   probeSet(): Promise<ProbeSet>;
-  /** Root of every cache: probe sets in `probesets/`, activations in `activations/`. */
-  cacheDir: string;
-  seed: number;
-  hypotheses: HypothesisRecord[];
-  /** Set by submit_answer. */
-  answer: AnswerRecord | undefined;
-  /**
-   * Evidence ids of the tool calls made so far (c1, c2, …), kept by the agent loop so that evidence
-   * cited in hypotheses and answers can be checked. Absent outside a loop (`aia tools call`): unchecked.
-   */
-  knownRefs?: Set<string>;
   /** A site's activations over the probe set, from the activation cache (computed on first use). */
   activations(site: string): Promise<SiteActivations>;
   /** Probe-set scenes materialised as RenderedScenes (image, masks, item map). */
   probeScenes(indices: readonly number[]): Promise<RenderedScene[]>;
-  /** Close the probe set and release the subject. */
-  dispose(): Promise<void>;
 }
 
 /** Where long work stands: `done` of `total` items of the work named by `label`. */
@@ -193,12 +163,15 @@ export function createContextForProbe(probe: Probe, options: ToolContextOptions 
   probe.setReferenceMeans(async (site) => (await activations(site)).means);
 
   return {
+    modality: 'vision',
     probe,
     probeSet,
     cacheDir,
     seed,
     hypotheses: [],
     answer: undefined,
+    canonicalUnit: (text) => probe.parseUnit(text).id,
+    canonicalFormula: (text) => printFormula(parseFormula(text)),
     activations,
     probeScenes: async (indices) => probeSetScenes(await probeSet(), indices),
     dispose: async () => {

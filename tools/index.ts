@@ -17,6 +17,14 @@ import { ablateUnitsTool } from './vision/ablate-units.ts';
 import { steerUnitsTool } from './vision/steer-units.ts';
 import { formulaSearchTool } from './vision/formula-search.ts';
 import { propertyStatsTool } from './vision/property-stats.ts';
+import type { TextToolContext } from './text-context.ts';
+import { describeTextSubjectTool } from './text/describe-subject.ts';
+import { textExemplarsTool } from './text/text-exemplars.ts';
+import { callTextUnitsTool } from './text/call-units.ts';
+import { editTextsTool } from './text/edit-texts.ts';
+import { textConceptStatsTool } from './text/concept-stats.ts';
+import { textFormulaSearchTool } from './text/formula-search.ts';
+import { submitTextAnswerTool } from './text/submit-answer.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -46,6 +54,26 @@ export function createVisionRegistry(): ToolRegistry<ToolContext> {
   return new ToolRegistry<ToolContext>(visionTools);
 }
 
+/**
+ * The text tool set: experiments on a text subject (synthetic text units; a language model behind the
+ * same TextProbe), each in its own file under text/. Tools that need a language model's own outputs
+ * (generate, steer_units, logit_lens, attention) join when a language-model probe does.
+ */
+export const textTools: ToolDefinition<TextToolContext>[] = [
+  describeTextSubjectTool,
+  textExemplarsTool,
+  callTextUnitsTool,
+  editTextsTool,
+  textConceptStatsTool,
+  textFormulaSearchTool,
+  recordHypothesisTool,
+  submitTextAnswerTool,
+];
+
+export function createTextRegistry(): ToolRegistry<TextToolContext> {
+  return new ToolRegistry<TextToolContext>(textTools);
+}
+
 export {
   createContextForProbe,
   createToolContext,
@@ -66,3 +94,13 @@ export type {
   UnitMap,
 } from './probe/types.ts';
 export { loadProbe } from './probe/load.ts';
+export type { InvestigationContext } from './investigation/state.ts';
+export {
+  createContextForTextProbe,
+  createTextToolContext,
+  DEFAULT_TEXT_SET_SIZE,
+  type TextToolContext,
+  type TextToolContextOptions,
+} from './text-context.ts';
+export type { TextProbe } from './text-probe/types.ts';
+export { isTextSubjectRef, loadTextProbe } from './text-probe/load.ts';

@@ -4,6 +4,7 @@ import type { DatasetExemplarsData, Exemplar } from '../../tools/vision/dataset-
 import { randomConcept } from './concepts.ts';
 import { callTool, evidenceId, lastResult } from './conversation.ts';
 import { submitConcept } from './submit.ts';
+import { commonestTokenConcept, offersTextTools, randomTextConcept } from './text-concepts.ts';
 
 /**
  * The `exemplars-only` baseline, after MILAN (Hernandez et al. 2022): one look at the unit's most
@@ -24,6 +25,7 @@ export class ExemplarsOnlyBackbone implements Backbone {
   async next(request: ModelRequest): Promise<ModelResponse> {
     const { unit } = this.task;
     const forced = typeof request.toolChoice === 'object';
+    if (offersTextTools(request)) return this.onText(request, forced);
     const looked = lastResult(request.messages, 'dataset_exemplars');
     if (unit !== undefined && looked === undefined && !forced)
       return callTool(
@@ -55,6 +57,39 @@ export class ExemplarsOnlyBackbone implements Backbone {
       [],
       'a random concept (no exemplars)',
     );
+  }
+
+  /** On a text subject: one look at text_exemplars, then the firing tokens' commonest concept. */
+  private onText(request: ModelRequest, forced: boolean): ModelResponse {
+    const { unit } = this.task;
+    const looked = lastResult(request.messages, 'text_exemplars');
+    if (unit !== undefined && looked === undefined && !forced)
+      return callTool(
+        this,
+        request,
+        'text_exemplars',
+        { unit, k: TOP, bottom: BOTTOM, image: false },
+        `Looking once at the exemplars of ${unit}.`,
+      );
+    const concept = looked && !looked.isError ? commonestTokenConcept(looked.data) : undefined;
+    const ref = looked ? evidenceId(looked) : undefined;
+    return concept !== undefined
+      ? submitConcept(
+          this,
+          request,
+          concept,
+          unit,
+          ref !== undefined ? [ref] : [],
+          'the firing tokens’ commonest concept',
+        )
+      : submitConcept(
+          this,
+          request,
+          randomTextConcept(this.task.id),
+          unit,
+          [],
+          'a random concept (no exemplars)',
+        );
   }
 }
 

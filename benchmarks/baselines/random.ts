@@ -1,6 +1,7 @@
 import type { Backbone, ModelRequest, ModelResponse } from '../../agent/backbone.ts';
 import { randomConcept } from './concepts.ts';
 import { submitConcept } from './submit.ts';
+import { offersTextTools, randomTextConcept } from './text-concepts.ts';
 
 /**
  * The `random` baseline: no experiments, one answer naming a concept drawn from the vocabulary (seeded
@@ -14,6 +15,7 @@ export class RandomBackbone implements Backbone {
   constructor(private readonly task: { id: string; unit?: string }) {}
 
   async next(request: ModelRequest): Promise<ModelResponse> {
-    return submitConcept(this, request, randomConcept(this.task.id), this.task.unit, [], 'a random concept');
+    const concept = offersTextTools(request) ? randomTextConcept(this.task.id) : randomConcept(this.task.id);
+    return submitConcept(this, request, concept, this.task.unit, [], 'a random concept');
   }
 }

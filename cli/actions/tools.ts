@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { nearNames } from '../../util/names.ts';
-import { createToolContext, createVisionRegistry } from '../../tools/index.ts';
+import { createVisionRegistry } from '../../tools/index.ts';
+import { openSubject, toolNamesFor } from '../../tools/session.ts';
 import { InputError } from '../../util/errors.ts';
 import { printResult } from '../output.ts';
 import { parseZoom, readToolArguments, zoomPng } from '../tool-call/io.ts';
@@ -18,7 +19,7 @@ export interface CallOptions {
   out?: string;
   json?: boolean;
   seed: string;
-  probeSetSize: string;
+  probeSetSize?: string;
   argsFile?: string;
   zoom?: string;
 }
@@ -58,24 +59,26 @@ export async function runToolsCall(
   rawArgs: string | undefined,
   opts: CallOptions,
 ): Promise<void> {
-  const registry = createVisionRegistry();
-  if (!registry.names().includes(name)) {
+  const names = toolNamesFor(opts.subject);
+  if (!names.includes(name)) {
     // Fail before loading the subject, with the nearest names.
-    const near = nearNames(name, registry.names());
+    const near = nearNames(name, names);
     throw new InputError(
       `unknown tool '${name}'` +
         (near.length ? `; did you mean ${near.join(', ')}?` : '') +
-        ` (aia tools list shows all ${registry.names().length})`,
+        ` (this subject has ${names.length} tools: ${names.join(', ')})`,
     );
   }
   const args = readToolArguments(rawArgs, opts.argsFile, name);
   const zoom = parseZoom(opts.zoom);
-  const context = await createToolContext(opts.subject, {
+  const session = await openSubject(opts.subject, {
     seed: integerOption(opts.seed, '--seed', 0, 0xffffffff),
-    probeSetSize: integerOption(opts.probeSetSize, '--probe-set-size', 1, 100_000),
+    ...(opts.probeSetSize !== undefined
+      ? { stimuli: integerOption(opts.probeSetSize, '--probe-set-size', 1, 100_000) }
+      : {}),
   });
   try {
-    const result = await registry.call(name, args, context);
+    const result = await session.withTools((registry, context) => registry.call(name, args, context));
     const files: { file: string; caption: string }[] = [];
     if (result.images.length > 0) {
       const dir = resolve(opts.out ?? join('runs', 'tools', timestamp()));
@@ -90,6 +93,6 @@ export async function runToolsCall(
       [result.text, ...files.map((f) => `image: ${f.file}\n  ${f.caption}`)].join('\n'),
     );
   } finally {
-    await context.dispose();
+    await session.context.dispose();
   }
 }

@@ -10,7 +10,10 @@ export function registerAskCommand(program: Command): void {
   program
     .command('ask')
     .description('investigate a question about a subject with an agent; prints the answer and the run path')
-    .argument('<subject>', 'zoo name, .onnx file, or synthetic:… (e.g. synthetic:maia/mono-dog)')
+    .argument(
+      '<subject>',
+      'zoo name, .onnx file, synthetic:… (e.g. synthetic:maia/mono-dog), or synthetic-text:… (e.g. synthetic-text:pos-noun)',
+    )
     .argument('<question>', 'the question, e.g. "what does this unit detect?"')
     .option('--unit <site:index>', 'the unit the question is about')
     .option(
@@ -28,7 +31,10 @@ export function registerAskCommand(program: Command): void {
     .option('--max-images <n>', 'images any one request may carry (default 16)')
     .option('--cache <mode>', 'model-call cache: off | read | write | strict (default write; off offline)')
     .option('--seed <n>', 'seed of the probe set and seeded tools', '1')
-    .option('--probe-set-size <n>', "scenes in the subject's probe set (default 1000)")
+    .option(
+      '--probe-set-size <n>',
+      "stimuli in the subject's default set: scenes (default 1000), or texts for a text subject (default 400)",
+    )
     .option('--out <dir>', 'run directory (default runs/<time>-<question>)')
     .option('--report', "also write the run's HTML report (report.html in the run directory)")
     .option('--json', 'print the result as JSON')

@@ -25,11 +25,14 @@ export function registerToolsCommand(program: Command): void {
     )
     .requiredOption(
       '--subject <ref>',
-      'zoo name, ONNX file, or synthetic:maia[/<mode|id>], synthetic:<file.json>',
+      'zoo name, ONNX file, synthetic:maia[/<mode|id>], synthetic:<file.json>, or synthetic-text:<id|bank|file.json>',
     )
     .option('--out <dir>', 'where to write result images (default runs/tools/<timestamp>)')
     .option('--seed <n>', 'seed of the probe set and seeded tools', '1')
-    .option('--probe-set-size <n>', 'scenes in the subject probe set', '1000')
+    .option(
+      '--probe-set-size <n>',
+      "stimuli in the subject's default set: scenes (default 1000), or texts for a text subject (default 400)",
+    )
     .option('--json', 'print the result as JSON (text, data, image files)')
     .option('--args-file <file>', "read the JSON arguments from a file ('-': standard input)")
     .option('--zoom <n>', 'enlarge result images by a whole factor (1–8, nearest neighbour)', '1')

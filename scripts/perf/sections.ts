@@ -6,6 +6,7 @@ import { agentSection } from './agent.ts';
 import { benchSection } from './bench.ts';
 import { cliSection } from './cli.ts';
 import { autodiffSection } from './autodiff.ts';
+import { lmSection } from './lm.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
@@ -16,4 +17,5 @@ export const sections: PerfSection[] = [
   benchSection,
   cliSection,
   autodiffSection,
+  lmSection,
 ];

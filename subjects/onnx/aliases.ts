@@ -3,6 +3,7 @@ import { nearNames } from '../../util/names.ts';
 import type { DiscoveredSite } from './discover.ts';
 import type { GraphIndex } from './graph.ts';
 import type { NodeProto } from './proto.ts';
+import { transformerLensNames } from '../language-model/transformer-lens-names.ts';
 
 /**
  * Friendly site names. The manifest's aliases come first; then generated ones:
@@ -10,7 +11,9 @@ import type { NodeProto } from './proto.ts';
  * - `conv<k>.out`: the end of its block — the last tensor of the same shape computed from it before
  *   the next convolution (after BatchNorm and the activation, e.g. Paddle's decomposed hardswish);
  * - `gemm<k>` / `matmul<k>`: outputs of fully connected layers;
- * - `logits`: the input of a Softmax that produces a graph output.
+ * - `logits`: the input of a Softmax that produces a graph output;
+ * - TransformerLens names (`blocks.0.mlp.hook_post`, …) for transformers exported from PyTorch,
+ *   found from module scopes (language-model/transformer-lens-names.ts).
  * A generated alias is skipped where it would shadow a tensor name or a manifest alias.
  */
 export function buildAliases(
@@ -20,7 +23,10 @@ export function buildAliases(
 ): Map<string, string> {
   const siteNames = new Set(sites.map((s) => s.name));
   const aliases = new Map<string, string>();
-  for (const [alias, target] of Object.entries(manifestAliases)) {
+  const structural = transformerLensNames(index, siteNames);
+  for (const [alias, named] of Object.entries(manifestAliases)) {
+    // A manifest alias may name a tensor or a TransformerLens name (`blocks.3.mlp.hook_post`).
+    const target = siteNames.has(named) ? named : (structural.get(named) ?? named);
     if (!siteNames.has(target)) {
       const near = nearNames(target, siteNames);
       throw new InputError(
@@ -39,6 +45,8 @@ export function buildAliases(
     if (target === undefined || !siteNames.has(target) || siteNames.has(alias) || aliases.has(alias)) return;
     aliases.set(alias, target);
   };
+
+  for (const [alias, target] of structural) add(alias, target);
 
   const shapeOf = new Map(sites.map((s) => [s.name, JSON.stringify(s.shape)]));
   const nodes = [...index.nodeOrder.keys()];

@@ -15,6 +15,7 @@ import type {
   Edit,
   GradientRequest,
   GradientResult,
+  InterveneOptions,
   RunResult,
   SiteInfo,
   Subject,
@@ -28,7 +29,13 @@ import type { SiteTable, TensorDescription } from './discover.ts';
 import { ElemType, type ModelProto } from './proto.ts';
 import type { SessionCache } from './session.ts';
 import type { SessionFactory } from '../autodiff/session.ts';
-import { editInputNames, withEdits, withExtraOutputs, type EditableSite } from './surgery.ts';
+import {
+  editInputNames,
+  withEdits,
+  withExtraOutputs,
+  withOutputsOnly,
+  type EditableSite,
+} from './surgery.ts';
 
 const ELEM_TYPES: Record<string, number> = {
   float32: ElemType.FLOAT,
@@ -147,7 +154,7 @@ export class OnnxSubject implements Subject {
   async intervene(
     inputs: SubjectInputs,
     edits: readonly Edit[],
-    options: { read?: readonly string[] } = {},
+    options: InterveneOptions = {},
   ): Promise<RunResult> {
     const feeds = this.feeds(inputs);
     const requested = options.read ?? [];
@@ -164,7 +171,10 @@ export class OnnxSubject implements Subject {
     if (editable.length === 0 && readNames.length === 0) return { outputs: await this.run(feeds), sites: {} };
 
     // The session depends on which sites are edited and read, never on the values, which are fed.
-    const key = `edit:${editable.map((e) => e.name).join('\n')}|read:${readNames.join('\n')}`;
+    const withOutputs = options.outputs ?? true;
+    const key =
+      `edit:${editable.map((e) => e.name).join('\n')}|read:${readNames.join('\n')}` +
+      (withOutputs ? '' : '|sites-only');
     editable.forEach((e, index) => {
       const affine = plan.get(e.name);
       if (!affine) return;
@@ -172,17 +182,21 @@ export class OnnxSubject implements Subject {
       feeds[names.scale] = paramTensor(affine.site, affine.scale);
       feeds[names.shift] = paramTensor(affine.site, affine.shift);
     });
-    const fetches = [...new Set([...this.outputNames, ...readNames])];
-    const buildModel = () =>
-      withExtraOutputs(
+    if (!withOutputs && readNames.length === 0)
+      throw new InputError('a run that fetches no outputs must read a site');
+    const fetches = [...new Set([...(withOutputs ? this.outputNames : []), ...readNames])];
+    const buildModel = () => {
+      const model = withExtraOutputs(
         withEdits(this.model, editable).model,
         readSites.map((s) => ({ name: s.name, elemType: ELEM_TYPES[s.dtype] })),
       );
+      return withOutputs ? model : withOutputsOnly(model, readNames);
+    };
     const result = await this.sessions.use(key, buildModel, (session) =>
       this.runSession(session, feeds, fetches),
     );
     const outputs: TensorMap = {};
-    for (const name of this.outputNames) outputs[name] = result[name] as ort.Tensor;
+    if (withOutputs) for (const name of this.outputNames) outputs[name] = result[name] as ort.Tensor;
     const siteValues: TensorMap = {};
     requested.forEach((name, i) => {
       siteValues[name] = result[readSites[i]?.name ?? ''] as ort.Tensor;

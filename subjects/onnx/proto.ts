@@ -97,6 +97,8 @@ export interface NodeProto {
   domain?: string;
   attribute?: AttributeProto[];
   doc_string?: string;
+  /** Exporter notes per node, e.g. the dynamo exporter's module path `pkg.torch.onnx.name_scopes`. */
+  metadata_props?: StringStringEntryProto[];
 }
 
 export interface GraphProto {

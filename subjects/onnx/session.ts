@@ -31,6 +31,17 @@ export function defaultSessionOptions(): SessionOptions {
   };
 }
 
+/**
+ * The default options with basic graph optimisation only, for transformers. onnxruntime 1.30's
+ * transformer fusions (level extended and above: EmbedLayerNormalization, attention, GELU) crash the
+ * process (a segmentation fault, not an error) when a tensor inside a fused pattern is also a graph
+ * output — which is exactly what site discovery and reads do. Basic optimisation (constant folding,
+ * redundant node removal) is safe; the extra fusions matter little on CPU at the sizes studied here.
+ */
+export function transformerSessionOptions(): SessionOptions {
+  return { ...defaultSessionOptions(), graphOptimizationLevel: 'basic' };
+}
+
 /** Options plus where external tensor data files live (a model given as bytes has no folder). */
 function withModelDir(options: SessionOptions, modelDir: string): SessionOptions {
   const extra = (options.extra ?? {}) as { session?: Record<string, unknown> };

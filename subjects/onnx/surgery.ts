@@ -96,3 +96,32 @@ export function withEdits(
     inputs,
   };
 }
+
+/**
+ * Keep only the named graph outputs and the nodes they depend on. A read that does not want the
+ * model's outputs then skips the work after its sites (a language model's unembedding is often the
+ * largest matrix product of all). A node with subgraphs may read tensors its inputs do not list, so
+ * when one would be dropped nothing is pruned beyond the outputs.
+ */
+export function withOutputsOnly(model: ModelProto, names: readonly string[]): ModelProto {
+  const graph = model.graph ?? {};
+  const wanted = new Set(names);
+  const outputs = (graph.output ?? []).filter((v) => wanted.has(v.name ?? ''));
+  const needed = new Set(names);
+  const nodes = graph.node ?? [];
+  const keep = new Array<boolean>(nodes.length).fill(false);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const node = nodes[i] as NodeProto;
+    if (!(node.output ?? []).some((o) => needed.has(o))) continue;
+    keep[i] = true;
+    for (const input of node.input ?? []) if (input) needed.add(input);
+  }
+  const dropsSubgraph = nodes.some(
+    (n, i) => !keep[i] && (n.attribute ?? []).some((a) => a.g != null || (a.graphs ?? []).length > 0),
+  );
+  const node = dropsSubgraph ? nodes : nodes.filter((_, i) => keep[i]);
+  const initializer = dropsSubgraph
+    ? graph.initializer
+    : (graph.initializer ?? []).filter((t) => needed.has(t.name ?? ''));
+  return { ...model, graph: { ...graph, node, initializer, output: outputs } };
+}

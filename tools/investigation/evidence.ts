@@ -1,11 +1,11 @@
-import type { ToolContext } from '../context.ts';
+import type { InvestigationContext } from './state.ts';
 import { ToolError } from '../tool.ts';
 
 /**
  * Evidence must name something that happened: a tool call of this run (c1, c2, …) or a recorded
  * hypothesis (h1, …). Only checked inside an agent loop, where the loop keeps the call ids.
  */
-export function checkEvidence(evidence: readonly string[], ctx: ToolContext, tool: string): void {
+export function checkEvidence(evidence: readonly string[], ctx: InvestigationContext, tool: string): void {
   const known = ctx.knownRefs;
   if (!known) return;
   const unknown = evidence.filter((id) => !known.has(id) && !ctx.hypotheses.some((h) => h.id === id));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HypothesisRecord, ToolContext } from '../context.ts';
+import type { HypothesisRecord, InvestigationContext } from './state.ts';
 import { defineTool, ToolError } from '../tool.ts';
 import { checkEvidence } from './evidence.ts';
 
@@ -31,7 +31,7 @@ export const recordHypothesisTool = defineTool({
     'the list so far. Record each hypothesis before testing it and again when evidence decides it; ' +
     'the final answer cites them.',
   input: Input,
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  async execute(args: z.output<typeof Input>, ctx: InvestigationContext) {
     if (args.revises !== undefined && !ctx.hypotheses.some((h) => h.id === args.revises)) {
       const known = ctx.hypotheses.map((h) => h.id).join(', ') || 'none yet';
       throw new ToolError(

@@ -3,6 +3,7 @@ import { ZERO_USAGE } from '../../backbone.ts';
 import { planStep } from './plan.ts';
 import { unitInQuestion } from './question.ts';
 import { foldConversation, initialState, type State } from './state.ts';
+import { foldTextConversation, planTextStep, type TextStep } from './text/plan.ts';
 
 export interface DissectOptions {
   /** The unit to investigate, `site:index`; without it, the one the question names. */
@@ -34,6 +35,14 @@ export class DissectBackbone implements Backbone {
   async next(request: ModelRequest): Promise<ModelResponse> {
     const forced = typeof request.toolChoice === 'object' && request.toolChoice.name === 'submit_answer';
     const available = availableTools(request, forced);
+    // Text subjects offer text_exemplars: the same loop, over tokens (text/plan.ts).
+    if (available?.has('text_exemplars')) {
+      const made = request.messages.reduce(
+        (n, m) => n + (m.role === 'assistant' ? m.toolCalls.length : 0),
+        0,
+      );
+      return this.respond(this.textStep(request, forced), made);
+    }
     const plan = (state: State, force = false) =>
       planStep(state, {
         seed: this.seed,
@@ -50,9 +59,18 @@ export class DissectBackbone implements Backbone {
       (s) => plan(s),
       () => unitInQuestion(this.options.question),
     );
-    const step = plan(state, forced);
+    return this.respond(plan(state, forced), state.calls);
+  }
+
+  private textStep(request: ModelRequest, forced: boolean): TextStep {
+    const unit = this.options.unit ?? unitInQuestion(this.options.question);
+    return planTextStep(foldTextConversation(request.messages, unit), { forced });
+  }
+
+  /** The step as a model response; call ids continue from `callsSoFar` (d1, d2, …). */
+  private respond(step: TextStep, callsSoFar: number): ModelResponse {
     const toolCalls = step.calls.map((c, k) => ({
-      id: `d${state.calls + k + 1}`,
+      id: `d${callsSoFar + k + 1}`,
       name: c.name,
       arguments: JSON.stringify(c.args),
     }));

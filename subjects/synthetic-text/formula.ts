@@ -1,0 +1,254 @@
+import { InputError } from '../../util/errors.ts';
+import { didYouMean } from '../synthetic/nearest.ts';
+import { tokenize, type Token } from '../synthetic/tokenize.ts';
+
+/**
+ * The text concept language: what a text unit fires on, token by token. Synthetic text units are
+ * formulas, and an agent may answer with one, so one evaluator gives a unit's activations and scores
+ * an answer (the same design as the scene language in subjects/synthetic, whose tokenizer it shares).
+ *
+ *   formula  := and ( 'OR' and )*
+ *   and      := unary ( ( 'AND' | '&' ) unary )*
+ *   unary    := 'NOT' unary | primary
+ *   primary  := '(' formula ')' | call | concept
+ *   concept  := word                        noun · colour · sentence_start · in_quotes · repeated
+ *   call     := 'word' '(' string ')'       word("the"): the token, case ignored
+ *            |  'after' '(' formula ',' formula ')'   after(noun, colour): a noun right after a colour word
+ *            |  'depth' '(' integer ')'     depth(2): inside at least two brackets
+ *
+ * Meaning: every formula gives each token a value, 1 where it holds and 0 where not. A concept holds
+ * on tokens annotated with it; OR is the larger value, AND (or &) the smaller: both hold on the same
+ * token; NOT is 1 minus the value, token by token. after(A, B) is A on tokens whose previous token
+ * has B. Binding, tightest first: calls and parentheses, NOT, AND, OR; left-associative.
+ */
+export type TextFormula =
+  | { op: 'concept'; name: string }
+  | { op: 'word'; text: string }
+  | { op: 'or'; left: TextFormula; right: TextFormula }
+  | { op: 'and'; left: TextFormula; right: TextFormula }
+  | { op: 'not'; arg: TextFormula }
+  | { op: 'after'; arg: TextFormula; previous: TextFormula }
+  | { op: 'depth'; depth: number };
+
+const KEYWORDS = ['AND', 'OR', 'NOT'];
+export const TEXT_FUNCTIONS = ['word', 'after', 'depth'] as const;
+const MAX_DEPTH = 10;
+
+export function parseTextFormula(source: string): TextFormula {
+  return new Parser(source).parseAll();
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private position = 0;
+
+  constructor(private readonly source: string) {
+    this.tokens = tokenize(source);
+  }
+
+  parseAll(): TextFormula {
+    if (this.peek().type === 'end') throw this.error('the formula is empty; write a concept such as noun');
+    const formula = this.parseOr();
+    const next = this.peek();
+    if (next.type !== 'end') throw this.unexpected(next, 'AND, OR or the end of the formula');
+    return formula;
+  }
+
+  private parseOr(): TextFormula {
+    let left = this.parseAnd();
+    while (this.atKeyword('OR')) {
+      this.next();
+      left = { op: 'or', left, right: this.parseAnd() };
+    }
+    return left;
+  }
+
+  private parseAnd(): TextFormula {
+    let left = this.parseUnary();
+    while (this.atKeyword('AND') || this.peek().type === '&') {
+      this.next();
+      left = { op: 'and', left, right: this.parseUnary() };
+    }
+    return left;
+  }
+
+  private parseUnary(): TextFormula {
+    if (this.atKeyword('NOT')) {
+      this.next();
+      return { op: 'not', arg: this.parseUnary() };
+    }
+    return this.parsePrimary();
+  }
+
+  private parsePrimary(): TextFormula {
+    const token = this.peek();
+    if (token.type === '(') {
+      this.next();
+      const inner = this.parseOr();
+      this.expect(')');
+      return inner;
+    }
+    if (token.type !== 'word' || KEYWORDS.includes(token.text.toUpperCase()))
+      throw this.unexpected(token, "a concept (such as noun), NOT, a function such as word(...), or '('");
+    this.next();
+    if (this.peek().type === '(') return this.parseCall(token);
+    if (this.peek().type === 'word' && !KEYWORDS.includes(this.peek().text.toUpperCase()))
+      throw this.unexpected(
+        this.peek(),
+        `AND, OR or ')' after '${token.text}' (concepts are one word: in_quotes)`,
+      );
+    return { op: 'concept', name: token.text.toLowerCase() };
+  }
+
+  private parseCall(name: Token): TextFormula {
+    const fn = name.text.toLowerCase();
+    this.expect('(');
+    let formula: TextFormula;
+    if (fn === 'word') {
+      const token = this.peek();
+      if (token.type !== 'string') throw this.unexpected(token, 'a quoted word, as in word("the")');
+      this.next();
+      const text = token.text.trim().toLowerCase();
+      if (text === '' || /\s/.test(text))
+        throw this.error(`word(...) at column ${token.column} needs one word without spaces`);
+      formula = { op: 'word', text };
+    } else if (fn === 'after') {
+      const arg = this.parseOr();
+      this.expect(',');
+      formula = { op: 'after', arg, previous: this.parseOr() };
+    } else if (fn === 'depth') {
+      const token = this.peek();
+      const depth = Number(token.text);
+      if (token.type !== 'number' || !Number.isInteger(depth) || depth < 1 || depth > MAX_DEPTH)
+        throw this.error(`depth(...) at column ${token.column} takes a whole number from 1 to ${MAX_DEPTH}`);
+      this.next();
+      formula = { op: 'depth', depth };
+    } else {
+      throw this.error(
+        `unknown function '${name.text}' at column ${name.column}${didYouMean(fn, TEXT_FUNCTIONS)}; ` +
+          `functions are ${TEXT_FUNCTIONS.join(', ')}`,
+      );
+    }
+    this.expect(')');
+    return formula;
+  }
+
+  private expect(type: '(' | ')' | ','): void {
+    const token = this.peek();
+    if (token.type !== type) throw this.unexpected(token, `'${type}'`);
+    this.next();
+  }
+
+  private atKeyword(keyword: string): boolean {
+    const token = this.peek();
+    return token.type === 'word' && token.text.toUpperCase() === keyword;
+  }
+
+  private peek(): Token {
+    return this.tokens[Math.min(this.position, this.tokens.length - 1)]!;
+  }
+
+  private next(): Token {
+    const token = this.peek();
+    if (token.type !== 'end') this.position++;
+    return token;
+  }
+
+  private unexpected(token: Token, expected: string): InputError {
+    const found = token.type === 'end' ? 'end of formula' : `'${token.text}'`;
+    return this.error(`unexpected ${found} at column ${token.column}; expected ${expected}`);
+  }
+
+  private error(message: string): InputError {
+    return new InputError(`text formula "${this.source}": ${message}`);
+  }
+}
+
+const PRECEDENCE = { or: 1, and: 2, not: 3, atom: 4 } as const;
+
+function precedence(formula: TextFormula): number {
+  return formula.op === 'or' || formula.op === 'and' || formula.op === 'not'
+    ? PRECEDENCE[formula.op]
+    : PRECEDENCE.atom;
+}
+
+/** Canonical text: operators in capitals, only needed parentheses; parse(print(f)) equals f. */
+export function printTextFormula(formula: TextFormula): string {
+  return print(formula, PRECEDENCE.or);
+}
+
+function print(formula: TextFormula, slot: number): string {
+  const text = printNode(formula);
+  return precedence(formula) < slot ? `(${text})` : text;
+}
+
+function printNode(formula: TextFormula): string {
+  switch (formula.op) {
+    case 'concept':
+      return formula.name;
+    case 'word':
+      return `word("${formula.text.replace(/[\\"]/g, '\\$&')}")`;
+    case 'or':
+    case 'and': {
+      const level = PRECEDENCE[formula.op];
+      return `${print(formula.left, level)} ${formula.op.toUpperCase()} ${print(formula.right, level + 1)}`;
+    }
+    case 'not':
+      return `NOT ${print(formula.arg, PRECEDENCE.not)}`;
+    case 'after':
+      return `after(${printTextFormula(formula.arg)}, ${printTextFormula(formula.previous)})`;
+    case 'depth':
+      return `depth(${formula.depth})`;
+  }
+}
+
+/** Concept names and words a formula mentions (`word:the` for words), in first-use order. */
+export function textFormulaTerms(formula: TextFormula): string[] {
+  const terms: string[] = [];
+  const add = (term: string) => {
+    if (!terms.includes(term)) terms.push(term);
+  };
+  const visit = (node: TextFormula): void => {
+    switch (node.op) {
+      case 'concept':
+        return add(node.name);
+      case 'word':
+        return add(`word:${node.text}`);
+      case 'or':
+      case 'and':
+        visit(node.left);
+        return visit(node.right);
+      case 'not':
+        return visit(node.arg);
+      case 'after':
+        visit(node.arg);
+        return visit(node.previous);
+      case 'depth':
+        return add('in_brackets');
+    }
+  };
+  visit(formula);
+  return terms;
+}
+
+/** The formula in words, for generated unit descriptions. */
+export function describeTextFormula(formula: TextFormula): string {
+  switch (formula.op) {
+    case 'concept':
+      return `${formula.name.replace(/_/g, ' ')} tokens`;
+    case 'word':
+      return `the word "${formula.text}"`;
+    case 'or':
+      return `${describeTextFormula(formula.left)} or ${describeTextFormula(formula.right)}`;
+    case 'and':
+      return formula.right.op === 'not'
+        ? `${describeTextFormula(formula.left)} that are not ${describeTextFormula(formula.right.arg)}`
+        : `${describeTextFormula(formula.left)} that are also ${describeTextFormula(formula.right)}`;
+    case 'not':
+      return `tokens other than ${describeTextFormula(formula.arg)}`;
+    case 'after':
+      return `${describeTextFormula(formula.arg)} right after ${describeTextFormula(formula.previous)}`;
+    case 'depth':
+      return `tokens inside at least ${formula.depth} brackets`;
+  }
+}
