@@ -59,6 +59,13 @@ export const HeldOut = z.strictObject({
       message: `the held-out seed must differ from the agent's probe-set seed (${AGENT_PROBE_SEED})`,
     }),
   n: z.number().int().min(20).max(100_000),
+  /**
+   * Contrastive scenes added to the random ones: this many scenes built to satisfy the truth's formula,
+   * each with minimal pairs that break it (one thing changed), so a rare unit fires on held-out scenes
+   * and a near miss scores below the right answer (benchmarks/scorers/contrastive.ts). Needs
+   * truth.formula.
+   */
+  contrastive: z.number().int().min(1).max(500).optional(),
 });
 export type HeldOut = z.infer<typeof HeldOut>;
 
@@ -154,6 +161,13 @@ export const Task = z
         message: 'the concept scorer needs truth.concepts',
       });
     }
+    if (task.heldOut.contrastive !== undefined && task.truth.formula === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['heldOut', 'contrastive'],
+        message: 'contrastive held-out scenes are built from truth.formula, which this task lacks',
+      });
+    }
     if (new Set(task.scorers).size !== task.scorers.length) {
       context.addIssue({ code: 'custom', path: ['scorers'], message: 'a scorer is listed twice' });
     }
@@ -204,6 +218,7 @@ export const BUILT_IN_SUITES = [
   'paddle-ocr',
   'paddle-ocr-units',
   'text-synthetic',
+  'synthetic-sparse',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';

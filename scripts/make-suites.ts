@@ -44,6 +44,17 @@ import { syntheticTask } from '../benchmarks/suites/synthetic-task.ts';
 import { textSyntheticSuite } from '../benchmarks/suites/text-synthetic.ts';
 import { heldOutTable } from '../benchmarks/scorers/text/held-out.ts';
 import {
+  firingRate,
+  SPARSE_CHECK_SCENES,
+  SPARSE_HELD_OUT,
+  SPARSE_MAX_FIRING,
+  SPARSE_QUOTAS,
+  SPARSE_SCORERS,
+  SPARSE_SUITE_NAME,
+  sparseCandidates,
+  type SparseFamily,
+} from '../benchmarks/suites/synthetic-sparse.ts';
+import {
   checkClsOrientation,
   checkRecChar,
   CLS,
@@ -273,6 +284,56 @@ async function makeRealUnits(cacheDir: string): Promise<Suite> {
   };
 }
 
+/** Contrastive held-out scenes must give the unit at least this many firing scenes. */
+const SPARSE_MIN_POSITIVES = 10;
+
+async function makeSparse(cacheDir: string): Promise<Suite> {
+  const check = await makeProbeSet({
+    n: SPARSE_CHECK_SCENES, seed: SPARSE_HELD_OUT.seed, size: 224, cacheDir: join(cacheDir, 'probesets'),
+  }); // prettier-ignore
+  const tasks: Task[] = [];
+  for (const [family, candidates] of sparseCandidates()) {
+    const quota = SPARSE_QUOTAS[family as SparseFamily];
+    let kept = 0;
+    for (const { formula } of candidates) {
+      if (kept >= quota) break;
+      const { firing, rate } = firingRate(formula, check, DEFAULT_GRID);
+      if (rate >= SPARSE_MAX_FIRING) continue;
+      const id = `sparse-${family}-${kept + 1}`;
+      const task = syntheticTask({
+        id, family,
+        definition: { id, family: 'formula', formula },
+        scorers: SPARSE_SCORERS,
+        heldOut: { ...SPARSE_HELD_OUT },
+        origin:
+          `synthetic-sparse generator; fires on ${firing} of ${SPARSE_CHECK_SCENES} random scenes ` +
+          `(${(rate * 100).toFixed(2)}%)`,
+      }); // prettier-ignore
+      const data = await heldOutData(task, cacheDir);
+      const positives = data.truth.filter((v) => v > data.threshold).length;
+      if (positives < SPARSE_MIN_POSITIVES) continue;
+      tasks.push({
+        ...task,
+        origin: `${task.origin ?? ''}; fires on ${positives} of ${data.set.n} held-out scenes`,
+      });
+      kept++;
+      say(`  ${id}: ${formula} (${firing}/${SPARSE_CHECK_SCENES} random, ${positives} held out)`);
+    }
+    if (kept < quota)
+      throw new Error(`synthetic-sparse: family ${family} has only ${kept} passing candidates`);
+  }
+  check.close();
+  return {
+    name: SPARSE_SUITE_NAME,
+    description:
+      'Rare synthetic units: each fires on under 0.5% of random probe scenes (counting, relations, rare pairs, ' +
+      'rare objects at a size or place); scored on contrastive held-out sets (random scenes plus scenes built ' +
+      'to satisfy the rule and minimal pairs that break it).',
+    version: 1,
+    tasks,
+  };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const cacheAt = args.indexOf('--cache-dir');
@@ -303,7 +364,9 @@ async function main(): Promise<void> {
             ? await makeText(cacheDir)
             : name === REAL_UNITS_SUITE_NAME
               ? await makeRealUnits(cacheDir)
-              : await makePaddle(cacheDir);
+              : name === 'synthetic-sparse'
+                ? await makeSparse(cacheDir)
+                : await makePaddle(cacheDir);
     suite.tasks.forEach(agree);
     await writeSuite(suite);
     say(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);

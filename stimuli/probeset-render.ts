@@ -33,6 +33,11 @@ export async function renderProbeScene(
     distribution === 'text-lines'
       ? textLineSpec(seed, index, size, height)
       : probeSceneSpec(seed, index, size, height);
+  return renderSpecScene(index, spec);
+}
+
+/** A given spec rendered to its stored form, as scene `index` of a set. */
+export async function renderSpecScene(index: number, spec: SceneSpec): Promise<EncodedProbeScene> {
   const scene = await renderLabelledScene(spec);
   return {
     index,

@@ -26,7 +26,12 @@ import { Worker } from 'node:worker_threads';
 import { InputError } from '../util/errors.ts';
 import type { RgbImage } from '../util/image.ts';
 import { decodeImagePixels, decodeImagePixelsAsync, decodeLabels } from './probeset-codec.ts';
-import { renderProbeScene, type EncodedProbeScene, type ProbeSetDistribution } from './probeset-render.ts';
+import {
+  renderProbeScene,
+  renderSpecScene,
+  type EncodedProbeScene,
+  type ProbeSetDistribution,
+} from './probeset-render.ts';
 
 export type { ProbeSetDistribution } from './probeset-render.ts';
 import { PROBESET_GENERATOR_VERSION } from './probeset-specs.ts';
@@ -49,6 +54,11 @@ export interface ProbeSetParams {
   height?: number;
   /** Which generator the scenes come from (default 'scenes'; 'text-lines' for text models). */
   distribution?: ProbeSetDistribution;
+  /**
+   * Scenes given as specs, appended after the generated ones: scenes [n - extra.length, n) are these
+   * (contrastive held-out sets: scenes built to satisfy a rule and minimal pairs that break it).
+   */
+  extra?: SceneSpec[];
 }
 
 export interface ProbeScene {
@@ -117,6 +127,8 @@ export function validateProbeSetParams(params: ProbeSetParams): void {
     throw new InputError(
       `probe set distribution must be 'scenes' or 'text-lines', got '${params.distribution}'`,
     );
+  if (params.extra !== undefined && params.extra.length > n)
+    throw new InputError(`a probe set of ${n} scenes cannot hold ${params.extra.length} given scenes`);
   if (!Number.isInteger(n) || n < 1 || n > MAX_PROBESET_SCENES)
     throw new InputError(`probe set size n must be an integer from 1 to ${MAX_PROBESET_SCENES}, got ${n}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
@@ -147,6 +159,7 @@ function normalisedParams(params: ProbeSetParams): ProbeSetParams {
   if (params.height !== undefined && params.height !== params.size) out.height = params.height;
   if (params.distribution !== undefined && params.distribution !== 'scenes')
     out.distribution = params.distribution;
+  if (params.extra !== undefined && params.extra.length > 0) out.extra = params.extra;
   return out;
 }
 
@@ -255,10 +268,26 @@ export async function makeProbeSet(options: MakeProbeSetOptions): Promise<ProbeS
   try {
     const workers = options.workers ?? Math.min(4, availableParallelism());
     // Small sets are not worth the workers' start-up (each loads its own sprites).
-    if (workers > 0 && params.n >= 100) await renderWithWorkers(params, workers, accept);
+    const extra = params.extra ?? [];
+    const generated = { ...params, n: params.n - extra.length };
+    const { extra: _given, ...baseParams } = generated;
+    const baseDir = join(root, probeSetId(baseParams));
+    if (extra.length > 0 && generated.n > 0 && existsSync(join(baseDir, 'index.json')))
+      // The generated scenes of a set with given scenes are those of the plain set of the same
+      // parameters: copy its stored bytes instead of rendering them again (one per contrastive task).
+      copyStoredScenes(baseDir, generated.n, accept);
+    else if (workers > 0 && generated.n >= 100) await renderWithWorkers(generated, workers, accept);
     else
-      for (let i = 0; i < params.n; i++)
+      for (let i = 0; i < generated.n; i++)
         accept(await renderProbeScene(params.seed, i, params.size, params.height, params.distribution));
+    for (const [k, spec] of extra.entries())
+      accept(
+        await renderSpecScene(generated.n + k, {
+          ...spec,
+          width: params.size,
+          height: params.height ?? params.size,
+        }),
+      );
   } catch (error) {
     closeSync(images);
     closeSync(labels);
@@ -319,6 +348,34 @@ class RangeReader {
       if (got < length) throw new Error(`probe-set data ends at byte ${offset + got}, expected ${end}`);
     }
     return this.window.subarray(offset - this.windowStart, end - this.windowStart);
+  }
+}
+
+/** Hand the first `n` stored scenes of the set in `dir` to `accept`, as stored (no decoding). */
+function copyStoredScenes(dir: string, n: number, accept: (scene: EncodedProbeScene) => void): void {
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as StoredIndex;
+  const imagesFd = openSync(join(dir, 'images.bin'), 'r');
+  const labelsFd = openSync(join(dir, 'labels.bin'), 'r');
+  try {
+    const read = (fd: number, [offset, length]: [number, number]) => {
+      const bytes = new Uint8Array(length);
+      readSync(fd, bytes, 0, length, offset);
+      return bytes;
+    };
+    index.scenes.slice(0, n).forEach((s, i) =>
+      accept({
+        index: i,
+        spec: s.spec,
+        annotation: s.annotation,
+        labelConcepts: s.labelConcepts,
+        labelItem: s.labelItem,
+        image: read(imagesFd, s.image),
+        labels: read(labelsFd, s.labels),
+      }),
+    );
+  } finally {
+    closeSync(imagesFd);
+    closeSync(labelsFd);
   }
 }
 

@@ -80,6 +80,19 @@ export interface RunResult {
   sites: TensorMap;
 }
 
+/** Per-unit pooled values of one site over a batch: N × units each (unit fastest). */
+export interface PooledSiteValues {
+  max: Float32Array;
+  mean: Float32Array;
+}
+
+export interface PooledRunResult {
+  /** Pooled values of every site asked for, by the name it was asked by. */
+  pooled: Record<string, PooledSiteValues>;
+  /** Full maps of the sites asked for in `full`, by the name they were asked by. */
+  sites: TensorMap;
+}
+
 /**
  * A gradient to compute: d(objective)/d(each wrt tensor), per example. The objective pools each unit
  * of a tensor over the axes other than batch and the unit axis, then sums the units with `weights`
@@ -138,6 +151,16 @@ export interface Subject {
    * floats, which a per-token read of one site should not pay for.
    */
   intervene(inputs: SubjectInputs, edits: readonly Edit[], options?: InterveneOptions): Promise<RunResult>;
+  /**
+   * Each unit's maximum and mean per input at many sites, pooled inside the graph, plus full maps of
+   * the sites in `full`: what probe-set statistics need, without copying every map out. Optional:
+   * callers fall back to `read` when a subject does not have it.
+   */
+  readPooled?(
+    inputs: SubjectInputs,
+    sites: readonly string[],
+    options?: { full?: readonly string[] },
+  ): Promise<PooledRunResult>;
   /**
    * Gradients by reverse-mode autodiff (absent where the subject has no graph to differentiate, e.g.
    * synthetic units). One compiled graph per objective tensor, wrt set and input shape.

@@ -1,6 +1,11 @@
 import { resolve, join } from 'node:path';
 import type { LoadOptions } from '../subjects/index.ts';
-import { makeProbeSet, type ProbeSet, type ProbeSetDistribution } from '../stimuli/probeset.ts';
+import {
+  makeProbeSet,
+  MAX_PROBESET_SCENES,
+  type ProbeSet,
+  type ProbeSetDistribution,
+} from '../stimuli/probeset.ts';
 import type { RenderedScene } from '../stimuli/render.ts';
 import { InputError } from '../util/errors.ts';
 import { parseFormula, printFormula } from '../subjects/synthetic/index.ts';
@@ -30,6 +35,12 @@ export interface ToolContext extends InvestigationContext {
   activations(site: string): Promise<SiteActivations>;
   /** Probe-set scenes materialised as RenderedScenes (image, masks, item map). */
   probeScenes(indices: readonly number[]): Promise<RenderedScene[]>;
+  /**
+   * The same session over a probe set of another size (same seed and distribution: the first scenes
+   * are the same), for tools asked for a larger set (`probe_set_size`). Made and cached on first use;
+   * disposing this context closes it too.
+   */
+  withProbeSetSize(n: number): ToolContext;
 }
 
 /** Where long work stands: `done` of `total` items of the work named by `label`. */
@@ -162,7 +173,8 @@ export function createContextForProbe(probe: Probe, options: ToolContextOptions 
   // Mean ablation sets units to their mean over the probe set, read from the same cache.
   probe.setReferenceMeans(async (site) => (await activations(site)).means);
 
-  return {
+  const sized = new Map<number, ToolContext>();
+  const context: ToolContext = {
     modality: 'vision',
     probe,
     probeSet,
@@ -174,9 +186,28 @@ export function createContextForProbe(probe: Probe, options: ToolContextOptions 
     canonicalFormula: (text) => printFormula(parseFormula(text)),
     activations,
     probeScenes: async (indices) => probeSetScenes(await probeSet(), indices),
+    withProbeSetSize: (size) => {
+      if (size === n) return context;
+      if (!Number.isInteger(size) || size < 1 || size > MAX_PROBESET_SCENES)
+        throw new InputError(
+          `probe_set_size must be an integer from 1 to ${MAX_PROBESET_SCENES}, got ${size}`,
+        );
+      let other = sized.get(size);
+      if (!other) {
+        // Shares the probe (and its reference means, which stay those of the default set).
+        const made = createContextForProbe(probe, { ...options, cacheDir, seed, probeSetSize: size });
+        probe.setReferenceMeans(async (site) => (await activations(site)).means);
+        other = { ...made, hypotheses: context.hypotheses, withProbeSetSize: context.withProbeSetSize };
+        sized.set(size, other);
+      }
+      return other;
+    },
     dispose: async () => {
       if (probeSetPromise) (await probeSetPromise.catch(() => undefined))?.close();
+      // Larger sets made for tools: close their sets only (the probe is this context's).
+      for (const other of sized.values()) (await other.probeSet().catch(() => undefined))?.close();
       await probe.dispose();
     },
   };
+  return context;
 }

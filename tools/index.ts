@@ -25,6 +25,14 @@ import { editTextsTool } from './text/edit-texts.ts';
 import { textConceptStatsTool } from './text/concept-stats.ts';
 import { textFormulaSearchTool } from './text/formula-search.ts';
 import { submitTextAnswerTool } from './text/submit-answer.ts';
+import { generateTool } from './text/generate.ts';
+import { steerUnitsTool as steerTextUnitsTool } from './text/steer-units.ts';
+import { ablateUnitsTool as ablateTextUnitsTool } from './text/ablate-units.ts';
+import { logitLensTool } from './text/logit-lens.ts';
+import { attentionTool } from './text/attention.ts';
+import type { TextProbe } from './text-probe/types.ts';
+import { searchStimuliTool } from './vision/search-stimuli.ts';
+import { probeFamiliesTool } from './vision/probe-families.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -41,6 +49,8 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   conceptStatsTool,
   formulaSearchTool,
   propertyStatsTool,
+  searchStimuliTool,
+  probeFamiliesTool,
   saliencyTool,
   alignmentTool,
   ablateUnitsTool,
@@ -56,22 +66,40 @@ export function createVisionRegistry(): ToolRegistry<ToolContext> {
 
 /**
  * The text tool set: experiments on a text subject (synthetic text units; a language model behind the
- * same TextProbe), each in its own file under text/. Tools that need a language model's own outputs
- * (generate, steer_units, logit_lens, attention) join when a language-model probe does.
+ * same TextProbe), each in its own file under text/. Every text subject gets these.
  */
-export const textTools: ToolDefinition<TextToolContext>[] = [
+const textExperimentTools: ToolDefinition<TextToolContext>[] = [
   describeTextSubjectTool,
   textExemplarsTool,
   callTextUnitsTool,
   editTextsTool,
   textConceptStatsTool,
   textFormulaSearchTool,
-  recordHypothesisTool,
-  submitTextAnswerTool,
+];
+const textRecordTools: ToolDefinition<TextToolContext>[] = [recordHypothesisTool, submitTextAnswerTool];
+
+export const textTools: ToolDefinition<TextToolContext>[] = [...textExperimentTools, ...textRecordTools];
+
+/** Tools that need a language model's own outputs: they join the text tools for a language-model probe. */
+export const languageModelTools: ToolDefinition<TextToolContext>[] = [
+  generateTool,
+  steerTextUnitsTool,
+  ablateTextUnitsTool,
+  logitLensTool,
+  attentionTool,
 ];
 
-export function createTextRegistry(): ToolRegistry<TextToolContext> {
-  return new ToolRegistry<TextToolContext>(textTools);
+/** Each kind of text probe's tools, in the order the agent sees them (answer tools last). */
+export const textToolsByKind: Record<TextProbe['kind'], ToolDefinition<TextToolContext>[]> = {
+  'synthetic-text': textTools,
+  'language-model': [...textExperimentTools, ...languageModelTools, ...textRecordTools],
+};
+
+/** A registry of the text tools for a kind of text probe (default: the tools every text subject has). */
+export function createTextRegistry(
+  kind: TextProbe['kind'] = 'synthetic-text',
+): ToolRegistry<TextToolContext> {
+  return new ToolRegistry<TextToolContext>(textToolsByKind[kind]);
 }
 
 export {
@@ -103,4 +131,5 @@ export {
   type TextToolContextOptions,
 } from './text-context.ts';
 export type { TextProbe } from './text-probe/types.ts';
-export { isTextSubjectRef, loadTextProbe } from './text-probe/load.ts';
+export { isTextSubjectRef, loadTextProbe, textSubjectKind } from './text-probe/load.ts';
+export { LanguageModelProbe } from './text-probe/language-model-probe.ts';

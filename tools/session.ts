@@ -9,7 +9,8 @@ import type { InvestigationContext } from './investigation/state.ts';
 import { OnnxProbe } from './probe/onnx-probe.ts';
 import type { ToolRegistry } from './registry.ts';
 import { createTextToolContext, DEFAULT_TEXT_SET_SIZE } from './text-context.ts';
-import { isTextSubjectRef } from './text-probe/load.ts';
+import { isTextSubjectRef, textSubjectKind } from './text-probe/load.ts';
+import { LanguageModelProbe } from './text-probe/language-model-probe.ts';
 import { createTextRegistry, createVisionRegistry } from './index.ts';
 
 /**
@@ -44,7 +45,8 @@ export interface OpenSubjectOptions {
 
 /** The names of the tools a subject reference would get, without loading the subject. */
 export function toolNamesFor(ref: string): string[] {
-  return (isTextSubjectRef(ref) ? createTextRegistry() : createVisionRegistry()).names();
+  const text = textSubjectKind(ref);
+  return (text !== undefined ? createTextRegistry(text) : createVisionRegistry()).names();
 }
 
 export async function openSubject(ref: string, options: OpenSubjectOptions = {}): Promise<SubjectSession> {
@@ -59,14 +61,15 @@ export async function openSubject(ref: string, options: OpenSubjectOptions = {})
       ...common,
       ...(options.stimuli !== undefined ? { textSetSize: options.stimuli } : {}),
     });
-    const registry = createTextRegistry();
+    const probe = context.probe;
+    const registry = createTextRegistry(probe.kind);
     return {
       modality: 'text',
       context,
-      displayName: context.probe.kind === 'synthetic-text' ? context.probe.name : ref,
-      hash: context.probe.hash,
+      displayName: probe.kind === 'synthetic-text' ? probe.name : ref,
+      hash: probe.hash,
       stimuli: options.stimuli ?? DEFAULT_TEXT_SET_SIZE,
-      files: [],
+      files: probe instanceof LanguageModelProbe ? [{ path: probe.path, sha256: probe.hash }] : [],
       withTools: (use) => use(registry, context),
     };
   }

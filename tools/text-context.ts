@@ -47,7 +47,8 @@ export async function createTextToolContext(
   subjectRef: string,
   options: TextToolContextOptions = {},
 ): Promise<TextToolContext> {
-  return createContextForTextProbe(await loadTextProbe(subjectRef), options);
+  const cacheDir = resolve(options.cacheDir ?? process.env.AIA_CACHE_DIR ?? '.cache');
+  return createContextForTextProbe(await loadTextProbe(subjectRef, { cacheDir }), { ...options, cacheDir });
 }
 
 export function createContextForTextProbe(

@@ -6,7 +6,8 @@ import { loadProbe } from '../../tools/probe/load.ts';
 import { unitColumn } from '../../tools/common/unit-activations.ts';
 import { SyntheticProbe } from '../../tools/probe/synthetic-probe.ts';
 import type { Probe, UnitAddress } from '../../tools/probe/types.ts';
-import { DEFAULT_GRID } from '../../subjects/synthetic/index.ts';
+import { DEFAULT_GRID, parseFormula } from '../../subjects/synthetic/index.ts';
+import { contrastiveSpecs } from './contrastive.ts';
 import { createRandom, hash32 } from '../../util/random.ts';
 import { taskUnit, type Task } from '../suite.ts';
 
@@ -65,9 +66,28 @@ export async function heldOutData(task: Task, cacheDir: string): Promise<HeldOut
   const { seed, n } = task.heldOut;
   const { width, height } = probe.sceneSize;
   const distribution = probeSetDistribution(probe);
-  const set = await memo(sets, `${root}\n${seed}\n${n}\n${width}x${height}\n${distribution}`, () =>
-    makeProbeSet({ n, seed, size: width, height, distribution, cacheDir: join(root, 'probesets') }),
-  );
+  const grid = probe instanceof SyntheticProbe ? probe.subject.grid : DEFAULT_GRID;
+  const contrastive = task.heldOut.contrastive;
+  const key = `${root}\n${seed}\n${n}\n${width}x${height}\n${distribution}`;
+  const plain = () =>
+    memo(sets, key, () =>
+      makeProbeSet({ n, seed, size: width, height, distribution, cacheDir: join(root, 'probesets') }),
+    );
+  const set = contrastive && task.truth.formula
+    ? await memo(sets, `${key}\n${task.truth.formula}\n${contrastive}`, async () => {
+        // Contrastive scenes come after the random ones (contrastive.ts), which are copied from the
+        // plain set of the same seed and size (made first, shared by every task with that seed).
+        await plain();
+        const { specs } = await contrastiveSpecs(parseFormula(task.truth.formula ?? ''), {
+          seed, count: contrastive, size: width, height, grid,
+        });
+        return makeProbeSet({
+          n: n + specs.length, seed, size: width, height, distribution,
+          ...(specs.length > 0 ? { extra: specs } : {}),
+          cacheDir: join(root, 'probesets'),
+        });
+      })
+    : await plain(); // prettier-ignore
   let cache = activationCaches.get(root);
   if (!cache) {
     cache = new ActivationCache(join(root, 'activations'));
@@ -82,7 +102,6 @@ export async function heldOutData(task: Task, cacheDir: string): Promise<HeldOut
     min = Math.min(min, value);
   }
   const range = max - min;
-  const grid = probe instanceof SyntheticProbe ? probe.subject.grid : DEFAULT_GRID;
   return { probe, set, unit, truth, threshold: range > 0 ? min + range / 2 : Number.NaN, range, grid };
 }
 

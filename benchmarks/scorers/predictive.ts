@@ -4,6 +4,10 @@ import { hashString } from '../../util/random.ts';
 import type { Task } from '../suite.ts';
 import { absentConcepts, extractConditions } from './conditions.ts';
 import { heldOutData } from './held-out.ts';
+import { contrastiveSpecs } from './contrastive.ts';
+import { canonicalFormula } from './formula-values.ts';
+import { parseFormula, printFormula } from '../../subjects/synthetic/index.ts';
+import type { SceneSpec } from '../../stimuli/spec.ts';
 import { extractMentions } from './mentions.ts';
 import { driversOf, planScenePairs, type ScenePlan } from './predictive-scenes.ts';
 import { planTextLinePairs, textLineDrivers, textLineScene, type TextLine } from './predictive-text-lines.ts';
@@ -48,6 +52,10 @@ export async function scorePredictive(
   options: ScoreOptions,
 ): Promise<ScorerResult> {
   if (!answer) return noAnswer(PREDICTIVE_CHANCE);
+  // Scenes that satisfy the answer's formula and minimal pairs that break it, where it can be drawn;
+  // else (no formula, text lines, or not drawable) the description's mentions.
+  const fromFormula = await formulaPairs(task, answer, options);
+  if (fromFormula) return fromFormula;
   const mentions = extractMentions(answer.description, answer.formula);
   const data = await heldOutData(task, options.cacheDir);
   const seed = hashString(`predictive\n${task.id}`);
@@ -111,5 +119,59 @@ export async function scorePredictive(
       `ones (held-out range ${data.range.toFixed(3)}); e.g. ${planText(example?.predicted)} vs ${planText(example?.neutral)}` +
       (failures.length > 0 ? `; ${failures.length} pair(s) could not be drawn` : ''),
     metrics: { gap, meanPredicted, meanNeutral, range: data.range, pairs: predicted.length },
+  };
+}
+
+/**
+ * With a formula (on scene subjects), the predicted scenes are built to satisfy it and each neutral
+ * scene is a minimal pair that breaks it (contrastive.ts): counts, relations, sizes and places are
+ * drawn as the formula says, and what it negates is kept out (`cat AND NOT snow` puts the cat
+ * elsewhere than on snow). Undefined when the formula is missing, does not parse, or cannot be
+ * satisfied with the vocabulary: the description's mentions are drawn instead.
+ */
+async function formulaPairs(
+  task: Task,
+  answer: ScoredAnswer,
+  options: ScoreOptions,
+): Promise<ScorerResult | undefined> {
+  if (!answer.formula?.trim()) return undefined;
+  let formula;
+  try {
+    formula = canonicalFormula(parseFormula(answer.formula)).formula;
+  } catch {
+    return undefined;
+  }
+  const data = await heldOutData(task, options.cacheDir);
+  if (data.set.distribution === 'text-lines') return undefined;
+  const trials = options.predictiveTrials ?? DEFAULT_PREDICTIVE_TRIALS;
+  const { width, height } = data.probe.sceneSize;
+  const { groups } = await contrastiveSpecs(formula, {
+    seed: hashString(`predictive\n${task.id}`), count: trials, size: width, height, grid: data.grid,
+    attempts: 60 * trials,
+  }); // prettier-ignore
+  const pairs = groups.filter((g) => g.broken.length > 0);
+  if (pairs.length < Math.ceil(trials / 2)) return undefined;
+  if (!(data.range > 0))
+    return { score: 0, chance: PREDICTIVE_CHANCE, detail: 'the unit is constant on the held-out scenes' };
+  const scenes = await Promise.all(
+    [...pairs.map((p) => p.satisfying), ...pairs.map((p) => p.broken[0] as SceneSpec)].map((s) =>
+      renderScene(s),
+    ),
+  );
+  const values = await data.probe.sceneValues(scenes, data.unit.site);
+  const units = values.length / scenes.length;
+  const column = (from: number) =>
+    Array.from({ length: pairs.length }, (_, i) => values[(from + i) * units + data.unit.index] ?? 0);
+  const meanPredicted = mean(column(0));
+  const meanNeutral = mean(column(pairs.length));
+  const gap = (meanPredicted - meanNeutral) / data.range;
+  return {
+    score: Math.min(1, Math.max(0, gap)),
+    chance: PREDICTIVE_CHANCE,
+    detail:
+      `gap ${gap.toFixed(3)} of the held-out range over ${pairs.length} pairs built from the formula ` +
+      `${printFormula(formula)} (mean ${meanPredicted.toFixed(3)} where it holds, ${meanNeutral.toFixed(3)} on minimal ` +
+      `pairs that break it)`,
+    metrics: { gap, meanPredicted, meanNeutral, range: data.range, pairs: pairs.length },
   };
 }

@@ -17,7 +17,7 @@ export interface SyntheticTaskInput {
   /** What a correct description must name (defaults to the concepts the unit's formula names). */
   concepts?: string[];
   scorers: ScorerName[];
-  heldOut: { seed: number; n: number };
+  heldOut: { seed: number; n: number; contrastive?: number };
   substitution?: Substitution;
   origin?: string;
   /** Appended to the generated description of the rule. */

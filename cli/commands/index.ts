@@ -13,6 +13,7 @@ import { registerReplayCommand } from './replay.ts';
 import { registerReportCommand } from './report.ts';
 import { registerSaliencyCommand } from './saliency.ts';
 import { registerToolsCommand } from './tools.ts';
+import { registerTrainCommand } from './train.ts';
 
 /** Every CLI command registers itself here; one file per command in this folder. */
 export function registerCommands(program: Command): void {
@@ -30,4 +31,5 @@ export function registerCommands(program: Command): void {
   registerDemoCommand(program);
   registerBenchCommand(program);
   registerMcpCommand(program);
+  registerTrainCommand(program);
 }

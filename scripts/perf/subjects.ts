@@ -23,12 +23,12 @@ const INTERVENTIONS = 100;
 const BLOCK = 10;
 const READ_SITE = 'final_conv';
 
-interface Timing {
+export interface Timing {
   median: number;
   fastest: number;
 }
 
-async function timeRounds(
+export async function timeRounds(
   cases: Record<string, () => Promise<unknown>>,
   rounds: number,
 ): Promise<Record<string, Timing>> {
@@ -53,7 +53,7 @@ async function timeRounds(
   );
 }
 
-function goal(
+export function goal(
   text: string,
   limit: number,
   value: Timing,

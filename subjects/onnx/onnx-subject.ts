@@ -16,6 +16,8 @@ import type {
   GradientRequest,
   GradientResult,
   InterveneOptions,
+  PooledRunResult,
+  PooledSiteValues,
   RunResult,
   SiteInfo,
   Subject,
@@ -36,6 +38,7 @@ import {
   withOutputsOnly,
   type EditableSite,
 } from './surgery.ts';
+import { pooledOutputNames, withPooledOutputs } from './pooling.ts';
 
 const ELEM_TYPES: Record<string, number> = {
   float32: ElemType.FLOAT,
@@ -202,6 +205,64 @@ export class OnnxSubject implements Subject {
       siteValues[name] = result[readSites[i]?.name ?? ''] as ort.Tensor;
     });
     return { outputs, sites: siteValues };
+  }
+
+  /**
+   * Each unit's maximum and mean per input at every site in `sites`, computed inside the graph
+   * (ReduceMax / ReduceMean appended by surgery, pooling.ts), plus the full maps of the sites in
+   * `full`. One compiled session per (pooled, full) set; only N × units numbers per pooled site
+   * leave onnxruntime, so pooling every site costs about a forward pass.
+   */
+  async readPooled(
+    inputs: SubjectInputs,
+    sites: readonly string[],
+    options: { full?: readonly string[] } = {},
+  ): Promise<PooledRunResult> {
+    const feeds = this.feeds(inputs);
+    const pooledSites = sites.map((name) => this.resolveSite(name));
+    const fullSites = (options.full ?? []).map((name) => this.resolveSite(name));
+    const pooledNames = [...new Set(pooledSites.map((s) => s.name))].sort();
+    const fullNames = [...new Set(fullSites.map((s) => s.name))].sort();
+    const key = `pool:${pooledNames.join('\n')}|read:${fullNames.join('\n')}`;
+    const buildModel = () =>
+      withPooledOutputs(
+        withExtraOutputs(
+          this.model,
+          fullSites.map((s) => ({ name: s.name, elemType: ELEM_TYPES[s.dtype] })),
+        ),
+        pooledNames.map((name) => {
+          const site = this.resolveSite(name);
+          return {
+            name,
+            elemType: ELEM_TYPES[site.dtype] ?? ElemType.FLOAT,
+            rank: site.shape.length,
+            unitAxis: site.unitAxis,
+          };
+        }),
+      );
+    const fetches = [
+      ...pooledNames.flatMap((name) => {
+        const names = pooledOutputNames(name);
+        return [names.max, names.mean];
+      }),
+      ...fullNames,
+    ];
+    const result = await this.sessions.use(key, buildModel, (session) =>
+      this.runSession(session, feeds, fetches),
+    );
+    const pooled: Record<string, PooledSiteValues> = {};
+    sites.forEach((name, i) => {
+      const names = pooledOutputNames(pooledSites[i]?.name ?? '');
+      pooled[name] = {
+        max: (result[names.max] as ort.Tensor).data as Float32Array,
+        mean: (result[names.mean] as ort.Tensor).data as Float32Array,
+      };
+    });
+    const full: TensorMap = {};
+    (options.full ?? []).forEach((name, i) => {
+      full[name] = result[fullSites[i]?.name ?? ''] as ort.Tensor;
+    });
+    return { pooled, sites: full };
   }
 
   async gradient(inputs: SubjectInputs, request: GradientRequest): Promise<GradientResult> {

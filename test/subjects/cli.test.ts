@@ -32,6 +32,8 @@ describe.concurrent('aia models / inspect / probe', () => {
     expect(code).toBe(0);
     const models = JSON.parse(stdout) as { name: string; installed: boolean; source: { licence: string } }[];
     expect(models.map((m) => [m.name, m.installed, m.source.licence])).toEqual([
+      ['fashion-normal', true, 'MIT'],
+      ['fashion-spurious', true, 'MIT'],
       ['paddle-ocr-cls', true, 'Apache-2.0'],
       ['paddle-ocr-det', true, 'Apache-2.0'],
       ['paddle-ocr-rec', true, 'Apache-2.0'],

@@ -90,10 +90,22 @@ describe('loading subjects', () => {
 
   it('has a committed manifest and an installed model for every zoo subject', () => {
     const entries = zooEntries();
-    expect(entries.map((e) => e.name)).toEqual(['paddle-ocr-cls', 'paddle-ocr-det', 'paddle-ocr-rec']);
+    expect(entries.map((e) => e.name)).toEqual([
+      'fashion-normal',
+      'fashion-spurious',
+      'paddle-ocr-cls',
+      'paddle-ocr-det',
+      'paddle-ocr-rec',
+    ]);
     for (const entry of entries) {
       expect(entry.installed).toBe(true);
       expect(existsSync(entry.modelPath)).toBe(true);
+      // Organisms trained here: a committed model.onnx, RGB input, our licence.
+      if (entry.name.startsWith('fashion-')) {
+        expect(entry.manifest.source?.licence).toBe('MIT');
+        expect(entry.manifest.input?.preprocess?.channelOrder).toBe('RGB');
+        continue;
+      }
       expect(entry.manifest.source?.licence).toBe('Apache-2.0');
       expect(entry.manifest.source?.distribution).toMatch(/MIT/);
       expect(entry.manifest.input?.preprocess?.channelOrder).toBe('BGR');

@@ -58,6 +58,43 @@ export class ActivationCache {
     return pending;
   }
 
+  /**
+   * Activations of many sites over the probe set, as `get` gives each: sites already in memory or on
+   * disk are read back, and the rest are computed together in one pass over the set (one forward
+   * pass per batch for all of them, pooled inside the graph for ONNX subjects).
+   */
+  async getMany(
+    probe: Probe,
+    set: ProbeSet,
+    siteNames: readonly string[],
+    onProgress?: ProgressFn,
+  ): Promise<SiteActivations[]> {
+    const sites = [...new Set(siteNames.map((name) => resolveProbeSite(probe, name).name))];
+    const missing: string[] = [];
+    for (const site of sites) {
+      const path = this.path(probe.hash, set.id, site);
+      if (this.memo.has(path)) continue;
+      const stored = readCacheFile(path, { subjectHash: probe.hash, site, probeSetId: set.id });
+      if (stored.ok && stored.record.n === set.n) {
+        this.memo.set(path, Promise.resolve({ ...stored.record, fromCache: true }));
+      } else missing.push(site);
+    }
+    if (missing.length > 0) {
+      const computing = computeManySiteActivations(probe, set, missing, onProgress);
+      missing.forEach((site, k) => {
+        const path = this.path(probe.hash, set.id, site);
+        const pending = computing.then((records) => {
+          const record = records[k] as CachedActivations;
+          writeCacheFile(path, record);
+          return { ...record, fromCache: false };
+        });
+        this.memo.set(path, pending);
+        pending.catch(() => this.memo.delete(path));
+      });
+    }
+    return Promise.all(siteNames.map((name) => this.get(probe, set, name)));
+  }
+
   private async load(
     probe: Probe,
     set: ProbeSet,
@@ -84,17 +121,22 @@ export async function computeSiteActivations(
   siteName: string,
   onProgress?: ProgressFn,
 ): Promise<CachedActivations> {
-  const site = resolveProbeSite(probe, siteName);
+  return (await computeManySiteActivations(probe, set, [siteName], onProgress))[0] as CachedActivations;
+}
+
+/**
+ * Compute several sites' activations over a whole probe set (no cache). An ONNX probe runs each
+ * batch once for all the sites (pooled inside the graph when the scenes fill the input); other probes
+ * compute site by site.
+ */
+export async function computeManySiteActivations(
+  probe: Probe,
+  set: ProbeSet,
+  siteNames: readonly string[],
+  onProgress?: ProgressFn,
+): Promise<CachedActivations[]> {
+  const accumulators = siteNames.map((name) => new SiteAccumulator(probe, set, name));
   const n = set.n;
-  const values = new Float32Array(n * site.units);
-  const sums = new Float64Array(site.units);
-  let positions = 0;
-  const accept = (start: number, stats: SiteBatchStats) => {
-    values.set(stats.values, start * site.units);
-    stats.sums.forEach((s, u) => (sums[u] = (sums[u] ?? 0) + s));
-    positions = stats.positions;
-    onProgress?.(Math.min(n, start + stats.values.length / site.units), n);
-  };
   const ranges = batches(n, probe instanceof SyntheticProbe ? SYNTHETIC_BATCH : ONNX_BATCH);
 
   if (probe instanceof OnnxProbe) {
@@ -102,30 +144,68 @@ export async function computeSiteActivations(
     // main thread (its async run() is a synchronous call behind setImmediate), so nothing else can run
     // here meanwhile, and inflating on the libuv pool instead measured slower on 2 cores, its threads
     // competing with onnxruntime's.
+    const names = accumulators.map((a) => a.site);
     for (const range of ranges) {
       const images = range.map((i) => set.image(i));
-      accept(range[0] ?? 0, await probe.batchStats(images, site.name));
-    }
-  } else if (probe instanceof SyntheticProbe) {
-    for (const range of ranges) {
-      accept(range[0] ?? 0, probe.sceneStats(probeSetAnnotatedScenes(set, range), site.name));
+      const stats = await probe.batchStatsMany(images, names);
+      accumulators.forEach((a, k) => a.accept(range[0] ?? 0, stats[k] as SiteBatchStats));
+      onProgress?.(Math.min(n, (range[0] ?? 0) + range.length), n);
     }
   } else {
-    for (const range of ranges) {
-      accept(range[0] ?? 0, await genericStats(probe, await probeSetScenes(set, range), site.name));
+    for (const [k, accumulator] of accumulators.entries()) {
+      for (const range of ranges) {
+        const stats =
+          probe instanceof SyntheticProbe
+            ? probe.sceneStats(probeSetAnnotatedScenes(set, range), accumulator.site)
+            : await genericStats(probe, await probeSetScenes(set, range), accumulator.site);
+        accumulator.accept(range[0] ?? 0, stats);
+        const done = Math.min(n, (range[0] ?? 0) + range.length);
+        onProgress?.(Math.round((k * n + done) / accumulators.length), n);
+      }
     }
   }
-  const means = Float32Array.from(sums, (s) => s / Math.max(1, n * positions));
-  return {
-    subjectHash: probe.hash,
-    site: site.name,
-    probeSetId: set.id,
-    n,
-    units: site.units,
-    positions,
-    values,
-    means,
-  };
+  return accumulators.map((a) => a.record());
+}
+
+/** One site's values and sums, filled batch by batch. */
+class SiteAccumulator {
+  readonly site: string;
+  private readonly units: number;
+  private readonly values: Float32Array;
+  private readonly sums: Float64Array;
+  private positions = 0;
+
+  constructor(
+    private readonly probe: Probe,
+    private readonly set: ProbeSet,
+    siteName: string,
+  ) {
+    const site = resolveProbeSite(probe, siteName);
+    this.site = site.name;
+    this.units = site.units;
+    this.values = new Float32Array(set.n * site.units);
+    this.sums = new Float64Array(site.units);
+  }
+
+  accept(start: number, stats: SiteBatchStats): void {
+    this.values.set(stats.values, start * this.units);
+    stats.sums.forEach((s, u) => (this.sums[u] = (this.sums[u] ?? 0) + s));
+    this.positions = stats.positions;
+  }
+
+  record(): CachedActivations {
+    const { n } = this.set;
+    return {
+      subjectHash: this.probe.hash,
+      site: this.site,
+      probeSetId: this.set.id,
+      n,
+      units: this.units,
+      positions: this.positions,
+      values: this.values,
+      means: Float32Array.from(this.sums, (s) => s / Math.max(1, n * this.positions)),
+    };
+  }
 }
 
 /** Any other probe: values from sceneValues, sums from unitMeans (two passes). */

@@ -169,10 +169,47 @@ export class OnnxProbe implements Probe {
    * of one size.
    */
   async batchStats(images: readonly RgbImage[], site: string): Promise<SiteBatchStats> {
-    const info = this.subject.resolveSite(site);
-    const run = await this.subject.read(this.subject.preprocess(images), [info.name]);
-    const tensor = this.siteTensor(run.sites[info.name], info.name);
-    return siteStats(tensor, this.subject.placements(images), info.units);
+    const stats = await this.batchStatsMany(images, [site]);
+    return stats[0] as SiteBatchStats;
+  }
+
+  /**
+   * Per-unit maxima and sums of many sites in one run. When every image fills the model's input (the
+   * probe set's scenes are rendered at the native size) and the subject pools inside its graph, only
+   * the pooled values leave onnxruntime; otherwise (padding to crop away, or no pooling) the full maps
+   * are read and reduced here.
+   */
+  async batchStatsMany(images: readonly RgbImage[], sites: readonly string[]): Promise<SiteBatchStats[]> {
+    const infos = sites.map((s) => this.subject.resolveSite(s));
+    const placements = this.subject.placements(images);
+    const fills = placements.every((p) => p.width === p.inputWidth && p.height === p.inputHeight);
+    const input = this.subject.preprocess(images);
+    if (fills && this.subject.readPooled) {
+      const run = await this.subject.readPooled(
+        input,
+        infos.map((i) => i.name),
+      );
+      return infos.map((info) => {
+        const pooled = run.pooled[info.name];
+        if (!pooled)
+          throw new InputError(`subject ${this.name} returned no pooled values for '${info.name}'`);
+        const positions = pooledPositions(info);
+        const sums = new Float64Array(info.units);
+        const { mean } = pooled;
+        for (let i = 0; i < mean.length; i++) {
+          const u = i % info.units;
+          sums[u] = (sums[u] as number) + (mean[i] as number) * positions;
+        }
+        return { values: Float32Array.from(pooled.max), sums, positions };
+      });
+    }
+    const run = await this.subject.read(
+      input,
+      infos.map((i) => i.name),
+    );
+    return infos.map((info) =>
+      siteStats(this.siteTensor(run.sites[info.name], info.name), placements, info.units),
+    );
   }
 
   sceneValues(scenes: readonly RenderedScene[], site: string): Promise<Float32Array> {
@@ -384,4 +421,9 @@ export function nativeSceneSize(subject: Subject): { width: number; height: numb
     return { width: shape[3] ?? DEFAULT_SCENE_SIDE, height: shape[2] ?? DEFAULT_SCENE_SIDE };
   }
   return { width: DEFAULT_SCENE_SIDE, height: DEFAULT_SCENE_SIDE };
+}
+
+/** Positions pooled per unit per input: the product of every axis but the batch and the unit axis. */
+function pooledPositions(site: SiteInfo): number {
+  return site.shape.reduce((acc, d, axis) => (axis === 0 || axis === site.unitAxis ? acc : acc * d), 1);
 }

@@ -3,6 +3,7 @@ import { conceptOverlaps } from '../analysis/compositional/index.ts';
 import { DEFAULT_TOP_FRACTION, DETECTOR_IOU, type ConceptIoU } from '../analysis/netdissect.ts';
 import { roundTo } from '../analysis/saliency-summary.ts';
 import type { ToolContext } from '../context.ts';
+import { ProbeSetSizeArg, sizedContext } from '../common/probe-set-size.ts';
 import { defineTool } from '../tool.ts';
 import { unitTable } from './formula-search.ts';
 import { canonicalConcept, conceptKind } from '../analysis/concept-args.ts';
@@ -22,6 +23,7 @@ const ConceptStatsInput = z.strictObject({
     .optional()
     .describe('concepts to report whatever their rank, e.g. ["dog", "grass"]'),
   scenes: z.number().int().min(1).optional().describe('use only the first n probe-set scenes (default: all)'),
+  probe_set_size: ProbeSetSizeArg,
 });
 
 export interface ConceptScore extends ConceptIoU {
@@ -54,7 +56,8 @@ export const conceptStatsTool = defineTool({
     'winner well above the rest suggests a single-concept unit, several close concepts a mixed one. Use it ' +
     'early for a quantitative first guess, and to compare candidate concepts (concepts).',
   input: ConceptStatsInput,
-  async execute(args: z.output<typeof ConceptStatsInput>, ctx: ToolContext) {
+  async execute(args: z.output<typeof ConceptStatsInput>, given: ToolContext) {
+    const ctx = sizedContext(given, args.probe_set_size);
     const unit = ctx.probe.parseUnit(args.unit);
     const requested = (args.concepts ?? []).map((c) => canonicalConcept(c, 'concept_stats'));
     const set = await ctx.probeSet();

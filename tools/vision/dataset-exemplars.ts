@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ToolContext } from '../context.ts';
 import type { UnitMap } from '../probe/types.ts';
+import { ProbeSetSizeArg, sizedContext } from '../common/probe-set-size.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
 import { conceptsUnder, formatConcepts, sceneConcepts } from '../scenes/scene-concepts.ts';
 import { withToolErrors } from '../common/errors.ts';
@@ -25,6 +26,7 @@ const Input = z.strictObject({
     .max(12)
     .default(3)
     .describe('how many of the least activating scenes to add as contrast (default 3; 0 for none)'),
+  probe_set_size: ProbeSetSizeArg,
 });
 
 export interface Exemplar {
@@ -52,10 +54,13 @@ export const datasetExemplarsTool = defineTool({
     "unit's activations over the subject's whole probe set (computed once per site, then cached). For " +
     'each: its activation, a MAIA-style masked image (the region where the unit fires keeps its colour), ' +
     'the concepts in the scene with their area, and the concepts under the region where it fires. Start ' +
-    'an investigation of a unit here; re-test any exemplar later as {"probe_scene": i}.',
+    'an investigation of a unit here; re-test any exemplar later as {"probe_scene": i}. A rare unit (few scenes ' +
+    'above its resting level, as the text says) needs a larger probe set (probe_set_size, e.g. 20000) or ' +
+    'search_stimuli.',
   input: Input,
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  async execute(args: z.output<typeof Input>, given: ToolContext) {
     return withToolErrors('dataset_exemplars', async () => {
+      const ctx = sizedContext(given, args.probe_set_size);
       const unit = ctx.probe.parseUnit(args.unit);
       const set = await ctx.probeSet();
       const values = await unitActivations(ctx, unit);
@@ -76,7 +81,19 @@ export const datasetExemplarsTool = defineTool({
         const map = maps[i] as UnitMap;
         if (!scene) continue;
         const rank = i < top.length ? 'top' : 'bottom';
-        if (i === 0) lines.push(`Top ${top.length}:`);
+        if (i === 0) {
+          lines.push(`Top ${top.length}:`);
+          // A rare unit: say how few scenes move it, so resting scenes are not read as exemplars.
+          const above = countAboveRest(values, stats.min);
+          if (above < top.length)
+            lines.push(
+              above === 0
+                ? `  (the unit is at its resting level ${fmt(stats.min)} on every scene: these are not exemplars; ` +
+                    'try search_stimuli, or a larger probe set with probe_set_size)'
+                : `  (only ${above} of ${set.n} scenes are above the resting level ${fmt(stats.min)}; the rest of ` +
+                    'this list is at rest — try search_stimuli, or a larger probe set with probe_set_size)',
+            );
+        }
         if (i === top.length && bottom.length > 0) lines.push(`Bottom ${bottom.length}:`);
         const concepts = sceneConcepts(scene, 8);
         const firesOn = conceptsUnder(scene, hotMask(map, scene.image.width, scene.image.height));
@@ -122,4 +139,12 @@ function describeScene(spec: {
   const items = spec.items.map((i) => (i.kind === 'word' ? `"${i.name}"` : i.name)).join(', ');
   const effects = spec.effects.map((e) => e.kind).join(', ');
   return `${items || 'nothing'} on ${spec.background}${effects ? ` (${effects})` : ''}`;
+}
+
+/** Scenes whose activation is above the unit's minimum (its resting level for a sparse unit). */
+export function countAboveRest(values: Float32Array, min: number): number {
+  const margin = 1e-6 * Math.max(1, Math.abs(min));
+  let n = 0;
+  for (const v of values) if (v > min + margin) n++;
+  return n;
 }

@@ -26,6 +26,7 @@ import type { ToolContext } from '../context.ts';
 import { probeSetAnnotatedScenes } from '../cache/probe-scenes.ts';
 import { SyntheticProbe } from '../probe/synthetic-probe.ts';
 import type { UnitAddress } from '../probe/types.ts';
+import { ProbeSetSizeArg, sizedContext } from '../common/probe-set-size.ts';
 import { defineTool, ToolError } from '../tool.ts';
 import { canonicalConcept } from '../analysis/concept-args.ts';
 import { withToolErrors } from '../common/errors.ts';
@@ -69,6 +70,7 @@ const Input = z.strictObject({
         '(those with sizes, relations, counts or hues are evaluated on every probe scene, which is slower)',
     ),
   scenes: z.number().int().min(1).optional().describe('use only the first n probe-set scenes (default: all)'),
+  probe_set_size: ProbeSetSizeArg,
 });
 
 export interface FormulaResult {
@@ -122,8 +124,9 @@ export const formulaSearchTool = defineTool({
     'formula is compared with a unit. Use it after concept_stats to find mixtures (dog OR car), conjunctions ' +
     '(cup AND handle), exceptions (snake AND NOT grass) and places (left(dog)); seed it with candidates.',
   input: Input,
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  async execute(args: z.output<typeof Input>, given: ToolContext) {
     return withToolErrors('formula_search', async () => {
+      const ctx = sizedContext(given, args.probe_set_size);
       const unit = ctx.probe.parseUnit(args.unit);
       const candidates = args.candidates?.map((c) => canonicalConcept(c, 'formula_search'));
       const asked = (args.formulas ?? []).map((text) => parseAsked(text));

@@ -1,4 +1,5 @@
 import type { SubmitAnswerArgs } from '../../../tools/investigation/submit-answer.ts';
+import { rareAnswer } from './rare.ts';
 import { editDrop, type ContrastResult, type Scale } from './experiments.ts';
 import { initialCandidates, type Candidate } from './hypotheses.ts';
 import { propertyAnswer } from './properties.ts';
@@ -136,6 +137,8 @@ export function composeAnswer(state: State, withFormula = true): SubmitAnswerArg
       evidence: ok(state.describe) ? [ok(state.describe)!.ref] : [],
     };
   }
+  const rare = state.rare ? rareAnswer(unit, state, state.rare) : undefined;
+  if (rare) return rare;
   if (exemplars && !(exemplars.data.stats.max > exemplars.data.stats.min)) {
     return {
       description: `${unit} is constant (${exemplars.data.stats.max}) over the ${exemplars.data.scenes} probe scenes: it never activates there, so no concept can be matched to it.`,

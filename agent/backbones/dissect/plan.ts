@@ -12,6 +12,7 @@ import { propertyAnswer, readsText } from './properties.ts';
 import { structuredCandidate, structuredFormulas, wantsStructure } from './structure.ts';
 import { contrastOf, ok, type PlannedCall, type State, type Step, type Trial } from './state.ts';
 import { parseFormula, printFormula } from '../../../subjects/synthetic/index.ts';
+import { familyCall, isRare, memberStimuli, needsOf, rareAnswer, SEARCH_BUDGET, swapBase } from './rare.ts';
 
 /**
  * dissect's phase machine. From the state it decides the next step:
@@ -96,6 +97,8 @@ export function planStep(given: State, options: PlanOptions): Step {
       ],
     };
   }
+  const rare = rareStep(state, unit, has);
+  if (rare) return rare;
   const constant = ok(state.exemplars)?.data.stats;
   if (constant && !(constant.max > constant.min))
     return submitStep(state, `${unit} is constant over the probe set: there is nothing to explain.`, false);
@@ -246,6 +249,59 @@ export function planStep(given: State, options: PlanOptions): Step {
   }
   return verdictStep(state, trial, index, assessment, unit);
 }
+
+/**
+ * The rare-unit path (rare.ts): when the exemplars show the unit silent or firing on fewer than 6
+ * probe scenes, search for stimuli, then test what the best scene needs on a targeted family and
+ * with category members, then answer. Undefined: the ordinary path goes on.
+ */
+function rareStep(state: State, unit: string, has: (tool: string) => boolean): Step | undefined {
+  if (!isRare(state) || !has('search_stimuli')) return undefined;
+  const rare = state.rare;
+  if (!rare?.search)
+    return {
+      text:
+        `${unit} is silent or rare on the probe set (at most 2 of its scenes drive it), so statistics over ` +
+        'it would fit noise. I search for stimuli that drive it (search_stimuli: dense grids, counts, ' +
+        'relations, backgrounds, then edits of the best scenes).',
+      calls: [call('search_stimuli', { unit, budget: SEARCH_BUDGET, top_k: 4 }, { kind: 'rareSearch' })],
+    };
+  const search = ok(rare.search);
+  const needs = search ? needsOf(search.data) : undefined;
+  if (needs && !rare.family && has('probe_families')) {
+    const family = familyCall(unit, needs);
+    return {
+      text:
+        `The best scene found (${search?.data.best[0]?.contents ?? '?'}) needs ${needs.objects.join(' and ')}` +
+        `${needs.background ? ` on ${needs.background}` : ''}${needs.count !== undefined ? `, ${needs.count} of them` : ''}. ` +
+        `I vary one factor (${String(family.family)}) and score ${(family.formulas as string[]).join(', ')} on it.`,
+      calls: [call('probe_families', family, { kind: 'rareFamily' })],
+    };
+  }
+  if (needs && rare.family && !rare.members && has('call_units')) {
+    const base = swapBase(needs, ok(rare.family)?.data, familyCall(unit, needs));
+    const stimuli = memberStimuli(needs, base);
+    if (stimuli.length > 1)
+      return {
+        text:
+          `To name ${needs.objects.join(' and ')} at the right level, I swap ${needs.objects.length > 1 ? 'each' : 'it'} ` +
+          'for the other members of its category in the scene the unit answered most.',
+        calls: [
+          call(
+            'call_units',
+            { units: [unit], stimuli: stimuli.map((s) => s.spec), images: false },
+            { kind: 'rareMembers', stimuli },
+          ),
+        ],
+      };
+  }
+  const answer = rareAnswer(unit, state, rare);
+  if (!answer) return undefined;
+  return {
+    text: `Answer from the search and the targeted probes: ${answer.description}`,
+    calls: [call('submit_answer', { ...answer }, { kind: 'submit', withFormula: answer.formula !== undefined })],
+  };
+} // prettier-ignore
 
 function call(name: string, args: Record<string, unknown>, purpose: PlannedCall['purpose']): PlannedCall {
   return { name, args, purpose };

@@ -10,6 +10,10 @@ import type { Candidate } from './hypotheses.ts';
 import {
   CallUnitsView,
   EditScenesView,
+  membersOutcome,
+  ProbeFamilyView,
+  SearchStimuliView,
+  type MemberStimulus,
   ExemplarsView,
   HypothesisView,
   PropertiesView,
@@ -41,7 +45,10 @@ export type Purpose =
   | { kind: 'edit'; trial: number; plan: EditPlan }
   | { kind: 'rescore'; trial: number; formulas: string[] }
   | { kind: 'verdict'; trial: number; status: 'supported' | 'refuted' }
-  | { kind: 'submit'; withFormula: boolean };
+  | { kind: 'submit'; withFormula: boolean }
+  | { kind: 'rareSearch' }
+  | { kind: 'rareFamily' }
+  | { kind: 'rareMembers'; stimuli: MemberStimulus[] };
 
 export interface PlannedCall {
   name: string;
@@ -85,6 +92,13 @@ export interface Trial {
   verdict?: { status: 'supported' | 'refuted'; ref: string; hypothesis?: string };
 }
 
+/** The rare-unit path's evidence (rare.ts). */
+export interface RareState {
+  search?: Outcome<SearchStimuliView>;
+  family?: Outcome<ProbeFamilyView>;
+  members?: Outcome<{ stimuli: MemberStimulus[]; activations: number[] }>;
+}
+
 export interface State {
   unit: string | undefined;
   describe?: Outcome<string>;
@@ -97,6 +111,8 @@ export interface State {
   structure?: Outcome<SearchView>;
   specs?: Outcome<RenderScenesView>;
   trials: Trial[];
+  /** The rare-unit path (rare.ts): the stimulus search, the targeted family, the member swaps. */
+  rare?: RareState;
   submissions: { ok: boolean; ref: string; withFormula: boolean; error?: string }[];
   /** Tool calls dissect has made so far (its call ids are d1, d2, …). */
   calls: number;
@@ -240,6 +256,18 @@ function apply(
         verdict: { status: purpose.status, ref, ...(id !== undefined ? { hypothesis: id } : {}) },
       }));
     }
+    case 'rareSearch':
+      return {
+        ...state,
+        rare: { ...state.rare, search: outcome(result, (d) => view(SearchStimuliView, d)) },
+      };
+    case 'rareFamily':
+      return { ...state, rare: { ...state.rare, family: outcome(result, (d) => view(ProbeFamilyView, d)) } };
+    case 'rareMembers':
+      return {
+        ...state,
+        rare: { ...state.rare, members: outcome(result, (d) => membersOutcome(purpose.stimuli, d)) },
+      };
     case 'submit':
       return {
         ...state,

@@ -119,6 +119,48 @@ export const HypothesisView = z.looseObject({
 
 export const DescribeView = z.looseObject({ kind: z.string().optional() });
 
+export const SearchStimuliView = z.looseObject({
+  evaluated: z.number(),
+  resting: z.number(),
+  moved: z.boolean(),
+  best: z.array(z.looseObject({ activation: z.number(), contents: z.string(), spec: z.looseObject({}) })),
+  drivers: z.array(z.looseObject({ change: z.string(), activation: z.number(), drop: z.number() })),
+});
+export type SearchStimuliView = z.infer<typeof SearchStimuliView>;
+
+export const ProbeFamilyView = z.looseObject({
+  family: z.string(),
+  levels: z.array(z.looseObject({ level: z.string(), activation: z.number() })),
+  formulas: z.array(z.looseObject({ formula: z.string(), r: z.number() })),
+});
+export type ProbeFamilyView = z.infer<typeof ProbeFamilyView>;
+
+export interface SpecItem {
+  kind: string;
+  name: string;
+  [key: string]: unknown;
+}
+export interface Spec {
+  background: string;
+  items: SpecItem[];
+  [key: string]: unknown;
+}
+
+export interface MemberStimulus {
+  /** Which needed thing was replaced, and by what. */
+  replaced: string;
+  by: string;
+  spec: Spec;
+}
+
+export function membersOutcome(
+  stimuli: MemberStimulus[],
+  data: unknown,
+): { stimuli: MemberStimulus[]; activations: number[] } | undefined {
+  const activations = view(CallUnitsView, data)?.activations[0];
+  return activations ? { stimuli, activations } : undefined;
+}
+
 /** The data, if it has the view's shape. */
 export function view<T>(schema: z.ZodType<T>, data: unknown): T | undefined {
   const parsed = schema.safeParse(data);

@@ -29,6 +29,20 @@ describe('predictive scorer', () => {
     expect(wrong.score).toBeLessThan(0.1);
   });
 
+  it('draws what a formula says: counts, relations, and nothing it negates', async () => {
+    const catUnlessSnow = unitTask('predictive-cat-not-snow', { family: 'negation', concept: 'cat', unless: 'snow' });
+    const exact = await scorePredictive(catUnlessSnow, { description: 'cats, not on snow', formula: 'cat AND NOT snow' }, options);
+    expect(exact.score).toBeGreaterThan(0.8);
+    expect(exact.detail).toMatch(/built from the formula cat AND NOT snow/);
+    // A rare unit is constant on random scenes: its held-out set gets contrastive scenes, to have a range.
+    const rare = unitTask('predictive-two-cats', { family: 'formula', formula: 'count(cat) = 2' }, { formula: 'count(cat) = 2' });
+    const twoCats = { ...rare, heldOut: { ...rare.heldOut, contrastive: 4 } };
+    const right = await scorePredictive(twoCats, { description: 'two cats', formula: 'count(cat) = 2' }, options);
+    const nearMiss = await scorePredictive(twoCats, { description: 'one cat', formula: 'count(cat) = 1' }, options);
+    expect(right.score).toBeGreaterThan(0.8);
+    expect(nearMiss.score).toBeLessThan(0.2);
+  }, 60_000); // prettier-ignore
+
   it('scores 0 when the description names nothing drawable, or there is no answer', async () => {
     const nothing = await scorePredictive(dog, { description: 'It is a complicated unit.' }, options);
     expect(nothing.score).toBe(0);

@@ -126,6 +126,18 @@ describe('activation cache', () => {
     for (const [k, i] of [0, 1, ONNX_BATCH + 5, lines.n - 1].entries()) {
       expect(Array.from(record.values.subarray(i * 200, (i + 1) * 200))).toEqual(Array.from(direct.subarray(k * 200, (k + 1) * 200)));
     }
+    // Many sites in one pass (pooled inside the graph) give what each site alone gives, and are stored.
+    const dir = join(root, 'many');
+    const cache = new ActivationCache(dir);
+    const many = await cache.getMany(cls, lines, ['final_conv', 'stem', 'softmax_0.tmp_0']);
+    expect(many.map((m) => m.fromCache)).toEqual([false, false, false]);
+    expect(Array.from(many[0]?.values ?? [])).toEqual(Array.from(record.values));
+    many[0]?.means.forEach((m, u) => expect(m).toBeCloseTo(record.means[u] ?? NaN, 4));
+    const stem = await computeSiteActivations(cls, lines, 'stem');
+    expect(Array.from(many[1]?.values ?? [])).toEqual(Array.from(stem.values));
+    expect(many[1]?.positions).toBe(stem.positions);
+    const again = await new ActivationCache(dir).getMany(cls, lines, ['stem', 'final_conv']);
+    expect(again.map((m) => m.fromCache)).toEqual([true, true]);
     lines.close();
     await cls.dispose();
   }, 60_000); // prettier-ignore

@@ -1,0 +1,158 @@
+import { InputError } from '../../util/errors.ts';
+import { createRandom, type Random } from '../../util/random.ts';
+import { attr } from '../autodiff/builder.ts';
+import { ElemType, type ModelProto, type NodeProto, type TensorProto } from '../onnx/proto.ts';
+
+/**
+ * The small CNN of the Explanation Alignment experiments (2 conv + 2 fully connected), written as
+ * an ONNX graph with the project's proto code: conv 3×3 → ReLU → max-pool 2, twice, then
+ * flatten → dense → ReLU → dense to class logits. Weights are initializers, drawn seeded with
+ * PyTorch's default initialisation (uniform ±1/√fan_in for weights and biases), so a model
+ * definition and a seed give the same network on every machine. Tensor names are the sites the
+ * tools address (`conv2_relu` is the last conv activation Grad-CAM weighs).
+ */
+
+export interface SmallCnnOptions {
+  /** Input [channels, height, width]; height and width must be divisible by 4. */
+  input: [number, number, number];
+  classes: number;
+  /** Channels of the two conv layers. */
+  conv: [number, number];
+  /** Width of the hidden dense layer. */
+  hidden: number;
+  seed: number;
+}
+
+export const SMALL_CNN_INPUT = 'image';
+export const SMALL_CNN_OUTPUT = 'logits';
+
+/** Friendly names of the sites (all are the tensors' own names). */
+export const SMALL_CNN_SITES = [
+  'conv1',
+  'conv1_relu',
+  'pool1',
+  'conv2',
+  'conv2_relu',
+  'pool2',
+  'fc1',
+  'fc1_relu',
+  'logits',
+] as const;
+
+function uniformTensor(name: string, dims: number[], bound: number, random: Random): TensorProto {
+  const size = dims.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = (2 * random() - 1) * bound;
+  return floatTensor(name, dims, values);
+}
+
+/** A float32 initializer holding the values (copied). */
+export function floatTensor(name: string, dims: readonly number[], values: Float32Array): TensorProto {
+  return {
+    name,
+    dims: [...dims],
+    data_type: ElemType.FLOAT,
+    raw_data: new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice(),
+  };
+}
+
+export function smallCnn(options: SmallCnnOptions): ModelProto {
+  const [channels, height, width] = options.input;
+  if (height % 4 !== 0 || width % 4 !== 0) {
+    throw new InputError(`the small CNN needs height and width divisible by 4, got ${height}×${width}`);
+  }
+  const [c1, c2] = options.conv;
+  const random = createRandom(options.seed);
+  const flat = c2 * (height / 4) * (width / 4);
+  const initializers = [
+    uniformTensor('conv1.weight', [c1, channels, 3, 3], 1 / Math.sqrt(channels * 9), random),
+    uniformTensor('conv1.bias', [c1], 1 / Math.sqrt(channels * 9), random),
+    uniformTensor('conv2.weight', [c2, c1, 3, 3], 1 / Math.sqrt(c1 * 9), random),
+    uniformTensor('conv2.bias', [c2], 1 / Math.sqrt(c1 * 9), random),
+    uniformTensor('fc1.weight', [options.hidden, flat], 1 / Math.sqrt(flat), random),
+    uniformTensor('fc1.bias', [options.hidden], 1 / Math.sqrt(flat), random),
+    uniformTensor('fc2.weight', [options.classes, options.hidden], 1 / Math.sqrt(options.hidden), random),
+    uniformTensor('fc2.bias', [options.classes], 1 / Math.sqrt(options.hidden), random),
+    { name: 'flatten.shape', dims: [2], data_type: ElemType.INT64, int64_data: [0, flat] },
+  ];
+  const conv = (name: string, input: string): NodeProto => ({
+    op_type: 'Conv',
+    name,
+    input: [input, `${name}.weight`, `${name}.bias`],
+    output: [name],
+    attribute: [attr.ints('kernel_shape', [3, 3]), attr.ints('pads', [1, 1, 1, 1])],
+  });
+  const pool = (name: string, input: string): NodeProto => ({
+    op_type: 'MaxPool',
+    name,
+    input: [input],
+    output: [name],
+    attribute: [attr.ints('kernel_shape', [2, 2]), attr.ints('strides', [2, 2])],
+  });
+  const relu = (name: string, input: string): NodeProto => ({
+    op_type: 'Relu',
+    name,
+    input: [input],
+    output: [name],
+  });
+  // Gemm with transB=1 keeps PyTorch's [out, in] weight layout.
+  const dense = (name: string, input: string): NodeProto => ({
+    op_type: 'Gemm',
+    name,
+    input: [input, `${name}.weight`, `${name}.bias`],
+    output: [name],
+    attribute: [attr.int('transB', 1)],
+  });
+  const nodes: NodeProto[] = [
+    conv('conv1', SMALL_CNN_INPUT),
+    relu('conv1_relu', 'conv1'),
+    pool('pool1', 'conv1_relu'),
+    conv('conv2', 'pool1'),
+    relu('conv2_relu', 'conv2'),
+    pool('pool2', 'conv2_relu'),
+    // Reshape with 0 keeps the batch dimension whatever it is at run time.
+    { op_type: 'Reshape', name: 'flatten', input: ['pool2', 'flatten.shape'], output: ['flatten'] },
+    { ...dense('fc1', 'flatten'), output: ['fc1'] },
+    relu('fc1_relu', 'fc1'),
+    { ...dense('fc2', 'fc1_relu'), output: [SMALL_CNN_OUTPUT] },
+  ];
+  return {
+    ir_version: 8,
+    opset_import: [{ domain: '', version: 17 }],
+    producer_name: 'aia',
+    graph: {
+      name: 'small-cnn',
+      node: nodes,
+      initializer: initializers,
+      input: [
+        {
+          name: SMALL_CNN_INPUT,
+          type: {
+            tensor_type: {
+              elem_type: ElemType.FLOAT,
+              shape: {
+                dim: [
+                  { dim_param: 'batch' },
+                  { dim_value: channels },
+                  { dim_value: height },
+                  { dim_value: width },
+                ],
+              },
+            },
+          },
+        },
+      ],
+      output: [
+        {
+          name: SMALL_CNN_OUTPUT,
+          type: {
+            tensor_type: {
+              elem_type: ElemType.FLOAT,
+              shape: { dim: [{ dim_param: 'batch' }, { dim_value: options.classes }] },
+            },
+          },
+        },
+      ],
+    },
+  };
+}

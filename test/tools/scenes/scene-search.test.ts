@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { renderScene } from '../../../stimuli/render.ts';
+import type { SceneSpec } from '../../../stimuli/spec.ts';
+import { evaluateFormula, parseFormula } from '../../../subjects/synthetic/index.ts';
+import { driverEdits, sceneDrivers } from '../../../tools/scenes/scene-drivers.ts';
+import { probeFamily } from '../../../tools/scenes/probe-families.ts';
+import { searchScenes, specContents } from '../../../tools/scenes/scene-search.ts';
+
+/** A unit that is the formula's value on each rendered spec. */
+function formulaScorer(text: string) {
+  const formula = parseFormula(text);
+  return async (specs: readonly SceneSpec[]) =>
+    Float32Array.from(await Promise.all(specs.map(async (s) => evaluateFormula(formula, await renderScene(s), { grid: 14 }).value)));
+} // prettier-ignore
+
+const SIZE = { width: 96, height: 96 };
+
+describe('stimulus search', () => {
+  it('finds scenes with exactly two cats for a unit silent on everything else, the same way every time', async () => {
+    const score = formulaScorer('count(cat) = 2');
+    const options = { seed: 3, budget: 144, ...SIZE, focus: ['cat'], keep: 3 };
+    const first = await searchScenes(score, options);
+    expect(first.moved).toBe(true);
+    expect(first.resting).toBe(0);
+    expect(first.best[0]?.activation).toBe(1);
+    expect(first.best[0]?.spec.items.filter((it) => it.name === 'cat')).toHaveLength(2);
+    const again = await searchScenes(score, options);
+    expect(again.best.map((b) => b.spec)).toEqual(first.best.map((b) => b.spec));
+  });
+
+  it('says when nothing moved the unit', async () => {
+    const result = await searchScenes(async (specs) => new Float32Array(specs.length), { seed: 1, budget: 48, ...SIZE });
+    expect(result.moved).toBe(false);
+    expect(result.evaluated).toBe(48);
+  }); // prettier-ignore
+
+  it('counterfactual edits name what a scene needs and whether its count matters', async () => {
+    const spec: SceneSpec = {
+      ...SIZE, background: 'sand', effects: [], seed: 0,
+      items: [
+        { kind: 'object', name: 'cat', x: 0.25, y: 0.3, size: 0.3, rotation: 0, flip: false },
+        { kind: 'object', name: 'cat', x: 0.75, y: 0.3, size: 0.3, rotation: 0, flip: false },
+        { kind: 'object', name: 'dog', x: 0.5, y: 0.75, size: 0.3, rotation: 0, flip: false },
+      ],
+    }; // prettier-ignore
+    expect(driverEdits(spec).map((e) => e.change)).toEqual([
+      'remove every cat', 'remove one cat (2 → 1)', 'one more cat (2 → 3)',
+      'remove every dog', 'one more dog (1 → 2)', 'background sand → white',
+    ]); // prettier-ignore
+    const { activation, readings } = await sceneDrivers(formulaScorer('count(cat) = 2 AND sand'), spec);
+    expect(activation).toBe(1);
+    const drop = Object.fromEntries(readings.map((r) => [r.change, r.drop]));
+    expect(drop['remove one cat (2 → 1)']).toBe(1);
+    expect(drop['one more cat (2 → 3)']).toBe(1);
+    expect(drop['background sand → white']).toBe(1);
+    expect(drop['remove every dog']).toBe(0);
+    expect(specContents(spec)).toBe('2× cat, dog on sand');
+  });
+});
+
+describe('probe families', () => {
+  it('vary one factor: 1..9 copies, each relation, each background, with the rest held still', async () => {
+    const counts = probeFamily('count', 'cat');
+    expect(counts.map((c) => c.spec.items.length)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const relation = probeFamily('relation', 'bird', { y: 'tree' });
+    const above = relation.find((r) => r.level === 'above')?.spec.items ?? [];
+    expect(above.map((it) => it.name)).toEqual(['bird', 'tree']);
+    expect((above[0]?.y ?? 1) < (above[1]?.y ?? 0)).toBe(true);
+    const value = async (spec: SceneSpec, f: string) => evaluateFormula(parseFormula(f), await renderScene(spec), { grid: 14 }).value;
+    const fired = await Promise.all(relation.map((r) => value(r.spec, 'above(bird, tree)')));
+    expect(fired).toEqual([1, 0, 0, 0, 0, 0]);
+    const backgrounds = probeFamily('background', 'boat');
+    expect(new Set(backgrounds.map((b) => b.spec.items[0]?.name))).toEqual(new Set(['boat']));
+    expect(backgrounds.map((b) => b.level)).toContain('sand');
+    expect(() => probeFamily('relation', 'bird')).toThrow(/second concept/);
+  }); // prettier-ignore
+});
