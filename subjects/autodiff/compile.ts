@@ -2,6 +2,7 @@ import type ort from 'onnxruntime-node';
 import { InputError } from '../../util/errors.ts';
 import {
   ElemType,
+  type GraphProto,
   int64ToNumber,
   type ModelProto,
   type TensorProto,
@@ -9,6 +10,7 @@ import {
 } from '../onnx/proto.ts';
 import { GraphBuilder } from './builder.ts';
 import { emitObjective, OBJECTIVE_WEIGHTS_INPUT, type ObjectiveSpec } from './objective.ts';
+import { foldBatchNorms, fuseHardSwish, scalarReader } from './fold.ts';
 import { upgradeForGradients } from './opset.ts';
 import { checkDifferentiable, emitGradients, type TensorFacts } from './reverse.ts';
 
@@ -90,9 +92,25 @@ export async function buildGradientGraph(
   request: GradientGraphRequest,
   probe: ProbeRunner,
 ): Promise<GradientGraph> {
-  const { model, opset } = upgradeForGradients(source);
-  const graph = model.graph ?? {};
-  const forwardNodes = graph.node ?? [];
+  const upgraded = upgradeForGradients(source);
+  const { opset } = upgraded;
+  const upgradedGraph = upgraded.model.graph ?? {};
+  // Tensors the rewrites below must keep: what the request names and the graph's outputs.
+  const keep = new Set([
+    request.objective.tensor,
+    ...request.wrt,
+    ...(request.read ?? []),
+    ...(upgradedGraph.output ?? []).map((o) => o.name ?? ''),
+  ]);
+  const fused = fuseHardSwish(upgradedGraph.node ?? [], keep, scalarReader(upgradedGraph));
+  const folded = foldBatchNorms(fused.nodes, keep, opset, weightInfo(upgradedGraph));
+  const graph = {
+    ...upgradedGraph,
+    node: folded.nodes,
+    initializer: [...(upgradedGraph.initializer ?? []), ...folded.initializers],
+  };
+  const model: ModelProto = { ...upgraded.model, graph };
+  const forwardNodes = graph.node;
   const known = new Set<string>([
     ...(graph.input ?? []).map((v) => v.name ?? ''),
     ...(graph.initializer ?? []).map((t) => t.name ?? ''),
@@ -181,6 +199,20 @@ export async function buildGradientGraph(
       : {}),
     opset,
   };
+}
+
+/** Rank and element type of initializers and Constant outputs (the weights a fold may rewrite). */
+function weightInfo(graph: GraphProto): (name: string) => { rank: number; elemType: number } | undefined {
+  const known = new Map<string, { rank: number; elemType: number }>();
+  for (const t of graph.initializer ?? [])
+    known.set(t.name ?? '', { rank: (t.dims ?? []).length, elemType: t.data_type ?? -1 });
+  for (const node of graph.node ?? []) {
+    if (node.op_type !== 'Constant') continue;
+    const t = (node.attribute ?? []).find((a) => a.name === 'value')?.t;
+    const out = node.output?.[0];
+    if (t && out) known.set(out, { rank: (t.dims ?? []).length, elemType: t.data_type ?? -1 });
+  }
+  return (name) => known.get(name);
 }
 
 function dedupe(values: ValueInfoProto[]): ValueInfoProto[] {

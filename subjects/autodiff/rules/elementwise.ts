@@ -30,9 +30,13 @@ function elem(ctx: GradContext, name: string): number {
 function constant(ctx: GradContext, value: number): string {
   return ctx.b.scalar(value, elem(ctx, output(ctx)));
 }
-/** g where the condition holds, 0 elsewhere. */
+/**
+ * g where the condition holds, 0 elsewhere: g times the condition as 0/1, which onnxruntime runs in
+ * about half the time of Where against a broadcast zero. (Where the condition fails, an infinite g
+ * gives NaN rather than 0; gradients of finite objectives through finite activations are finite.)
+ */
 function gate(ctx: GradContext, condition: string, g: string): string {
-  return ctx.b.op('Where', [condition, g, constant(ctx, 0)]);
+  return ctx.b.mul(g, ctx.b.mask(condition, elem(ctx, output(ctx))));
 }
 
 export const elementwiseRules = {
@@ -117,15 +121,14 @@ export const elementwiseRules = {
     return gate(ctx, inside, b.mul(g, constant(ctx, ctx.attrFloat('alpha', 0.2))));
   }),
   HardSwish: unary((ctx, g) => {
-    // y = x·clip(x/6 + 1/2, 0, 1): slope 0 below -3, 1 above 3, x/3 + 1/2 between.
+    // y = x·clip(x/6 + 1/2, 0, 1): slope 0 below -3, 1 above 3, x/3 + 1/2 on [-3, 3] (as PyTorch
+    // takes it at ±3). With t = clip(x, -3, 3), that is t/6·(1 + [x = t]) + 1/2 everywhere: outside,
+    // t/6 = ±1/2 gives 1 or 0; inside, t = x. No Where, which onnxruntime runs slowly.
     const { b } = ctx;
     const x = input(ctx, 0);
-    const middle = b.add(b.mul(x, constant(ctx, 1 / 3)), constant(ctx, 0.5));
-    const slope = b.op('Where', [
-      b.op('Less', [x, constant(ctx, -3)]),
-      constant(ctx, 0),
-      b.op('Where', [b.op('Greater', [x, constant(ctx, 3)]), constant(ctx, 1), middle]),
-    ]);
+    const t = b.op('Clip', [x, constant(ctx, -3), constant(ctx, 3)]);
+    const twice = b.add(b.mask(b.op('Equal', [x, t]), elem(ctx, x)), constant(ctx, 1));
+    const slope = b.add(b.mul(t, b.mul(twice, constant(ctx, 1 / 6))), constant(ctx, 0.5));
     return b.mul(g, slope);
   }),
   Tanh: unary((ctx, g) => {

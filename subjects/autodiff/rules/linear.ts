@@ -280,8 +280,12 @@ const conv: GradRule = (ctx) => {
   const kernel = ctx.attrInts('kernel_shape') ?? wShape.slice(2);
   const geo = convGeometry(ctx, xShape.slice(2), kernel);
   const n = kernel.length;
+  // Strided ungrouped convs: onnxruntime's ConvTranspose is one GEMM and a col2im there, cheaper
+  // than a Conv over the zero-interleaved gradient (and the interleaving itself); its grouped and
+  // depthwise kernels are the slow ones, so those keep the stride-1 Conv.
+  const transposed = geo.group === 1 && geo.strides.some((s) => s > 1);
   const dx = ctx.needs[0]
-    ? (convInputGrad(b, g, gShape, w, wShape, xShape, geo) ??
+    ? ((transposed ? undefined : convInputGrad(b, g, gShape, w, wShape, xShape, geo)) ??
       (() => {
         // output_padding restores the rows a strided conv dropped, so the result has x's size.
         const outputPadding = xShape.slice(2).map((size, i) => {
