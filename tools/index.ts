@@ -1,22 +1,7 @@
-import type { ToolContext } from './context.ts';
+import { recordHypothesisTool } from './investigation/record-hypothesis.ts';
 import { ToolRegistry } from './registry.ts';
 import type { ToolDefinition } from './tool.ts';
-import { callUnitsTool } from './vision/call-units.ts';
-import { classifyTool } from './vision/classify.ts';
-import { datasetExemplarsTool } from './vision/dataset-exemplars.ts';
-import { describeSubjectTool } from './vision/describe-subject.ts';
-import { editScenesTool } from './vision/edit-scenes.ts';
-import { listUnitsTool } from './vision/list-units.ts';
-import { recordHypothesisTool } from './investigation/record-hypothesis.ts';
-import { renderScenesTool } from './vision/render-scenes.ts';
-import { submitAnswerTool } from './investigation/submit-answer.ts';
-import { conceptStatsTool } from './vision/concept-stats.ts';
-import { saliencyTool } from './vision/saliency.ts';
-import { alignmentTool } from './vision/alignment.ts';
-import { ablateUnitsTool } from './vision/ablate-units.ts';
-import { steerUnitsTool } from './vision/steer-units.ts';
-import { formulaSearchTool } from './vision/formula-search.ts';
-import { propertyStatsTool } from './vision/property-stats.ts';
+import { createVisionRegistry, visionTools } from './vision-tools.ts';
 import type { TextToolContext } from './text-context.ts';
 import { describeTextSubjectTool } from './text/describe-subject.ts';
 import { textExemplarsTool } from './text/text-exemplars.ts';
@@ -31,38 +16,6 @@ import { ablateUnitsTool as ablateTextUnitsTool } from './text/ablate-units.ts';
 import { logitLensTool } from './text/logit-lens.ts';
 import { attentionTool } from './text/attention.ts';
 import type { TextProbe } from './text-probe/types.ts';
-import { searchStimuliTool } from './vision/search-stimuli.ts';
-import { probeFamiliesTool } from './vision/probe-families.ts';
-
-/**
- * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
- * units), each tool in its own file under vision/. Add a tool with one import and one line below.
- */
-export const visionTools: ToolDefinition<ToolContext>[] = [
-  describeSubjectTool,
-  listUnitsTool,
-  callUnitsTool,
-  datasetExemplarsTool,
-  renderScenesTool,
-  editScenesTool,
-  classifyTool,
-  conceptStatsTool,
-  formulaSearchTool,
-  propertyStatsTool,
-  searchStimuliTool,
-  probeFamiliesTool,
-  saliencyTool,
-  alignmentTool,
-  ablateUnitsTool,
-  steerUnitsTool,
-  recordHypothesisTool,
-  submitAnswerTool,
-];
-
-/** A registry of the vision tools, for the agent loop and `aia tools`. */
-export function createVisionRegistry(): ToolRegistry<ToolContext> {
-  return new ToolRegistry<ToolContext>(visionTools);
-}
 
 /**
  * The text tool set: experiments on a text subject (synthetic text units; a language model behind the
@@ -133,3 +86,5 @@ export {
 export type { TextProbe } from './text-probe/types.ts';
 export { isTextSubjectRef, loadTextProbe, textSubjectKind } from './text-probe/load.ts';
 export { LanguageModelProbe } from './text-probe/language-model-probe.ts';
+
+export { createVisionRegistry, visionTools };

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { nearNames } from '../../util/names.ts';
-import { createVisionRegistry } from '../../tools/index.ts';
-import { openSubject, toolNamesFor } from '../../tools/session.ts';
+import { createVisionRegistry } from '../../tools/vision-tools.ts';
 import { InputError } from '../../util/errors.ts';
 import { printResult } from '../output.ts';
 import { parseZoom, readToolArguments, zoomPng } from '../tool-call/io.ts';
@@ -59,6 +58,8 @@ export async function runToolsCall(
   rawArgs: string | undefined,
   opts: CallOptions,
 ): Promise<void> {
+  // Sessions of either modality (and their packages) load only for a call, not for `tools list`.
+  const { openSubject, toolNamesFor } = await import('../../tools/session.ts');
   const names = toolNamesFor(opts.subject);
   if (!names.includes(name)) {
     // Fail before loading the subject, with the nearest names.
