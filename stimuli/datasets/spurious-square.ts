@@ -46,6 +46,20 @@ export const SQUARE_COLOURS: readonly (readonly [number, number, number])[] = [
   [128, 0, 0],
 ];
 
+/** The colours' names, in class order (as the dataset stimuli's recolour edits name them). */
+export const SQUARE_COLOUR_NAMES = [
+  'red',
+  'green',
+  'yellow',
+  'blue',
+  'orange',
+  'purple',
+  'cyan',
+  'magenta',
+  'lime',
+  'maroon',
+] as const;
+
 export interface SquareAnnotation {
   label: number;
   /** Class whose colour the square has (undefined without a square). */

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import type { RenderedScene } from '../../stimuli/render.ts';
 import { errorMessage, InputError } from '../../util/errors.ts';
-import type { Probe } from '../probe/types.ts';
+import type { Probe, ProbeImage } from '../probe/types.ts';
 import { occlusionSaliency, riseSaliency, type SaliencyMap } from '../saliency/index.ts';
 import { ToolError } from '../tool.ts';
 import {
@@ -150,7 +149,7 @@ export function defaultPatchSize(width: number, height: number): number {
 type MethodRunner = (
   probe: Probe,
   target: SaliencyTarget,
-  scene: RenderedScene,
+  scene: ProbeImage,
   settings: SaliencySettings,
   signal?: AbortSignal,
 ) => Promise<ComputedSaliency>;
@@ -222,7 +221,7 @@ export const SIGNED_METHODS: ReadonlySet<SaliencyMethod> = new Set([
 export async function computeSaliency(
   probe: Probe,
   target: SaliencyTarget,
-  scene: RenderedScene,
+  scene: ProbeImage,
   settings: SaliencySettings,
   tool: string,
   signal?: AbortSignal,

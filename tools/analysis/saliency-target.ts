@@ -5,8 +5,8 @@ import type { RgbImage } from '../../util/image.ts';
 import { findCamHead } from './cam-head.ts';
 import { OnnxProbe, ONNX_BATCH } from '../probe/onnx-probe.ts';
 import { cropToImage, rawUnitMap, unitMapOverImage } from '../probe/site-maps.ts';
-import { SyntheticProbe } from '../probe/synthetic-probe.ts';
-import type { Probe, ScoreFn, UnitAddress } from '../probe/types.ts';
+import { renderedScenes, SyntheticProbe } from '../probe/synthetic-probe.ts';
+import type { Probe, ProbeImage, ScoreFn, UnitAddress } from '../probe/types.ts';
 import { classActivationMap, type SaliencyMap } from '../saliency/index.ts';
 import { perturbForSyntheticUnit } from './perturb.ts';
 
@@ -54,14 +54,17 @@ export function targetName(target: SaliencyTarget): string {
 export function targetScorer(
   probe: Probe,
   target: SaliencyTarget,
-  scene: RenderedScene,
+  scene: ProbeImage,
   pooling: UnitPooling = 'mean',
 ): TargetScorer {
   if (target.kind === 'unit') {
     const { unit } = target;
     const describes = `${pooling} of ${unit.id}'s map`;
     if (probe instanceof SyntheticProbe)
-      return { score: syntheticUnitScorer(probe, unit, scene, pooling), describes };
+      return {
+        score: syntheticUnitScorer(probe, unit, renderedScenes([scene])[0] as RenderedScene, pooling),
+        describes,
+      };
     if (probe instanceof OnnxProbe && pooling === 'mean')
       return { score: onnxUnitMeanScorer(probe, unit), describes };
     return { score: probe.scorer({ unit }, scene), describes: `max of ${unit.id}'s map` };

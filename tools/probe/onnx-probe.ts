@@ -9,7 +9,6 @@ import {
   type Tensor,
 } from '../../subjects/index.ts';
 import { nearNames } from '../../util/names.ts';
-import type { RenderedScene } from '../../stimuli/render.ts';
 import { InputError } from '../../util/errors.ts';
 import type { RgbImage } from '../../util/image.ts';
 import { toSubjectEdits } from './onnx-edits.ts';
@@ -18,6 +17,7 @@ import type {
   OutputScores,
   SiteBatchStats,
   Probe,
+  ProbeImage,
   ProbeSite,
   ReferenceMeans,
   ScoreFn,
@@ -120,7 +120,7 @@ export class OnnxProbe implements Probe {
   }
 
   async unitMaps(
-    scenes: readonly RenderedScene[],
+    scenes: readonly ProbeImage[],
     units: readonly UnitAddress[],
     edits: readonly UnitEdit[] = [],
   ): Promise<UnitMap[][]> {
@@ -212,14 +212,14 @@ export class OnnxProbe implements Probe {
     );
   }
 
-  sceneValues(scenes: readonly RenderedScene[], site: string): Promise<Float32Array> {
+  sceneValues(scenes: readonly ProbeImage[], site: string): Promise<Float32Array> {
     return this.siteValues(
       scenes.map((s) => s.image),
       site,
     );
   }
 
-  async outputs(scenes: readonly RenderedScene[], edits: readonly UnitEdit[] = []): Promise<OutputScores> {
+  async outputs(scenes: readonly ProbeImage[], edits: readonly UnitEdit[] = []): Promise<OutputScores> {
     const subjectEdits = await this.subjectEdits(edits, scenes);
     const info = this.outputInfo();
     const scores: Float32Array[] = [];
@@ -276,7 +276,7 @@ export class OnnxProbe implements Probe {
     this.referenceMeans = source;
   }
 
-  async unitMeans(scenes: readonly RenderedScene[], site: string): Promise<Float32Array> {
+  async unitMeans(scenes: readonly ProbeImage[], site: string): Promise<Float32Array> {
     const info = this.subject.resolveSite(site);
     const sums = new Float64Array(info.units);
     let count = 0;
@@ -296,7 +296,7 @@ export class OnnxProbe implements Probe {
   }
 
   /** The subject's edits for probe edits; mean edits use the reference means, else the scenes' means. */
-  private async subjectEdits(edits: readonly UnitEdit[], scenes: readonly RenderedScene[]): Promise<Edit[]> {
+  private async subjectEdits(edits: readonly UnitEdit[], scenes: readonly ProbeImage[]): Promise<Edit[]> {
     if (edits.length === 0) return [];
     for (const edit of edits) for (const unit of edit.units) this.parseUnit(`${unit.site}:${unit.index}`);
     return toSubjectEdits(

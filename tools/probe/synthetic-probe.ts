@@ -8,6 +8,7 @@ import { maxOf } from './site-maps.ts';
 import type {
   OutputScores,
   Probe,
+  ProbeImage,
   ProbeSite,
   ReferenceMeans,
   ScoreFn,
@@ -135,10 +136,11 @@ export class SyntheticProbe implements Probe {
   }
 
   async unitMaps(
-    scenes: readonly RenderedScene[],
+    inputs: readonly ProbeImage[],
     units: readonly UnitAddress[],
     edits: readonly UnitEdit[] = [],
   ): Promise<UnitMap[][]> {
+    const scenes = renderedScenes(inputs);
     this.remember(scenes);
     const checked = units.map((u) => this.check(u));
     const edit = await this.editPlan(edits, scenes);
@@ -167,12 +169,14 @@ export class SyntheticProbe implements Probe {
     return this.valuesOf(scenes, site);
   }
 
-  async sceneValues(scenes: readonly RenderedScene[], site: string): Promise<Float32Array> {
+  async sceneValues(inputs: readonly ProbeImage[], site: string): Promise<Float32Array> {
+    const scenes = renderedScenes(inputs);
     this.remember(scenes);
     return this.valuesOf(scenes, site);
   }
 
-  async outputs(scenes: readonly RenderedScene[], edits: readonly UnitEdit[] = []): Promise<OutputScores> {
+  async outputs(inputs: readonly ProbeImage[], edits: readonly UnitEdit[] = []): Promise<OutputScores> {
+    const scenes = renderedScenes(inputs);
     this.remember(scenes);
     const edit = await this.editPlan(edits, scenes);
     const n = this.units.length;
@@ -183,7 +187,8 @@ export class SyntheticProbe implements Probe {
     return { kind: 'activations', labels: this.units.map((_, i) => `${SYNTHETIC_SITE}:${i}`), scores };
   }
 
-  scorer(target: ScorerTarget, scene?: RenderedScene): ScoreFn {
+  scorer(target: ScorerTarget, input?: ProbeImage): ScoreFn {
+    const scene = input ? renderedScenes([input])[0] : undefined;
     const address = 'unit' in target ? target.unit : this.parseUnit(target.label);
     const index = this.check(address);
     if (!scene) {
@@ -220,8 +225,9 @@ export class SyntheticProbe implements Probe {
     this.referenceMeans = source;
   }
 
-  async unitMeans(scenes: readonly RenderedScene[], site: string): Promise<Float32Array> {
+  async unitMeans(inputs: readonly ProbeImage[], site: string): Promise<Float32Array> {
     this.checkSite(site);
+    const scenes = renderedScenes(inputs);
     const means = new Float32Array(this.units.length);
     if (scenes.length === 0) return means;
     this.subject.activations(scenes).forEach((responses, u) => {
@@ -361,4 +367,17 @@ export function perturbedScene(scene: RenderedScene, image: RgbImage): Annotated
     );
   const itemMap = scene.itemMap.map((v, p) => (changed[p] ? 0 : v));
   return { image, masks, itemMap, annotation: scene.annotation };
+}
+
+/**
+ * Synthetic units compute from a scene's annotation (its items and their concepts), which dataset
+ * images do not have: they take rendered scenes only, and say so.
+ */
+export function renderedScenes(inputs: readonly ProbeImage[]): RenderedScene[] {
+  return inputs.map((input, i) => {
+    if ('spec' in input) return input;
+    throw new InputError(
+      `stimulus ${i} (${input.id}) is a dataset image: synthetic units read rendered scenes' annotations, so show them rendered scenes`,
+    );
+  });
 }

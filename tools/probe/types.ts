@@ -1,3 +1,4 @@
+import type { DatasetImage } from '../../stimuli/datasets/dataset-image.ts';
 import type { RenderedScene } from '../../stimuli/render.ts';
 import type { RgbImage } from '../../util/image.ts';
 import type { ScoreFn } from '../saliency/types.ts';
@@ -18,6 +19,13 @@ import type { ScoreFn } from '../saliency/types.ts';
  */
 
 export type { ScoreFn };
+
+/**
+ * What a probe is shown: a rendered scene (spec, exact masks, annotation) or an annotated dataset
+ * image. Both carry `image` and `masks`; ONNX probes read only the pixels, synthetic units read a
+ * scene's annotation and so take rendered scenes only.
+ */
+export type ProbeImage = RenderedScene | DatasetImage;
 
 /** A unit: `id` is canonical `site:index` (site = tensor name, or `synthetic`). */
 export interface UnitAddress {
@@ -110,7 +118,7 @@ export interface Probe {
   parseUnit(text: string): UnitAddress;
   /** Maps of each unit on each scene, edits applied: result[unit][scene]. */
   unitMaps(
-    scenes: readonly RenderedScene[],
+    scenes: readonly ProbeImage[],
     units: readonly UnitAddress[],
     edits?: readonly UnitEdit[],
   ): Promise<UnitMap[][]>;
@@ -121,9 +129,9 @@ export interface Probe {
    */
   siteValues(images: readonly RgbImage[], site: string): Promise<Float32Array>;
   /** As siteValues, from scenes: works for every kind of probe. */
-  sceneValues(scenes: readonly RenderedScene[], site: string): Promise<Float32Array>;
+  sceneValues(scenes: readonly ProbeImage[], site: string): Promise<Float32Array>;
   /** The subject's outputs on each scene, edits applied. */
-  outputs(scenes: readonly RenderedScene[], edits?: readonly UnitEdit[]): Promise<OutputScores>;
+  outputs(scenes: readonly ProbeImage[], edits?: readonly UnitEdit[]): Promise<OutputScores>;
   /**
    * For saliency: a score function of images for a target (a label of `outputs`, or a unit; the score
    * is the label's score as `outputs` reports it, or the unit's value).
@@ -131,7 +139,7 @@ export interface Probe {
    * and every pixel that differs from the original is treated as removed from the scene (from every
    * concept mask and from the item map), so occluding a concept lowers a unit that detects it.
    */
-  scorer(target: ScorerTarget, scene?: RenderedScene): ScoreFn;
+  scorer(target: ScorerTarget, scene?: ProbeImage): ScoreFn;
   /**
    * Where `mean` edits take their means (one per unit of a site): the tool context wires the subject's
    * probe-set means from the activation cache. Without it, a mean edit uses the means over the scenes
@@ -139,7 +147,7 @@ export interface Probe {
    */
   setReferenceMeans(source: ReferenceMeans): void;
   /** Mean of each unit of a site over all positions of the given scenes (what `mean` edits set). */
-  unitMeans(scenes: readonly RenderedScene[], site: string): Promise<Float32Array>;
+  unitMeans(scenes: readonly ProbeImage[], site: string): Promise<Float32Array>;
   /** Release native resources. */
   dispose(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { ToolContext } from '../context.ts';
 import type { ToolCost } from '../tool.ts';
-import type { StimulusArg } from './stimulus-arg.ts';
+import { isSpecArg, type ImageStimulusArg } from './stimulus-arg.ts';
 import { DEFAULT_IG_STEPS, DEFAULT_SMOOTHGRAD_SAMPLES } from '../analysis/saliency-gradient.ts';
 import {
   DEFAULT_RISE_MASKS,
@@ -17,18 +17,18 @@ import {
  * scoring a stimulus costs one forward pass and its pixels.
  */
 
-type Stimulus = z.output<typeof StimulusArg>;
+type Stimulus = z.output<typeof ImageStimulusArg>;
 
 /** The size a stimulus renders at: a spec's own size, else the subject's scene size. */
 export function stimulusSize(stimulus: Stimulus, ctx: ToolContext): { width: number; height: number } {
   const native = ctx.probe.sceneSize;
-  if (typeof stimulus === 'string' || 'probe_scene' in stimulus) return native;
+  if (!isSpecArg(stimulus)) return native;
   return { width: stimulus.width ?? native.width, height: stimulus.height ?? native.height };
 }
 
 /** Passes over the image a scene's effects make (1 for the composition itself). */
 function renderPasses(stimulus: Stimulus): number {
-  if (typeof stimulus === 'string' || 'probe_scene' in stimulus) return 1;
+  if (!isSpecArg(stimulus)) return 1;
   let passes = 1;
   for (const effect of stimulus.effects)
     passes += effect.kind === 'blur' ? 2 * 2 * (2 * Math.max(1, Math.ceil(effect.sigma * 3)) + 1) : 1;
@@ -56,8 +56,7 @@ export function renderWork(stimuli: readonly Stimulus[], ctx: ToolContext): Stim
     pixels += area;
     pixelOps += area * renderPasses(stimulus);
     if (area > largest.width * largest.height) largest = size;
-    if (typeof stimulus !== 'string' && !('probe_scene' in stimulus))
-      blurs += stimulus.effects.filter((e) => e.kind === 'blur').length;
+    if (isSpecArg(stimulus)) blurs += stimulus.effects.filter((e) => e.kind === 'blur').length;
   }
   return { pixelOps, pixels, largest, blurs };
 }

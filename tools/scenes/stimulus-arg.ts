@@ -3,6 +3,9 @@ import { parsePhrase } from '../../stimuli/phrase.ts';
 import { describeScene } from '../../stimuli/describe-effects.ts';
 import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
 import { SceneSpec } from '../../stimuli/spec.ts';
+import { DatasetEdit } from '../../stimuli/datasets/dataset-image.ts';
+import { loadDataset } from '../../stimuli/datasets/registry.ts';
+import type { ProbeImage } from '../probe/types.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { probeSetScenes } from '../cache/probe-scenes.ts';
 import type { ToolContext } from '../context.ts';
@@ -38,6 +41,75 @@ export const StimuliArg = z
   .min(1)
   .max(MAX_STIMULI)
   .describe(`1–${MAX_STIMULI} stimuli: phrases, scene specs, or {"probe_scene": i}`);
+
+/**
+ * An annotated dataset image, with exact edits (`{"dataset": "fashion-mnist-square", "set": "broken",
+ * "index": 3, "edits": [{"op": "remove", "concept": "square"}]}`). Tools that need only an image and
+ * its concept masks (saliency, alignment, classify) take these beside scenes.
+ */
+export const DatasetImageArg = z.strictObject({
+  dataset: z.string().min(1).describe('an annotated dataset, e.g. fashion-mnist-square'),
+  set: z.string().min(1).describe("one of the dataset's sets (describe_subject lists them)"),
+  index: z.number().int().min(0).describe('the image of the set'),
+  edits: z
+    .array(DatasetEdit)
+    .max(8)
+    .default([])
+    .describe('exact edits applied in order: remove, recolour or move an annotated concept'),
+});
+
+/** A scene or an annotated dataset image: what tools that read only pixels and masks take. */
+export const ImageStimulusArg = z.union([
+  DatasetImageArg.describe(
+    'an annotated dataset image: {"dataset", "set", "index", "edits"?} (edits: remove / recolour / move a concept)',
+  ),
+  ...StimulusArg.options,
+]);
+export type ImageStimulusArg = z.input<typeof ImageStimulusArg>;
+
+/** Whether a stimulus argument is a scene spec (rendered from its fields), not a phrase or a reference. */
+export function isSpecArg(arg: z.output<typeof ImageStimulusArg>): arg is z.output<typeof StimulusSpec> {
+  return typeof arg !== 'string' && !('probe_scene' in arg) && !('dataset' in arg);
+}
+
+/** A stimulus of any kind: its image and exact masks, whatever it was made from. */
+export interface ImageStimulus {
+  label: string;
+  scene: ProbeImage;
+  probeScene?: number;
+}
+
+/**
+ * Scenes (as resolveStimuli) and dataset images, in order. A dataset image comes from its dataset
+ * with its edits applied; a bad reference or edit becomes a ToolError naming the stimulus.
+ */
+export async function resolveImageStimuli(
+  args: readonly z.output<typeof ImageStimulusArg>[],
+  ctx: ToolContext,
+  tool: string,
+  signal?: AbortSignal,
+): Promise<ImageStimulus[]> {
+  const out: ImageStimulus[] = [];
+  for (const [i, arg] of args.entries()) {
+    if (typeof arg !== 'string' && 'dataset' in arg) {
+      try {
+        const image = loadDataset(arg.dataset).image(arg.set, arg.index, arg.edits);
+        out.push({ label: image.id, scene: image });
+      } catch (error) {
+        throw new ToolError(`stimulus ${i}: ${errorMessage(error)}`, tool);
+      }
+      continue;
+    }
+    // Scenes one at a time, so an error names the stimulus by its place in the call.
+    try {
+      const [scene] = await resolveStimuli([arg], ctx, tool, signal);
+      if (scene) out.push(scene);
+    } catch (error) {
+      throw new ToolError(errorMessage(error).replace(/^stimulus 0:/, `stimulus ${i}:`), tool);
+    }
+  }
+  return out;
+}
 
 export interface Stimulus {
   /** How the stimulus was given, for captions: the phrase, `probe scene i`, or the spec described. */

@@ -12,7 +12,7 @@ import type { ToolContext } from '../context.ts';
 import type { SharedInterestBinarization } from '../metrics/index.ts';
 import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
-import { resolveStimuli, StimulusArg, type Stimulus } from '../scenes/stimulus-arg.ts';
+import { ImageStimulusArg, resolveImageStimuli, type ImageStimulus } from '../scenes/stimulus-arg.ts';
 import { canonicalConcept } from '../analysis/concept-args.ts';
 import { saliencyCost } from '../scenes/cost.ts';
 import {
@@ -31,10 +31,12 @@ export const DEFAULT_FIRING_SHARE = 0.5;
 
 const AlignmentInput = z.strictObject({
   stimuli: z
-    .array(StimulusArg)
+    .array(ImageStimulusArg)
     .min(1)
     .max(MAX_ALIGNMENT_STIMULI)
-    .describe(`1–${MAX_ALIGNMENT_STIMULI} stimuli: phrases, scene specs, or {"probe_scene": i}`),
+    .describe(
+      `1–${MAX_ALIGNMENT_STIMULI} stimuli: phrases, scene specs, {"probe_scene": i} or dataset images {"dataset", "set", "index", "edits"?}`,
+    ),
   concept: z
     .string()
     .min(1)
@@ -108,9 +110,12 @@ export const alignmentTool = defineTool({
   input: AlignmentInput,
   cost: (args, ctx: ToolContext) => saliencyCost(args.stimuli, ctx, saliencySettings(args, ctx.seed)),
   async execute(args: z.output<typeof AlignmentInput>, ctx: ToolContext, { signal }) {
-    const concept = canonicalConcept(args.concept, 'alignment');
     const target = resolveTarget(ctx.probe, args);
-    const stimuli = await resolveStimuli(args.stimuli, ctx, 'alignment', signal);
+    const stimuli = await resolveImageStimuli(args.stimuli, ctx, 'alignment', signal);
+    // Dataset images name their own annotated concepts ('garment', 'square'); scenes use the vocabulary.
+    const concept = stimuli.some((s) => s.scene.masks.has(args.concept))
+      ? args.concept
+      : canonicalConcept(args.concept, 'alignment');
     const binarization = binarizationOf(args);
     const { width, height } = stimuli[0]?.scene.image ?? ctx.probe.sceneSize;
     const tolerancePx =
@@ -176,7 +181,7 @@ interface Correctness {
 async function judgeCorrectness(
   ctx: ToolContext,
   target: SaliencyTarget,
-  stimuli: readonly Stimulus[],
+  stimuli: readonly ImageStimulus[],
   args: { expected?: string | undefined; fires_above?: number | undefined },
 ): Promise<Correctness> {
   const scenes = stimuli.map((s) => s.scene);

@@ -11,7 +11,7 @@ import {
 } from '../analysis/saliency-summary.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
-import { resolveStimuli, StimulusArg } from '../scenes/stimulus-arg.ts';
+import { ImageStimulusArg, resolveImageStimuli } from '../scenes/stimulus-arg.ts';
 import {
   computeSaliency,
   SaliencyArgs,
@@ -26,10 +26,12 @@ export const MAX_SALIENCY_STIMULI = 6;
 
 const SaliencyInput = z.strictObject({
   stimuli: z
-    .array(StimulusArg)
+    .array(ImageStimulusArg)
     .min(1)
     .max(MAX_SALIENCY_STIMULI)
-    .describe(`1–${MAX_SALIENCY_STIMULI} stimuli: phrases, scene specs, or {"probe_scene": i}`),
+    .describe(
+      `1–${MAX_SALIENCY_STIMULI} stimuli: phrases, scene specs, {"probe_scene": i} or dataset images {"dataset", "set", "index", "edits"?}`,
+    ),
   ...SaliencyArgs,
 });
 
@@ -72,7 +74,7 @@ export const saliencyTool = defineTool({
   cost: (args, ctx: ToolContext) => saliencyCost(args.stimuli, ctx, saliencySettings(args, ctx.seed)),
   async execute(args: z.output<typeof SaliencyInput>, ctx: ToolContext, { signal }) {
     const target = resolveTarget(ctx.probe, args);
-    const stimuli = await resolveStimuli(args.stimuli, ctx, 'saliency', signal);
+    const stimuli = await resolveImageStimuli(args.stimuli, ctx, 'saliency', signal);
     const settings = saliencySettings(args, ctx.seed);
     const results: SaliencyStimulusResult[] = [];
     const images: ToolImage[] = [];
