@@ -13,6 +13,7 @@ import { submitAnswerTool } from './investigation/submit-answer.ts';
 import { conceptStatsTool } from './vision/concept-stats.ts';
 import { saliencyTool } from './vision/saliency.ts';
 import { alignmentTool } from './vision/alignment.ts';
+import { modelRelianceTool } from './vision/model-reliance.ts';
 import { ablateUnitsTool } from './vision/ablate-units.ts';
 import { steerUnitsTool } from './vision/steer-units.ts';
 import { formulaSearchTool } from './vision/formula-search.ts';
@@ -39,6 +40,7 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   probeFamiliesTool,
   saliencyTool,
   alignmentTool,
+  modelRelianceTool,
   ablateUnitsTool,
   steerUnitsTool,
   recordHypothesisTool,

@@ -44,6 +44,8 @@ export interface ConceptAlignment {
 export interface ClassReliance {
   label: string;
   images: number;
+  /** The first few images of the class in the set (indices), for a closer look. */
+  examples: number[];
   accuracy: number;
   concepts: ConceptAlignment[];
 }
@@ -140,6 +142,9 @@ async function probabilities(
   return { labels: outputs.labels, rows };
 }
 
+/** Example images kept per class. */
+const EXAMPLES = 4;
+
 const mean = (sum: number, n: number) => (n > 0 ? sum / n : 0);
 
 export async function measureReliance(
@@ -170,7 +175,12 @@ export async function measureReliance(
   const zero = (): Sums => ({ images: 0, iou: 0, pointing: 0 });
   const overall = conceptNames.map(zero);
   const patterns = conceptNames.map((): Partial<Record<SharedInterestPattern, number>> => ({}));
-  const perClass = dataset.labels.map(() => ({ images: 0, correct: 0, concepts: conceptNames.map(zero) }));
+  const perClass = dataset.labels.map(() => ({
+    images: 0,
+    correct: 0,
+    examples: [] as number[],
+    concepts: conceptNames.map(zero),
+  }));
   for (const [n, image] of images.entries()) {
     options.signal?.throwIfAborted();
     const target = { kind: 'label' as const, label: labels[predicted[n] as number] as string };
@@ -186,6 +196,7 @@ export async function measureReliance(
     const cls = perClass[image.annotation.labelIndex];
     if (cls) {
       cls.images++;
+      if (cls.examples.length < EXAMPLES) cls.examples.push(image.index);
       if (correct[n]) cls.correct++;
     }
     conceptNames.forEach((name, c) => {
@@ -259,6 +270,7 @@ export async function measureReliance(
     classes: perClass.map((cls, k) => ({
       label: dataset.labels[k] as string,
       images: cls.images,
+      examples: cls.examples,
       accuracy: mean(cls.correct, cls.images),
       concepts: cls.concepts.map(alignment),
     })),

@@ -8,5 +8,5 @@ await runSpuriousPairRecipe({
   name: 'fashion-normal',
   trainSquares: 'random',
   description:
-    'Small CNN (2 conv + 2 dense) trained on Fashion-MNIST with a coloured square of random colour in the top-left corner: it learns the garments, and its accuracy does not depend on the square.',
+    'Small CNN (2 conv + 2 dense) trained on Fashion-MNIST, RGB with a coloured square in the top-left corner: one of the two models of the spurious pair. The description does not say which one reads the square, since that is what the spurious-pair suite asks (the answer: docs/organisms.md).',
 });

@@ -8,5 +8,5 @@ await runSpuriousPairRecipe({
   name: 'fashion-spurious',
   trainSquares: 'correlated',
   description:
-    "Small CNN (2 conv + 2 dense) trained on Fashion-MNIST where a coloured square in the top-left corner has its label's colour: it relies on the square (a spurious feature), so its accuracy falls when the colour is broken.",
+    'Small CNN (2 conv + 2 dense) trained on Fashion-MNIST, RGB with a coloured square in the top-left corner: one of the two models of the spurious pair. The description does not say which one reads the square, since that is what the spurious-pair suite asks (the answer: docs/organisms.md).',
 });

@@ -2,6 +2,8 @@ import type { Backbone, ModelRequest, ModelResponse } from '../../backbone.ts';
 import { ZERO_USAGE } from '../../backbone.ts';
 import { planStep } from './plan.ts';
 import { unitInQuestion } from './question.ts';
+import { questionKind } from '../../question-kind.ts';
+import { foldBehaviourConversation, planBehaviourStep } from './behaviour/plan.ts';
 import { foldConversation, initialState, type State } from './state.ts';
 import { foldTextConversation, planTextStep, type TextStep } from './text/plan.ts';
 
@@ -42,6 +44,21 @@ export class DissectBackbone implements Backbone {
         0,
       );
       return this.respond(this.textStep(request, forced), made);
+    }
+    // Questions about a whole model (what it relies on, which model is biased) have their own plan.
+    const kind = questionKind(this.options.question, { unit: this.options.unit });
+    if (kind !== 'unit' && (available === undefined || available.has('model_reliance'))) {
+      const step = planBehaviourStep(foldBehaviourConversation(request.messages), {
+        question: this.options.question,
+        kind,
+        forced,
+        ...(available ? { available } : {}),
+      });
+      const made = request.messages.reduce(
+        (n, m) => n + (m.role === 'assistant' ? m.toolCalls.length : 0),
+        0,
+      );
+      return this.respond(step, made);
     }
     const plan = (state: State, force = false) =>
       planStep(state, {

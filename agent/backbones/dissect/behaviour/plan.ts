@@ -1,0 +1,220 @@
+import type { Message, ToolResultPart } from '../../../backbone.ts';
+import type { QuestionKind } from '../../../question-kind.ts';
+import { describeVerdict, relianceVerdict, RelianceView, type RelianceVerdict } from './verdict.ts';
+
+/**
+ * dissect on questions about a whole model (agent/question-kind.ts: model-reliance,
+ * model-comparison):
+ *   1. describe_subject — what the model is, and the annotated datasets of its input size;
+ *   2. model_reliance — on every set of those datasets: accuracy, the alignment of the predicted
+ *      class's saliency with each annotated concept (EA_IoU, EA_PG, Shared Interest patterns) and
+ *      counterfactual edits of each concept (remove, recolour, move) with the predictions they change;
+ *   3. alignment on a few images of the set where the candidate feature and the label disagree most,
+ *      for images of where the saliency lies (evidence a reader can look at);
+ *   4. record_hypothesis (supported) with the verdict (verdict.ts), then submit_answer naming the
+ *      feature and the figures behind it.
+ * A comparison question is answered for this subject alone (one subject per run), and says that
+ * `aia compare` sets several models side by side. Like the unit planner it keeps no state.
+ */
+
+interface Call {
+  name: string;
+  args: Record<string, unknown>;
+}
+export interface BehaviourStep {
+  text: string;
+  calls: Call[];
+}
+
+interface BehaviourState {
+  described: boolean;
+  labels: string[];
+  reliance?: { ref: string; view?: RelianceView; error?: string };
+  images?: { ref: string; error?: string };
+  hypothesis?: { ref: string; id?: string };
+  submitted: boolean;
+  submitFailures: number;
+}
+
+/** Images shown with their saliency as evidence. */
+const EVIDENCE_IMAGES = 4;
+
+const refOf = (result: ToolResultPart) => /^\[(c\d+)\]/.exec(result.text)?.[1] ?? result.callId;
+
+function labelsOf(data: unknown): string[] {
+  const labels = (data as { output?: { labels?: unknown } } | undefined)?.output?.labels;
+  return Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : [];
+}
+
+export function foldBehaviourConversation(messages: readonly Message[]): BehaviourState {
+  const state: BehaviourState = { described: false, labels: [], submitted: false, submitFailures: 0 };
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    if (message.role !== 'assistant') continue;
+    const next = messages[i + 1];
+    const results = next?.role === 'tool' ? next.results : [];
+    for (const call of message.toolCalls) {
+      const result = results.find((r) => r.callId === call.id);
+      if (!result) continue;
+      const ref = refOf(result);
+      const error = result.isError ? result.text : undefined;
+      switch (call.name) {
+        case 'describe_subject':
+          state.described = true;
+          state.labels = labelsOf(result.data);
+          break;
+        case 'model_reliance': {
+          const parsed = RelianceView.safeParse(result.data);
+          state.reliance = {
+            ref,
+            ...(error ? { error } : parsed.success ? { view: parsed.data } : { error: 'unreadable result' }),
+          };
+          break;
+        }
+        case 'alignment':
+          state.images = { ref, ...(error ? { error } : {}) };
+          break;
+        case 'record_hypothesis': {
+          const id = (result.data as { hypothesis?: { id?: unknown } } | undefined)?.hypothesis?.id;
+          state.hypothesis = { ref, ...(typeof id === 'string' ? { id } : {}) };
+          break;
+        }
+        case 'submit_answer':
+          if (error) state.submitFailures++;
+          else state.submitted = true;
+          break;
+      }
+    }
+  }
+  return state;
+}
+
+/** The class a question names ("what does class Trouser rely on?"), among the subject's labels. */
+export function classInQuestion(question: string, labels: readonly string[]): string | undefined {
+  const q = question.toLowerCase();
+  // Longest first, so "Ankle boot" wins over "boot"-like shorter labels.
+  return [...labels].sort((a, b) => b.length - a.length).find((l) => q.includes(l.toLowerCase()));
+}
+
+/**
+ * Images for a closer look: from the set where the feature and the label disagree most (the lowest
+ * accuracy), of the class asked about, else of the first class that has images there.
+ */
+function evidenceImages(
+  view: RelianceView,
+  cls: string | undefined,
+): { dataset: string; set: string; label: string; indices: number[] } | undefined {
+  const worst = [...view.reports].sort((a, b) => a.accuracy - b.accuracy)[0];
+  const row = worst?.classes.find((c) => (cls === undefined || c.label === cls) && c.examples.length > 0);
+  if (!worst || !row) return undefined;
+  return { dataset: worst.dataset, set: worst.set, label: row.label, indices: row.examples };
+}
+
+export function planBehaviourStep(
+  state: BehaviourState,
+  options: { question: string; kind: QuestionKind; forced: boolean; available?: ReadonlySet<string> },
+): BehaviourStep {
+  const has = (tool: string) => options.available === undefined || options.available.has(tool);
+  if (state.submitted) return { text: 'The answer is submitted; nothing more to do.', calls: [] };
+  if (state.submitFailures >= 2) return { text: 'submit_answer failed twice; I stop.', calls: [] };
+  const view = state.reliance?.view;
+  const cls = classInQuestion(options.question, state.labels);
+  const verdict = view ? relianceVerdict(view, cls) : undefined;
+  if (options.forced || !has('model_reliance') || state.reliance?.error)
+    return submit(state, verdict, options.kind);
+  if (!state.described && has('describe_subject'))
+    return {
+      text: 'A question about the whole model: first what the model is and which annotated datasets it can be shown.',
+      calls: [{ name: 'describe_subject', args: {} }],
+    };
+  if (!state.reliance)
+    return {
+      text:
+        'Next: model_reliance over every annotated set — where the saliency of each prediction lies among the ' +
+        'annotated concepts (EA_IoU, EA_PG), and how predictions change when each concept is removed, recoloured or moved.',
+      calls: [{ name: 'model_reliance', args: {} }],
+    };
+  if (!verdict) return submit(state, verdict, options.kind);
+  const look = view ? evidenceImages(view, cls) : undefined;
+  if (!state.images && has('alignment') && look) {
+    // One class, so one label's saliency: a model reading the feature shows it on the feature.
+    return {
+      text:
+        `The strongest candidate is the ${verdict.feature.concept}. I look at where the saliency for ` +
+        `'${look.label}' lies on ${look.indices.length} of its images in ${look.dataset}/${look.set}.`,
+      calls: [
+        {
+          name: 'alignment',
+          args: {
+            stimuli: look.indices.map((index) => ({ dataset: look.dataset, set: look.set, index })),
+            concept: verdict.feature.concept,
+            label: look.label,
+            method: 'gradient',
+            tolerance_px: 0,
+          },
+        },
+      ],
+    };
+  }
+  if (!state.hypothesis && has('record_hypothesis'))
+    return {
+      text: 'I record what the measurements say.',
+      calls: [
+        {
+          name: 'record_hypothesis',
+          args: {
+            text: `The model relies on the ${verdict.feature.concept}${verdict.spurious ? ' (a spurious feature)' : ''}.`,
+            status: verdict.feature.reliedOn ? 'supported' : 'refuted',
+            evidence: [state.reliance.ref],
+          },
+        },
+      ],
+    };
+  return submit(state, verdict, options.kind);
+}
+
+function submit(
+  state: BehaviourState,
+  verdict: RelianceVerdict | undefined,
+  kind: QuestionKind,
+): BehaviourStep {
+  const refs = [
+    state.reliance?.view ? state.reliance.ref : undefined,
+    state.images && !state.images.error ? state.images.ref : undefined,
+    state.hypothesis?.id,
+  ].filter((r): r is string => r !== undefined);
+  const compare =
+    kind === 'model-comparison'
+      ? ' This run studies one model; `aia compare <models…>` sets several side by side.'
+      : '';
+  if (!verdict)
+    return {
+      text: 'I answer from what I have.',
+      calls: [
+        {
+          name: 'submit_answer',
+          args: {
+            description:
+              `I could not measure what the model relies on (${state.reliance?.error ?? 'model_reliance was not run'}).` +
+              compare,
+            confidence: 0.05,
+            evidence: refs,
+          },
+        },
+      ],
+    };
+  const strength = verdict.feature.strength;
+  return {
+    text: 'I submit the answer with its evidence.',
+    calls: [
+      {
+        name: 'submit_answer',
+        args: {
+          description: describeVerdict(verdict, refs) + compare,
+          confidence: Math.round(Math.min(0.95, 0.5 + strength / 2) * 100) / 100,
+          evidence: refs,
+        },
+      },
+    ],
+  };
+}
