@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAskCommand } from './ask.ts';
 import { registerBenchCommand } from './bench.ts';
+import { registerCompareCommand } from './compare.ts';
 import { registerDemoCommand } from './demo.ts';
 import { registerEditCommand } from './edit.ts';
 import { registerRenderCommand } from './render.ts';
@@ -32,4 +33,5 @@ export function registerCommands(program: Command): void {
   registerBenchCommand(program);
   registerMcpCommand(program);
   registerTrainCommand(program);
+  registerCompareCommand(program);
 }

@@ -32,6 +32,10 @@ import { computeSaliency, type SaliencySettings } from './saliency-run.ts';
  * Used by the model_reliance tool (what the agent calls) and by `aia compare` (several models).
  */
 
+/** Saliency methods cheap enough to run on every image of a set: one forward+backward pass each. */
+export const RELIANCE_METHODS = ['gradient', 'gradient_x_input', 'gradcam', 'gradcam_pp'] as const;
+export type RelianceMethod = (typeof RELIANCE_METHODS)[number];
+
 export interface ConceptAlignment {
   concept: string;
   role: ConceptRole;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnnotatedDataset } from '../../stimuli/datasets/dataset-image.ts';
 import { datasetsForSize, parseSetRef } from '../../stimuli/datasets/registry.ts';
-import { measureReliance, type RelianceReport } from '../analysis/reliance.ts';
+import { measureReliance, RELIANCE_METHODS, type RelianceReport } from '../analysis/reliance.ts';
 import { saliencySettings } from '../analysis/saliency-run.ts';
 import { withToolErrors } from '../common/errors.ts';
 import type { ToolContext } from '../context.ts';
@@ -12,8 +12,6 @@ import { defineTool, ToolError } from '../tool.ts';
  * "does this model rely on a spurious feature?" as one experiment (tools/analysis/reliance.ts).
  */
 
-/** Saliency methods cheap enough to run on every image of a set: one forward+backward pass each. */
-export const RELIANCE_METHODS = ['gradient', 'gradient_x_input', 'gradcam', 'gradcam_pp'] as const;
 
 /** Most images per set one call measures (the committed sets hold 1,000). */
 export const MAX_RELIANCE_IMAGES = 1000;
