@@ -9,6 +9,7 @@ import { isScorableConcept } from './scorers/mentions.ts';
 import { parseTextFormula, parseTextUnitDefinitions } from '../subjects/synthetic-text/index.ts';
 import { isTextConcept, TEXT_CONCEPTS } from '../stimuli/text/concepts.ts';
 import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/load.ts';
+import { questionKind } from '../agent/question-kind.ts';
 
 /**
  * Benchmark suites: questions about units whose answers are known, as JSON data. The schema is
@@ -18,7 +19,7 @@ import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/loa
 /** The seed of the agent's own probe set (tools/context.ts DEFAULT_SEED): held-out sets must differ. */
 export const AGENT_PROBE_SEED = 1;
 
-export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation'] as const;
+export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation', 'reliance'] as const;
 export const ScorerName = z.enum(SCORER_NAMES);
 export type ScorerName = z.infer<typeof ScorerName>;
 
@@ -45,6 +46,11 @@ export const Truth = z.strictObject({
   /** The answer in words, as a person would give it. */
   description: z.string().min(1),
   substitution: Substitution.optional(),
+  /**
+   * For questions about a whole model (read by the reliance scorer): the annotated concept the model
+   * relies on, and whether that is a spurious feature (left out when the question does not ask).
+   */
+  reliance: z.strictObject({ feature: z.string().min(1), spurious: z.boolean().optional() }).optional(),
 });
 export type Truth = z.infer<typeof Truth>;
 
@@ -147,7 +153,12 @@ export const Task = z
       const problem = language.checkConcept(key);
       if (problem) context.addIssue({ code: 'custom', path: ['truth', 'concepts', i], message: problem });
     });
-    if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined) {
+    // A question about a whole model names no unit (agent/question-kind.ts decides which questions are).
+    if (
+      !task.subject.startsWith(SYNTHETIC) &&
+      task.unit === undefined &&
+      questionKind(task.question) === 'unit'
+    ) {
       context.addIssue({
         code: 'custom',
         path: ['unit'],
@@ -159,6 +170,13 @@ export const Task = z
         code: 'custom',
         path: ['truth', 'concepts'],
         message: 'the concept scorer needs truth.concepts',
+      });
+    }
+    if (task.scorers.includes('reliance') && task.truth.reliance === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['truth', 'reliance'],
+        message: 'the reliance scorer needs truth.reliance',
       });
     }
     if (task.heldOut.contrastive !== undefined && task.truth.formula === undefined) {
@@ -219,6 +237,7 @@ export const BUILT_IN_SUITES = [
   'paddle-ocr-units',
   'text-synthetic',
   'synthetic-sparse',
+  'spurious-pair',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';

@@ -80,6 +80,8 @@ import {
   realUnitTask,
 } from '../benchmarks/suites/paddle-ocr-units.ts';
 
+import { SPURIOUS_PAIR_SUITE_NAME, spuriousPairSuite } from '../benchmarks/suites/spurious-pair.ts';
+
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function writeSuite(suite: Suite): Promise<void> {
@@ -366,7 +368,9 @@ async function main(): Promise<void> {
               ? await makeRealUnits(cacheDir)
               : name === 'synthetic-sparse'
                 ? await makeSparse(cacheDir)
-                : await makePaddle(cacheDir);
+                : name === SPURIOUS_PAIR_SUITE_NAME
+                  ? spuriousPairSuite()
+                  : await makePaddle(cacheDir);
     suite.tasks.forEach(agree);
     await writeSuite(suite);
     say(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,8 @@
 import type { Backbone } from '../../agent/backbone.ts';
 import { ExemplarsOnlyBackbone } from './exemplars-only.ts';
 import { RandomBackbone } from './random.ts';
+import { BehaviourBaseline } from './behaviour.ts';
+import { questionKind } from '../../agent/question-kind.ts';
 
 export { ExemplarsOnlyBackbone, commonestConcept } from './exemplars-only.ts';
 export { RandomBackbone } from './random.ts';
@@ -18,7 +20,13 @@ export function isBaseline(name: string): name is BaselineName {
  * seed and its unit), or any other name (dissect, anthropic, openai, …) handed to investigate as is,
  * which builds it exactly as `aia ask` would.
  */
-export function createBenchBackbone(name: string, task: { id: string; unit?: string }): Backbone | string {
+export function createBenchBackbone(
+  name: string,
+  task: { id: string; unit?: string; question?: string },
+): Backbone | string {
+  // Questions about a whole model have no unit to look at: their baselines look at the datasets instead.
+  const whole = task.question !== undefined && questionKind(task.question, { unit: task.unit }) !== 'unit';
+  if (whole && isBaseline(name)) return new BehaviourBaseline(name, task.id);
   switch (name) {
     case 'random':
       return new RandomBackbone(task);
