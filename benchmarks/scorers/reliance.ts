@@ -56,7 +56,7 @@ function conceptOf(phrase: string): string | undefined {
 export function answerFeature(text: string): string | undefined {
   const t = text.toLowerCase();
   const pattern =
-    /\b(?:rel(?:y|ies|ying)|depends?|depending|biased)\s+(?:on|upon|toward|towards)\s+([^.;:,()]{1,60})/g;
+    /\b(?:rel(?:y|ies|ying)|depends?|depending|biased)\s+(?:\w+ly\s+)?(?:on|upon|toward|towards)\s+([^.;:,()]{1,60})/g;
   for (const match of t.matchAll(pattern)) {
     const before = t.slice(Math.max(0, (match.index ?? 0) - 20), match.index ?? 0);
     if (/\b(?:not|n't|never)\s+(?:\w+\s+)?$/.test(before)) continue;
