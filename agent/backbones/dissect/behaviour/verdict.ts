@@ -192,7 +192,7 @@ export function describeVerdict(v: RelianceVerdict, refs: string[]): string {
         '.'
       : '';
   return (
-    `${head}${cls} Evidence${cite}: ${v.feature.concept}: ${evidence(v.feature)}.` +
+    `${cls ? `${cls.trim()} ${head}` : head} Evidence${cite}: ${v.feature.concept}: ${evidence(v.feature)}.` +
     (others.length ? ` Against: ${others.join('; ')}.` : '') +
     ` Accuracy: ${accuracy}.`
   );
