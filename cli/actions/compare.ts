@@ -16,6 +16,7 @@ export interface CompareOptions {
   method: string[];
   site?: string;
   images?: string;
+  tolerance?: string;
   paper?: string;
   markdown?: boolean;
   out?: string;
@@ -36,6 +37,9 @@ export async function runCompare(subjects: string[], opts: CompareOptions): Prom
   const images = opts.images === undefined ? undefined : Number(opts.images);
   if (images !== undefined && (!Number.isInteger(images) || images < 1))
     throw new InputError(`--images must be a whole number ≥ 1, got '${opts.images}'`);
+  const tolerancePx = opts.tolerance === undefined ? undefined : Number(opts.tolerance);
+  if (tolerancePx !== undefined && !(Number.isInteger(tolerancePx) && tolerancePx >= 0))
+    throw new InputError(`--tolerance must be a whole number of pixels ≥ 0, got '${opts.tolerance}'`);
   const paper = opts.paper === undefined ? undefined : PAPER_FIGURES[opts.paper];
   if (opts.paper !== undefined && !paper)
     throw new InputError(
@@ -50,6 +54,7 @@ export async function runCompare(subjects: string[], opts: CompareOptions): Prom
       ...(opts.on ? { sets: opts.on } : {}),
       ...(opts.site !== undefined ? { site: opts.site } : {}),
       ...(images !== undefined ? { images } : {}),
+      ...(tolerancePx !== undefined ? { tolerancePx } : {}),
       onProgress: (what, done, total) => {
         if (progress?.what !== what) {
           progress?.bar.done();

@@ -22,6 +22,10 @@ export function registerCompareCommand(program: Command): void {
       '--site <site>',
       'Grad-CAM site, an alias every model has (default: the features before each head)',
     )
+    .option(
+      '--tolerance <px>',
+      'Pointing Game tolerance in pixels (default 0: the peak must lie in the mask)',
+    )
     .option('--images <n>', 'images per set (the first ones; default all)')
     .option('--paper <name>', "print a paper's figures beside ours (spurious-pair)")
     .option('--markdown', 'tables as Markdown')

@@ -116,7 +116,8 @@ export function describeComparison(
     : (t: { header: string[]; rows: string[][] }) => formatTable(t.header, t.rows);
   const sets = comparison.sets.map((s) => `${s.dataset}/${s.set}: ${s.description}`).join('\n');
   return [
-    `Explanation alignment of ${comparison.models.join(', ')} (saliency of the predicted class, binarised at mean + 1 std; EA_PG: the peak falls in the mask).`,
+    `Explanation alignment of ${comparison.models.join(', ')} (saliency of the predicted class, binarised at mean + 1 std; EA_PG: the peak falls in the mask` +
+      `${(comparison.reports[0]?.tolerancePx ?? 0) > 0 ? ` or within ${comparison.reports[0]?.tolerancePx} px of it` : ''}).`,
     sets,
     '',
     render(mainTable(comparison, paper)),

@@ -23,6 +23,8 @@ export interface ComparisonOptions {
   /** Images per set (the first ones); default all. */
   images?: number;
   seed?: number;
+  /** Pointing Game tolerance in pixels (default 0). */
+  tolerancePx?: number;
   /** Progress: the model, set and method being measured, and images done. */
   onProgress?: (what: string, done: number, total: number) => void;
 }
@@ -72,6 +74,7 @@ export async function compareModels(
           await measureReliance(probe, dataset, set, {
             settings,
             ...(options.images !== undefined ? { limit: options.images } : {}),
+            ...(options.tolerancePx !== undefined ? { tolerancePx: options.tolerancePx } : {}),
             onImage: (done, total) => options.onProgress?.(what, done, total),
           }),
         );

@@ -6,12 +6,12 @@ import { saliencySettings } from '../analysis/saliency-run.ts';
 import { withToolErrors } from '../common/errors.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool, ToolError } from '../tool.ts';
+import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 
 /**
  * model_reliance: what a whole classifier relies on, over annotated dataset sets — the question
  * "does this model rely on a spurious feature?" as one experiment (tools/analysis/reliance.ts).
  */
-
 
 /** Most images per set one call measures (the committed sets hold 1,000). */
 export const MAX_RELIANCE_IMAGES = 1000;
@@ -33,6 +33,13 @@ const Input = z.strictObject({
     .default('gradient')
     .describe('saliency of the predicted class: gradient (default), gradient_x_input, gradcam, gradcam_pp'),
   site: z.string().min(1).optional().describe('Grad-CAM site (default: the features before the head)'),
+  tolerance_px: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .optional()
+    .describe('Pointing Game tolerance in pixels (default 15 px at 224 px, scaled to the image: 2 px at 28)'),
   images: z
     .number()
     .int()
@@ -89,6 +96,10 @@ export const modelRelianceTool = defineTool({
   async execute(args: z.output<typeof Input>, ctx: ToolContext, { signal }) {
     return withToolErrors('model_reliance', async () => {
       const settings = saliencySettings({ ...args, unit_pooling: 'mean' }, ctx.seed);
+      const { width, height } = ctx.probe.sceneSize;
+      // As the alignment tool: Zhang et al.'s 15 px at 224 px, scaled to the image.
+      const tolerancePx =
+        args.tolerance_px ?? Math.round((POINTING_GAME_PAPER_TOLERANCE_PX * Math.min(width, height)) / 224);
       const reports: RelianceReport[] = [];
       for (const { dataset, set } of setsOf(args, ctx)) {
         signal?.throwIfAborted();
@@ -96,6 +107,7 @@ export const modelRelianceTool = defineTool({
           await measureReliance(ctx.probe, dataset, set, {
             settings,
             limit: args.images,
+            tolerancePx,
             ...(signal ? { signal } : {}),
           }),
         );
@@ -112,7 +124,7 @@ export function describeReliance(data: ModelRelianceData): string {
   const lines: string[] = [];
   for (const r of data.reports) {
     lines.push(
-      `${r.dataset}/${r.set} (${r.setDescription}; ${r.images} images, ${r.method} saliency of the predicted class): accuracy ${f(r.accuracy)}.`,
+      `${r.dataset}/${r.set} (${r.setDescription}; ${r.images} images, ${r.method} saliency of the predicted class, pointing tolerance ${r.tolerancePx} px): accuracy ${f(r.accuracy)}.`,
     );
     for (const c of r.concepts) {
       const patterns = Object.entries(c.patterns)

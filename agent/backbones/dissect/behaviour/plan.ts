@@ -30,11 +30,16 @@ interface BehaviourState {
   described: boolean;
   labels: string[];
   reliance?: { ref: string; view?: RelianceView; error?: string };
+  /** model_reliance calls made (a call past its time limit is retried once on fewer images). */
+  relianceCalls: number;
   images?: { ref: string; error?: string };
   hypothesis?: { ref: string; id?: string };
   submitted: boolean;
   submitFailures: number;
 }
+
+/** Images per set when model_reliance is asked again after running past its time limit. */
+const RETRY_IMAGES = 150;
 
 /** Images shown with their saliency as evidence. */
 const EVIDENCE_IMAGES = 4;
@@ -47,7 +52,13 @@ function labelsOf(data: unknown): string[] {
 }
 
 export function foldBehaviourConversation(messages: readonly Message[]): BehaviourState {
-  const state: BehaviourState = { described: false, labels: [], submitted: false, submitFailures: 0 };
+  const state: BehaviourState = {
+    described: false,
+    labels: [],
+    relianceCalls: 0,
+    submitted: false,
+    submitFailures: 0,
+  };
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     if (message.role !== 'assistant') continue;
@@ -64,6 +75,7 @@ export function foldBehaviourConversation(messages: readonly Message[]): Behavio
           state.labels = labelsOf(result.data);
           break;
         case 'model_reliance': {
+          state.relianceCalls++;
           const parsed = RelianceView.safeParse(result.data);
           state.reliance = {
             ref,
