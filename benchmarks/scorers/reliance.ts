@@ -26,10 +26,12 @@ export const FEATURE_NAMES: Record<string, readonly string[]> = {
 export function answerVerdict(text: string): boolean | undefined {
   const t = text.toLowerCase();
   if (/^\s*no\b/.test(t)) return false;
+  // A negated verb of reliance, or a negated "spurious": "does not rely", "isn't biased", "nothing spurious".
   if (
-    /\b(?:does not|doesn't|do not|don't|did not|is not|isn't|not)\b[^.;:]{0,30}\b(?:rel(?:y|ies|ying)\b|spurious|biased)/.test(
+    /\b(?:does not|doesn't|do not|don't|did not|didn't|is not|isn't|never)\s+(?:\w+\s+){0,2}(?:rel(?:y|ies|ying)|depend|biased|use)/.test(
       t,
-    )
+    ) ||
+    /\b(?:not|nothing|anything) (?:a |an |any )?spurious\b/.test(t)
   )
     return false;
   if (/\bno (?:evidence of (?:a )?)?spurious\b/.test(t)) return false;

@@ -6,6 +6,7 @@ import { saliencySettings } from '../analysis/saliency-run.ts';
 import { withToolErrors } from '../common/errors.ts';
 import type { ToolContext } from '../context.ts';
 import { defineTool, ToolError } from '../tool.ts';
+import { errorMessage } from '../../util/errors.ts';
 import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 
 /**
@@ -16,8 +17,11 @@ import { POINTING_GAME_PAPER_TOLERANCE_PX } from '../metrics/index.ts';
 /** Most images per set one call measures (the committed sets hold 1,000). */
 export const MAX_RELIANCE_IMAGES = 1000;
 
-/** Images per set by default: every set of a dataset fits the per-call budget (20,000 forward passes). */
-export const DEFAULT_RELIANCE_IMAGES = 500;
+/**
+ * Images per set by default: every set of a dataset fits the per-call budget (20,000 forward passes) and,
+ * on a busy 2-core machine, the per-call time limit (60 s); 250 images separate the spurious pair clearly.
+ */
+export const DEFAULT_RELIANCE_IMAGES = 250;
 
 const Input = z.strictObject({
   sets: z
@@ -54,7 +58,13 @@ export interface ModelRelianceData {
 }
 
 function setsOf(args: { sets?: string[] | undefined }, ctx: ToolContext) {
-  if (args.sets) return args.sets.map(parseSetRef);
+  if (args.sets) {
+    try {
+      return args.sets.map(parseSetRef);
+    } catch (error) {
+      throw new ToolError(errorMessage(error), 'model_reliance');
+    }
+  }
   const { width, height } = ctx.probe.sceneSize;
   const datasets: AnnotatedDataset[] = datasetsForSize(width, height);
   if (datasets.length === 0) {

@@ -22,6 +22,10 @@ describe('reliance scorer', () => {
     expect(answerVerdict("It doesn't rely on anything spurious.")).toBe(false);
     expect(answerVerdict('The classifier is biased toward the coloured patch.')).toBe(true);
     expect(answerVerdict('Fires on dogs.')).toBeUndefined();
+    // Not being able to measure is no verdict.
+    expect(
+      answerVerdict('I could not measure what the model relies on (model_reliance failed).'),
+    ).toBeUndefined();
   });
 
   it('reads the feature relied on, skipping negated phrases', () => {

@@ -39,10 +39,7 @@ interface BehaviourState {
 }
 
 /** Images per set when model_reliance is asked again after running past its time limit. */
-const RETRY_IMAGES = 150;
-
-/** Images shown with their saliency as evidence. */
-const EVIDENCE_IMAGES = 4;
+const RETRY_IMAGES = 100;
 
 const refOf = (result: ToolResultPart) => /^\[(c\d+)\]/.exec(result.text)?.[1] ?? result.callId;
 
@@ -132,8 +129,13 @@ export function planBehaviourStep(
   const view = state.reliance?.view;
   const cls = classInQuestion(options.question, state.labels);
   const verdict = view ? relianceVerdict(view, cls) : undefined;
-  if (options.forced || !has('model_reliance') || state.reliance?.error)
-    return submit(state, verdict, options.kind);
+  const failed = state.reliance?.error;
+  if (!options.forced && failed && state.relianceCalls < 2 && /time limit|budget/.test(failed))
+    return {
+      text: `model_reliance did not finish (${failed.slice(0, 100)}); I ask for fewer images per set.`,
+      calls: [{ name: 'model_reliance', args: { images: RETRY_IMAGES } }],
+    };
+  if (options.forced || !has('model_reliance') || failed) return submit(state, verdict, options.kind);
   if (!state.described && has('describe_subject'))
     return {
       text: 'A question about the whole model: first what the model is and which annotated datasets it can be shown.',
