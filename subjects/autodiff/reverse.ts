@@ -116,7 +116,10 @@ export function emitGradients(
   const total = (name: string): string | undefined => {
     const list = contributions.get(name);
     if (!list) return undefined;
-    const sum = b.sum(list);
+    // Full-size terms first, so a broadcasting Add has the full shape as its first operand.
+    const ordered = [...list].sort((p, q) => Number(b.broadcasting.has(p)) - Number(b.broadcasting.has(q)));
+    let sum = b.sum(ordered);
+    if (ordered.every((t) => b.broadcasting.has(t))) sum = b.op('Expand', [sum, b.int64(fact(name).shape)]);
     contributions.set(name, [sum]);
     return sum;
   };
@@ -160,7 +163,10 @@ export function emitGradients(
     };
     const rule = ruleFor(node.op_type ?? '');
     if (!rule) throw new InputError(`no gradient rule for ${label}`);
+    const start = b.nodes.length;
     const grads = rule(ctx);
+    // Which forward node each backward node serves, for profiles of the emitted graph.
+    for (const n of b.nodes.slice(start)) n.doc_string = `gradient of ${label}`;
     grads.forEach((grad, k) => {
       const name = inputs[k];
       if (grad !== undefined && name && carries.has(name)) contribute(name, grad);
