@@ -52,11 +52,15 @@ function plan(
     if (!(node.input ?? []).some((i) => i && carries.has(i))) continue;
     for (const o of node.output ?? []) if (o && !wrtSet.has(o) && isFloat(o)) carries.add(o);
   }
+  // The walk goes on through a wrt tensor to whatever computed it: with both an input and a site
+  // downstream of it asked for, the site's gradient is complete before its producer is reached (every
+  // reader comes later in graph order), and the input's gradient must include the paths through the
+  // site. Stopping there gave the input a silently partial (often zero) gradient.
   const needed = new Set([objective]);
   const between: NodeProto[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i] as NodeProto;
-    if (!(node.output ?? []).some((o) => needed.has(o) && carries.has(o) && !wrtSet.has(o))) continue;
+    if (!(node.output ?? []).some((o) => needed.has(o) && carries.has(o))) continue;
     const carried = (node.input ?? []).filter((n) => n && carries.has(n));
     if (carried.length === 0) continue;
     between.push(node);
