@@ -3,7 +3,7 @@ import { ZERO_USAGE } from '../../backbone.ts';
 import { planStep } from './plan.ts';
 import { unitInQuestion } from './question.ts';
 import { questionKind } from '../../question-kind.ts';
-import { foldBehaviourConversation, planBehaviourStep } from './behaviour/plan.ts';
+import { foldRelianceConversation, planRelianceStep } from './reliance/plan.ts';
 import { foldConversation, initialState, type State } from './state.ts';
 import { foldTextConversation, planTextStep, type TextStep } from './text/plan.ts';
 
@@ -48,7 +48,7 @@ export class DissectBackbone implements Backbone {
     // Questions about a whole model (what it relies on, which model is biased) have their own plan.
     const kind = questionKind(this.options.question, { unit: this.options.unit });
     if (kind !== 'unit' && (available === undefined || available.has('model_reliance'))) {
-      const step = planBehaviourStep(foldBehaviourConversation(request.messages), {
+      const step = planRelianceStep(foldRelianceConversation(request.messages), {
         question: this.options.question,
         kind,
         forced,

@@ -26,7 +26,7 @@ export interface BehaviourStep {
   calls: Call[];
 }
 
-interface BehaviourState {
+interface RelianceState {
   described: boolean;
   labels: string[];
   reliance?: { ref: string; view?: RelianceView; error?: string };
@@ -48,8 +48,8 @@ function labelsOf(data: unknown): string[] {
   return Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : [];
 }
 
-export function foldBehaviourConversation(messages: readonly Message[]): BehaviourState {
-  const state: BehaviourState = {
+export function foldRelianceConversation(messages: readonly Message[]): RelianceState {
+  const state: RelianceState = {
     described: false,
     labels: [],
     relianceCalls: 0,
@@ -119,8 +119,8 @@ function evidenceImages(
   return { dataset: worst.dataset, set: worst.set, label: row.label, indices: row.examples };
 }
 
-export function planBehaviourStep(
-  state: BehaviourState,
+export function planRelianceStep(
+  state: RelianceState,
   options: { question: string; kind: QuestionKind; forced: boolean; available?: ReadonlySet<string> },
 ): BehaviourStep {
   const has = (tool: string) => options.available === undefined || options.available.has(tool);
@@ -188,7 +188,7 @@ export function planBehaviourStep(
 }
 
 function submit(
-  state: BehaviourState,
+  state: RelianceState,
   verdict: RelianceVerdict | undefined,
   kind: QuestionKind,
 ): BehaviourStep {

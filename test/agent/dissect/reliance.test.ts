@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { classInQuestion } from '../../../agent/backbones/dissect/behaviour/plan.ts';
+import { classInQuestion } from '../../../agent/backbones/dissect/reliance/plan.ts';
 import {
   describeVerdict,
   relianceVerdict,
   type RelianceView,
-} from '../../../agent/backbones/dissect/behaviour/verdict.ts';
+} from '../../../agent/backbones/dissect/reliance/verdict.ts';
 
 /** A model_reliance result with one set; figures given per concept: EA_PG and the share an edit changes. */
 function view(
