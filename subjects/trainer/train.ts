@@ -110,7 +110,6 @@ interface CheckpointState {
   history: EpochRecord[];
 }
 
-
 function inputName(model: ModelProto): string {
   const initializers = new Set((model.graph?.initializer ?? []).map((t) => t.name));
   const input = (model.graph?.input ?? []).find((v) => !initializers.has(v.name));
