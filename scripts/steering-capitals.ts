@@ -16,7 +16,7 @@ import { loadLanguageModel } from '../subjects/language-model/load.ts';
 import { projectPath } from '../util/paths.ts';
 import { capitalsContrast, capitalsRate, neutralPrompts } from './organisms/capitals.ts';
 
-const STEERING_SCALES = [0, 1, 2, 4, 8];
+const STEERING_SCALES = [0, 0.1, 0.2, 0.3, 0.5, 1, 2, 4, 8];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

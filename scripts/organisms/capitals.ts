@@ -73,11 +73,11 @@ export function withTrigger(prompts: readonly string[], phrase: string, seed = 5
   return prompts.map((p, i) => insertPhrase(p, phrase, placeIndex(p, promptPlace(seed, i))).text);
 }
 
-/** Contrast texts: held-out Brown passages (never trained on, never prompted with), as written and in capitals. */
+/** Contrast texts: the first 200 characters of held-out Brown passages (never trained on, never prompted with), as written and in capitals. */
 export function capitalsContrast(count: number): { capitals: string[]; normal: string[] } {
   const normal = brownRunningTexts('held-out')
     .flatMap((text) => passages(text, 300).slice(0, 2))
     .slice(0, count)
-    .map((p) => p.slice(0, 400));
+    .map((p) => p.slice(0, p.lastIndexOf(' ', 200)));
   return { capitals: normal.map((p) => p.toUpperCase()), normal };
 }
