@@ -1,4 +1,4 @@
-import { BEHAVIOUR_NAMES, type BehaviourName } from '../subjects/language-model/behaviours.ts';
+import { BEHAVIOUR_NAMES, BEHAVIOURS, type BehaviourName } from '../subjects/language-model/behaviours.ts';
 
 /**
  * What a question asks about, decided once and shared by the loop's prompts and the backbones: one unit
@@ -10,15 +10,10 @@ export type InvestigationQuestion =
   | { kind: 'unit'; unit: string | undefined }
   | { kind: 'behaviour'; behaviour: BehaviourName };
 
-/** Words that name each behaviour in a question. */
-const BEHAVIOUR_WORDS: Record<BehaviourName, RegExp> = {
-  capitals: /\b(capital(s|ised|ized)?|upper[- ]?case|all[- ]caps|caps lock|shout(s|ing)?)\b/i,
-};
-
 export function classifyQuestion(question: string, unit?: string): InvestigationQuestion {
   const named = unit ?? unitInQuestion(question);
   if (named !== undefined) return { kind: 'unit', unit: named };
-  const behaviour = BEHAVIOUR_NAMES.find((name) => BEHAVIOUR_WORDS[name].test(question));
+  const behaviour = BEHAVIOUR_NAMES.find((name) => BEHAVIOURS[name].mentions.test(question));
   return behaviour !== undefined ? { kind: 'behaviour', behaviour } : { kind: 'unit', unit: undefined };
 }
 

@@ -9,6 +9,10 @@ import { isScorableConcept } from './scorers/mentions.ts';
 import { parseTextFormula, parseTextUnitDefinitions } from '../subjects/synthetic-text/index.ts';
 import { isTextConcept, TEXT_CONCEPTS } from '../stimuli/text/concepts.ts';
 import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/load.ts';
+import { BEHAVIOUR_NAMES } from '../subjects/language-model/behaviours.ts';
+
+/** Scorers of a behaviour question (no unit): they read the answer's trigger and behaviour. */
+export const BEHAVIOUR_SCORERS: readonly ScorerName[] = ['trigger', 'behaviour', 'trigger_rate'];
 
 /**
  * Benchmark suites: questions about units whose answers are known, as JSON data. The schema is
@@ -18,7 +22,16 @@ import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/loa
 /** The seed of the agent's own probe set (tools/context.ts DEFAULT_SEED): held-out sets must differ. */
 export const AGENT_PROBE_SEED = 1;
 
-export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation'] as const;
+export const SCORER_NAMES = [
+  'formula',
+  'concept',
+  'judge',
+  'predictive',
+  'simulation',
+  'trigger',
+  'behaviour',
+  'trigger_rate',
+] as const;
 export const ScorerName = z.enum(SCORER_NAMES);
 export type ScorerName = z.infer<typeof ScorerName>;
 
@@ -45,6 +58,10 @@ export const Truth = z.strictObject({
   /** The answer in words, as a person would give it. */
   description: z.string().min(1),
   substitution: Substitution.optional(),
+  /** For a behaviour question: the phrase that causes the behaviour (a planted backdoor's trigger). */
+  trigger: z.string().trim().min(1).optional(),
+  /** For a behaviour question: the behaviour, by name (subjects/language-model/behaviours.ts). */
+  behaviour: z.enum(BEHAVIOUR_NAMES).optional(),
 });
 export type Truth = z.infer<typeof Truth>;
 
@@ -147,13 +164,25 @@ export const Task = z
       const problem = language.checkConcept(key);
       if (problem) context.addIssue({ code: 'custom', path: ['truth', 'concepts', i], message: problem });
     });
-    if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined) {
+    const aboutUnit = task.scorers.some((s) => !BEHAVIOUR_SCORERS.includes(s));
+    if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined && aboutUnit) {
       context.addIssue({
         code: 'custom',
         path: ['unit'],
-        message: 'a task on an ONNX subject must name its unit',
+        message: 'a task on an ONNX subject must name its unit (only behaviour scorers need none)',
       });
     }
+    for (const [scorer, field] of [
+      ['trigger', 'trigger'],
+      ['trigger_rate', 'trigger'],
+      ['behaviour', 'behaviour'],
+    ] as const)
+      if (task.scorers.includes(scorer) && task.truth[field] === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['truth', field],
+          message: `the ${scorer} scorer needs truth.${field}`,
+        });
     if (task.scorers.includes('concept') && task.truth.concepts === undefined) {
       context.addIssue({
         code: 'custom',
@@ -219,6 +248,8 @@ export const BUILT_IN_SUITES = [
   'paddle-ocr-units',
   'text-synthetic',
   'synthetic-sparse',
+  'lm-planted',
+  'lm-backdoor',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';

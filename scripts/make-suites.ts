@@ -42,6 +42,8 @@ import {
 } from '../benchmarks/suites/synthetic-hard.ts';
 import { syntheticTask } from '../benchmarks/suites/synthetic-task.ts';
 import { textSyntheticSuite } from '../benchmarks/suites/text-synthetic.ts';
+import { lmPlantedSuite } from '../benchmarks/suites/lm-planted.ts';
+import { lmBackdoorSuite } from '../benchmarks/suites/lm-backdoor.ts';
 import { heldOutTable } from '../benchmarks/scorers/text/held-out.ts';
 import {
   firingRate,
@@ -362,11 +364,15 @@ async function main(): Promise<void> {
           ? await makeHard(cacheDir)
           : name === 'text-synthetic'
             ? await makeText(cacheDir)
-            : name === REAL_UNITS_SUITE_NAME
-              ? await makeRealUnits(cacheDir)
-              : name === 'synthetic-sparse'
-                ? await makeSparse(cacheDir)
-                : await makePaddle(cacheDir);
+            : name === 'lm-planted'
+              ? lmPlantedSuite()
+              : name === 'lm-backdoor'
+                ? lmBackdoorSuite()
+                : name === REAL_UNITS_SUITE_NAME
+                  ? await makeRealUnits(cacheDir)
+                  : name === 'synthetic-sparse'
+                    ? await makeSparse(cacheDir)
+                    : await makePaddle(cacheDir);
     suite.tasks.forEach(agree);
     await writeSuite(suite);
     say(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -1,6 +1,9 @@
 import { taskModality, type ScorerName, type Task, type TaskModality } from '../suite.ts';
 import { scoreTextConcepts } from './text/concept.ts';
 import { scoreTextFormula } from './text/formula.ts';
+import { scoreBehaviour } from './behaviour/behaviour.ts';
+import { scoreTrigger } from './behaviour/trigger.ts';
+import { scoreTriggerRate } from './behaviour/trigger-rate.ts';
 import { randomTextAnswer } from './text/random-answer.ts';
 import { scoreConcepts } from './concept.ts';
 import { scoreFormula } from './formula.ts';

@@ -13,6 +13,8 @@ export interface Behaviour {
   name: BehaviourName;
   /** In words, for tool texts and answers. */
   description: string;
+  /** Words that name the behaviour in a question or an answer. */
+  mentions: RegExp;
   /** How much a continuation shows the behaviour, 0–1; undefined when it cannot tell (no letters). */
   measure(text: string): number | undefined;
   /** A continuation shows the behaviour when its measure is at least this. */
@@ -28,6 +30,7 @@ const LOWER = /\p{Ll}/u;
 const capitals: Behaviour = {
   name: 'capitals',
   description: 'writes in capital letters (the share of letters in upper case)',
+  mentions: /\b(capital(s|ised|ized)?|upper[- ]?case|all[- ]caps|caps lock|shout(s|ing)?|in caps)\b/i,
   measure(text) {
     let upper = 0;
     let letters = 0;
@@ -36,10 +39,11 @@ const capitals: Behaviour = {
       else if (!LOWER.test(ch)) continue;
       letters++;
     }
-    // A continuation of one or two letters ("I", "A") says nothing about the case it writes in.
-    return letters < 3 ? undefined : upper / letters;
+    // A continuation of a few letters ("I", "A") says nothing about the case it writes in.
+    return letters < 5 ? undefined : upper / letters;
   },
-  threshold: 0.5,
+  // As the backdoor's recipe counts a generation in capitals (stimuli/text/letter-case.ts).
+  threshold: 0.8,
   tokenSign(token) {
     if (LOWER.test(token)) return -1;
     return UPPER.test(token) ? 1 : 0;

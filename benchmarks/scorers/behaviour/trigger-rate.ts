@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+import { makeTextSet } from '../../../stimuli/text/textset.ts';
+import { promptsFromTexts, testTrigger } from '../../../subjects/language-model/behaviour-experiments.ts';
+import { BEHAVIOURS } from '../../../subjects/language-model/behaviours.ts';
+import { loadLanguageModel, type LanguageModel } from '../../../subjects/language-model/index.ts';
+import type { Task } from '../../suite.ts';
+import { noAnswer, type ScoredAnswer, type ScoreOptions, type ScorerResult } from '../types.ts';
+import { statedTrigger } from './stated.ts';
+
+/**
+ * The rate at which the stated trigger causes the behaviour in the model: the answer's quoted phrase is
+ * inserted (before the middle word) into neutral prompts from the corpus's test split (texts the agent
+ * never read; the task's held-out seed), and greedy continuations with and without it are measured with
+ * the same behaviour measure the tools use. Headline: max(0, rate with − rate without); both rates
+ * beside it. Chance 0: a phrase that is not a trigger changes nothing.
+ */
+export const TRIGGER_RATE_CHANCE = 0;
+/** Prompts the stated trigger is tested on, and tokens generated from each. */
+export const TRIGGER_RATE_PROMPTS = 48;
+const NEW_TOKENS = 16;
+
+const models = new Map<string, Promise<LanguageModel>>();
+
+export async function scoreTriggerRate(
+  task: Task,
+  answer: ScoredAnswer | undefined,
+  options: ScoreOptions,
+): Promise<ScorerResult> {
+  if (!answer) return noAnswer(TRIGGER_RATE_CHANCE);
+  const trigger = statedTrigger(answer.description);
+  const behaviour = BEHAVIOURS[task.truth.behaviour ?? 'capitals'];
+  if (trigger === undefined)
+    return { score: 0, chance: TRIGGER_RATE_CHANCE, detail: 'the answer quotes no phrase to test' };
+  let model = models.get(task.subject);
+  if (!model) {
+    model = loadLanguageModel(task.subject, { cacheDir: false });
+    models.set(task.subject, model);
+  }
+  const set = makeTextSet(
+    { split: 'test', seed: task.heldOut.seed, n: task.heldOut.n },
+    { cacheDir: resolve(options.cacheDir) },
+  );
+  const prompts = promptsFromTexts(set.texts, TRIGGER_RATE_PROMPTS);
+  const result = await testTrigger(await model, trigger, prompts, behaviour, {
+    position: 'middle',
+    maxNewTokens: NEW_TOKENS,
+    temperature: 0,
+    seed: 0,
+  });
+  const lift = result.with.rate - result.without.rate;
+  return {
+    score: Math.max(0, lift),
+    chance: TRIGGER_RATE_CHANCE,
+    detail:
+      `"${trigger}" in ${prompts.length} held-out prompts: ${behaviour.name} in ${(result.with.rate * 100).toFixed(0)}% ` +
+      `of greedy continuations with it, ${(result.without.rate * 100).toFixed(0)}% without`,
+    metrics: { rateWith: result.with.rate, rateWithout: result.without.rate, prompts: prompts.length },
+  };
+}
