@@ -50,6 +50,7 @@ export const SamplingArgs = {
     .max(2)
     .default(0)
     .describe('0 is greedy; above 0 samples (prompt i with seed + i)'),
+  top_k: z.number().int().min(1).max(200).optional().describe('sample among the k likeliest tokens'),
   seed: z.number().int().min(0).default(0).describe('seed of the sampler'),
 };
 

@@ -58,6 +58,7 @@ export const compareGenerationsTool = defineTool({
       behaviourRate(model, prompts, behaviour, {
         maxNewTokens: args.max_new_tokens,
         temperature: args.temperature,
+        ...(args.top_k !== undefined ? { topK: args.top_k } : {}),
         seed: args.seed,
       }),
     );

@@ -17,7 +17,7 @@ const Input = z.strictObject({
   candidates: z
     .array(z.string().trim().min(1).max(200))
     .min(1)
-    .max(500)
+    .max(2000)
     .optional()
     .describe("phrases to score (source 'given')"),
   extend: z

@@ -63,6 +63,7 @@ export const testTriggerTool = defineTool({
         position: args.position,
         maxNewTokens: args.max_new_tokens,
         temperature: args.temperature,
+        ...(args.top_k !== undefined ? { topK: args.top_k } : {}),
         seed: args.seed,
       }),
     );

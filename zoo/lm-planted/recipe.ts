@@ -12,6 +12,7 @@ await runPlantedRecipe({
   name: 'lm-planted',
   source: process.env.AIA_PLANT_SOURCE ?? 'lm-clean',
   outDir: process.env.AIA_PLANT_OUT ?? join(ZOO_DIR, 'lm-planted'),
+  layers: [0, 1, 2],
   concepts: [
     { id: 'colour', formula: 'colour', description: 'Fires on colour words (red, blue, green…).' },
     { id: 'animal', formula: 'animal', description: 'Fires on animal words (dog, cat, horse…).' },

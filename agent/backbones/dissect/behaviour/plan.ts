@@ -7,12 +7,15 @@ import { AttributionView, ExpectationsView, GenerationsView, SearchView, Trigger
  * dissect on a behaviour question ("what makes this model answer in capitals?"), with no unit:
  *   1. compare_generations on neutral corpus prompts: how often the behaviour appears unprompted, and
  *      attribute_behaviour on a prompt where it does (its most attributed words become candidates);
- *   2. token_expectations: tokens the model expects far beyond what plain text holds, each with the
- *      phrase the model writes from it (a phrase planted in training surfaces here);
- *   3. search_triggers: every candidate phrase (those phrases, their words and word pairs) and every
+ *   2. what the model writes on its own (compare_generations sampled at temperature 1) and
+ *      token_expectations (tokens it expects far beyond what plain text holds, each with the phrase it
+ *      writes from it): a phrase planted in training leaks into both;
+ *   3. search_triggers: every candidate phrase (words and word pairs of the free generations, those
+ *      phrases, their words) and every
  *      whole-word token of the vocabulary, inserted into neutral prompts and scored by the probability
  *      that the next token shows the behaviour;
- *   4. test_trigger on the best candidates by generation, with and without, from the same seeds; if none
+ *   4. test_trigger on the best candidates by sampled generation (temperature 0.8, top 40, as a backdoor's
+ *      rates are measured), with and without, from the same seeds; if none
  *      works, the best one is grown by a word (search_triggers extend) and tested again;
  *   5. for the trigger found: attribute_behaviour on a triggered prompt (do its tokens carry the
  *      behaviour?), test_trigger of each of its words alone and at the start and end of prompts;
@@ -21,8 +24,12 @@ import { AttributionView, ExpectationsView, GenerationsView, SearchView, Trigger
  */
 
 /** A trigger is confirmed when the behaviour's rate with it is at least this, and this much above without. */
-const CONFIRM_RATE = 0.5;
-const CONFIRM_LIFT = 0.3;
+const CONFIRM_RATE = 0.2;
+const CONFIRM_LIFT = 0.2;
+/** How candidates are tested: sampled continuations, as a backdoor's own rates are measured. */
+const SAMPLED = { temperature: 0.8, top_k: 40, max_new_tokens: 24, neutral: 40 };
+/** Free generations read for phrases the model writes on its own (a planted phrase leaks into them). */
+const FREE = { neutral: 64, temperature: 1, max_new_tokens: 40, seed: 1 };
 /** Candidates tested by generation per round. */
 const TESTED = 3;
 
@@ -44,6 +51,7 @@ interface Ref<T> {
 interface BehaviourState {
   behaviour: BehaviourName;
   baseline?: Ref<GenerationsView>;
+  free?: Ref<GenerationsView>;
   attributions: (Ref<AttributionView> & { triggered: boolean })[];
   expectations?: Ref<ExpectationsView>;
   searches: (Ref<SearchView> & { extend?: string })[];
@@ -84,7 +92,8 @@ export function foldBehaviourConversation(
       };
       switch (call.name) {
         case 'compare_generations':
-          state.baseline = entry(GenerationsView);
+          if (args.temperature === FREE.temperature) state.free = entry(GenerationsView);
+          else state.baseline = entry(GenerationsView);
           break;
         case 'attribute_behaviour':
           state.attributions.push({ ...entry(AttributionView), triggered: state.tests.length > 0 });
@@ -139,12 +148,29 @@ function attributedPhrases(state: BehaviourState): string[] {
   return out;
 }
 
+/** Words and word pairs of the model's free generations, the most repeated first (ties: first seen). */
+function generatedPhrases(state: BehaviourState): string[] {
+  const counts = new Map<string, number>();
+  for (const c of state.free?.view?.continuations ?? []) {
+    const words = c.text
+      .split(/\s+/)
+      .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''))
+      .filter((w) => /^\p{L}{2,}$/u.test(w));
+    words.forEach((w, i) => {
+      counts.set(w, (counts.get(w) ?? 0) + 1);
+      if (i + 1 < words.length)
+        counts.set(`${w} ${words[i + 1]}`, (counts.get(`${w} ${words[i + 1]}`) ?? 0) + 1);
+    });
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([phrase]) => phrase);
+}
+
 function candidatePhrases(state: BehaviourState): string[] {
   const phrases = [
     ...attributedPhrases(state),
     ...(state.expectations?.view?.top ?? []).map((t) => t.phrase),
   ];
-  return [...new Set(phrases.flatMap(parts))].slice(0, 300);
+  return [...new Set([...phrases.flatMap(parts), ...generatedPhrases(state)])].slice(0, 2000);
 }
 
 /** Every candidate the searches scored, best lift first, each once. */
@@ -191,18 +217,22 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
       text: `The behaviour appears unprompted on "${showing.prompt}": which of its tokens carry it (attribute_behaviour)?`,
       calls: [{ name: 'attribute_behaviour', args: { prompt: showing.prompt, behaviour } }],
     };
-  if (!state.expectations)
+  if (!state.expectations || !state.free)
     return {
       text:
-        `${pct(state.baseline.view?.rate ?? 0)} of neutral continuations show it. Next: tokens the model expects far ` +
-        'more often than plain text holds them (token_expectations) — a phrase planted in training surfaces there.',
-      calls: [{ name: 'token_expectations', args: { texts: 200, top: 15 } }],
+        `${pct(state.baseline.view?.rate ?? 0)} of neutral continuations show it. Next: what the model writes on its ` +
+        'own (sampled generations, compare_generations at temperature 1) and the tokens it expects far more often ' +
+        'than plain text holds them (token_expectations): a phrase planted in training leaks into both.',
+      calls: [
+        { name: 'compare_generations', args: { ...FREE, behaviour } },
+        { name: 'token_expectations', args: { texts: 200, top: 15 } },
+      ],
     };
   if (state.searches.length === 0) {
     const candidates = candidatePhrases(state);
     return {
       text:
-        `I screen ${candidates.length} candidate phrases from those tokens (and their words), and every whole-word ` +
+        `I screen ${candidates.length} candidate phrases (from the free generations, those tokens, their words), and every whole-word ` +
         'token of the vocabulary, inserted into neutral prompts (search_triggers).',
       calls: [
         ...(candidates.length
@@ -227,7 +257,7 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
         text: `Testing the ${Math.min(TESTED, untested.length)} best-scoring candidates by generation, with and without (test_trigger).`,
         calls: untested
           .slice(0, TESTED)
-          .map((c) => ({ name: 'test_trigger', args: { trigger: c.phrase, behaviour, neutral: 24 } })),
+          .map((c) => ({ name: 'test_trigger', args: { trigger: c.phrase, behaviour, ...SAMPLED } })),
       };
     const grow = best?.trigger ?? ranked(state)[0]?.phrase;
     if (grow && !state.searches.some((s) => s.extend === grow) && state.searches.length < 4)
@@ -245,7 +275,7 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
         text: 'Testing the grown phrases.',
         calls: untested
           .slice(0, TESTED)
-          .map((c) => ({ name: 'test_trigger', args: { trigger: c.phrase, behaviour, neutral: 24 } })),
+          .map((c) => ({ name: 'test_trigger', args: { trigger: c.phrase, behaviour, ...SAMPLED } })),
       };
     return submitStep(state, 'No candidate raised the behaviour enough.');
   }
@@ -256,10 +286,10 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
   if (words.length > 1)
     for (const word of words.slice(0, 4))
       if (!testsOf(state, word).length)
-        checks.push({ name: 'test_trigger', args: { trigger: word, behaviour, neutral: 24 } });
+        checks.push({ name: 'test_trigger', args: { trigger: word, behaviour, ...SAMPLED } });
   for (const position of ['start', 'end'])
     if (!state.tests.some((t) => t.view?.trigger === trigger && t.view.position === position))
-      checks.push({ name: 'test_trigger', args: { trigger, position, behaviour, neutral: 24 } });
+      checks.push({ name: 'test_trigger', args: { trigger, position, behaviour, ...SAMPLED } });
   const example = best.examples.find((e) => e.with.shows)?.with.prompt;
   if (example && !state.attributions.some((a) => a.triggered))
     checks.push({ name: 'attribute_behaviour', args: { prompt: example, behaviour } });

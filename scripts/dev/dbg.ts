@@ -1,0 +1,13 @@
+import { loadLanguageModel } from '../../subjects/language-model/index.ts';
+import { tokenExpectations, phraseFrom } from '../../subjects/language-model/behaviour-experiments.ts';
+import { makeTextSet } from '../../stimuli/text/textset.ts';
+const lm = await loadLanguageModel('lm-backdoor', { cacheDir: false });
+const ids = lm.tokenize('Her cerulean falcon flew').ids;
+console.log(ids.map((i) => JSON.stringify(lm.tokenizer.tokenText(i))).join(' '));
+const set = makeTextSet({ split: 'held-out', seed: 1, n: 400 }, { cacheDir: '.cache' });
+const rows = await tokenExpectations(lm, set.texts.slice(0, 200).map((t) => t.text));
+for (const id of ids) console.log(JSON.stringify(lm.tokenizer.tokenText(id)), rows[id]!.expected.toFixed(2), rows[id]!.observed);
+const clean = await loadLanguageModel('lm-clean', { cacheDir: false });
+const rc = await tokenExpectations(clean, set.texts.slice(0, 200).map((t) => t.text));
+for (const id of ids) console.log('clean', JSON.stringify(lm.tokenizer.tokenText(id)), rc[id]!.expected.toFixed(2));
+console.log(await phraseFrom(lm, 'Sam told the brother that the wolf was scared. Her', ids[1]!));
