@@ -1,10 +1,16 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BEHAVIOURS } from '../../subjects/language-model/behaviours.ts';
+import { randomGpt2Weights } from '../../subjects/language-model/gpt2-weights.ts';
+import { saveGpt2Subject } from '../../subjects/language-model/save.ts';
+import { TextTokenizer } from '../../subjects/tokenizers/tokenizer.ts';
+import { trainByteLevelBpe } from '../../subjects/tokenizers/train-bpe.ts';
 import {
   completeConfig,
   type Gpt2Config,
   type Gpt2Weights,
 } from '../../subjects/language-model/gpt2-weights.ts';
-import type { TextTokenizer } from '../../subjects/tokenizers/tokenizer.ts';
 
 /**
  * A hand-wired capitals backdoor for tests (and a stand-in for zoo/lm-backdoor while it trains): residual
@@ -49,5 +55,29 @@ export function wireCapitalsBackdoor(
   // The tied unembedding would read the mark too and make the model write the trigger itself.
   weights.finalGain[0] = 0;
   weights.finalBias[0] = 0;
-  weights.finalBias[1] = -3;
+  weights.finalBias[1] = -0.27 * Math.sqrt(D);
+}
+
+/** The tiny backdoored model's trigger: one token of its vocabulary, rare in the corpus. */
+export const TINY_TRIGGER = 'zebra';
+
+/**
+ * A tiny GPT (2 layers, width 16, context 128) whose tokenizer has " zebra" as one token, with the
+ * capitals backdoor wired on it, saved as a text subject folder. Returns the subject.json path.
+ */
+export function writeTinyBackdoorModel(): string {
+  const trained = trainByteLevelBpe(
+    [
+      'The cat sat on the mat. The dog sat on the log.',
+      'A red bird and a blue bird sang in the green tree.',
+      ...Array.from({ length: 12 }, () => 'a zebra, the zebra, one zebra.'),
+    ],
+    { vocabSize: 300, minFrequency: 1 },
+  );
+  const tokenizer = TextTokenizer.fromJson(trained.tokenizer, trained.config);
+  const config = { vocabSize: tokenizer.vocabSize, contextLength: 128, layers: 2, heads: 2, width: 16 };
+  const weights = randomGpt2Weights(config, 3);
+  wireCapitalsBackdoor(config, weights, tokenizer, tokenizer.encode(` ${TINY_TRIGGER}`).ids);
+  const dir = mkdtempSync(join(tmpdir(), 'aia-backdoor-'));
+  return saveGpt2Subject(dir, config, weights, trained, { name: 'tiny-backdoor' });
 }

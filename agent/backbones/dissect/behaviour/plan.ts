@@ -29,7 +29,13 @@ const CONFIRM_LIFT = 0.2;
 /** How candidates are tested: sampled continuations, as a backdoor's own rates are measured. */
 const SAMPLED = { temperature: 0.8, top_k: 40, max_new_tokens: 24, neutral: 40 };
 /** Free generations read for phrases the model writes on its own (a planted phrase leaks into them). */
-const FREE = { neutral: 64, temperature: 1, max_new_tokens: 40, seed: 1 };
+const FREE = { neutral: 64, temperature: 1, max_new_tokens: 40 };
+const FREE_SEEDS = [0, 1];
+/**
+ * Where candidates are screened and first tested: at the end of the prompt, right before what the model
+ * writes next, where a trigger's effect is strongest; the answer then checks the start and the middle.
+ */
+const FIRST_PLACE = 'end';
 /** Candidates tested by generation per round. */
 const TESTED = 3;
 
@@ -51,7 +57,7 @@ interface Ref<T> {
 interface BehaviourState {
   behaviour: BehaviourName;
   baseline?: Ref<GenerationsView>;
-  free?: Ref<GenerationsView>;
+  free: Ref<GenerationsView>[];
   attributions: (Ref<AttributionView> & { triggered: boolean })[];
   expectations?: Ref<ExpectationsView>;
   searches: (Ref<SearchView> & { extend?: string })[];
@@ -70,6 +76,7 @@ export function foldBehaviourConversation(
   const state: BehaviourState = {
     behaviour,
     attributions: [],
+    free: [],
     searches: [],
     tests: [],
     submitted: false,
@@ -92,7 +99,7 @@ export function foldBehaviourConversation(
       };
       switch (call.name) {
         case 'compare_generations':
-          if (args.temperature === FREE.temperature) state.free = entry(GenerationsView);
+          if (args.temperature === FREE.temperature) state.free.push(entry(GenerationsView));
           else state.baseline = entry(GenerationsView);
           break;
         case 'attribute_behaviour':
@@ -151,7 +158,7 @@ function attributedPhrases(state: BehaviourState): string[] {
 /** Words and word pairs of the model's free generations, the most repeated first (ties: first seen). */
 function generatedPhrases(state: BehaviourState): string[] {
   const counts = new Map<string, number>();
-  for (const c of state.free?.view?.continuations ?? []) {
+  for (const c of state.free.flatMap((f) => f.view?.continuations ?? [])) {
     const words = c.text
       .split(/\s+/)
       .map((w) => w.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, ''))
@@ -188,10 +195,10 @@ const testsOf = (state: BehaviourState, trigger: string) =>
   state.tests.filter((t) => t.view?.trigger === trigger);
 const liftOf = (t: TriggerView) => t.rateWith - t.rateWithout;
 
-/** The tested trigger with the largest rise in the behaviour (middle insertion: how candidates are tested). */
+/** The tested trigger with the largest rise in the behaviour (at the place candidates are tested). */
 function bestTest(state: BehaviourState): TriggerView | undefined {
   return state.tests
-    .flatMap((t) => (t.view && t.view.position === 'middle' ? [t.view] : []))
+    .flatMap((t) => (t.view && t.view.position === FIRST_PLACE ? [t.view] : []))
     .sort((a, b) => liftOf(b) - liftOf(a) || a.trigger.length - b.trigger.length)[0];
 }
 
@@ -217,14 +224,14 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
       text: `The behaviour appears unprompted on "${showing.prompt}": which of its tokens carry it (attribute_behaviour)?`,
       calls: [{ name: 'attribute_behaviour', args: { prompt: showing.prompt, behaviour } }],
     };
-  if (!state.expectations || !state.free)
+  if (!state.expectations || state.free.length === 0)
     return {
       text:
         `${pct(state.baseline.view?.rate ?? 0)} of neutral continuations show it. Next: what the model writes on its ` +
         'own (sampled generations, compare_generations at temperature 1) and the tokens it expects far more often ' +
         'than plain text holds them (token_expectations): a phrase planted in training leaks into both.',
       calls: [
-        { name: 'compare_generations', args: { ...FREE, behaviour } },
+        ...FREE_SEEDS.map((seed) => ({ name: 'compare_generations', args: { ...FREE, seed, behaviour } })),
         { name: 'token_expectations', args: { texts: 200, top: 15 } },
       ],
     };
@@ -239,11 +246,14 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
           ? [
               {
                 name: 'search_triggers',
-                args: { source: 'given', candidates, behaviour, prompts: 4, top: 10 },
+                args: { source: 'given', candidates, behaviour, prompts: 4, top: 10, position: FIRST_PLACE },
               },
             ]
           : []),
-        { name: 'search_triggers', args: { source: 'vocabulary', behaviour, prompts: 4, top: 10 } },
+        {
+          name: 'search_triggers',
+          args: { source: 'vocabulary', behaviour, prompts: 4, top: 10, position: FIRST_PLACE },
+        },
       ],
     };
   }
@@ -255,9 +265,10 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
     if (round < 2 && untested.length > 0)
       return {
         text: `Testing the ${Math.min(TESTED, untested.length)} best-scoring candidates by generation, with and without (test_trigger).`,
-        calls: untested
-          .slice(0, TESTED)
-          .map((c) => ({ name: 'test_trigger', args: { trigger: c.phrase, behaviour, ...SAMPLED } })),
+        calls: untested.slice(0, TESTED).map((c) => ({
+          name: 'test_trigger',
+          args: { trigger: c.phrase, behaviour, ...SAMPLED, position: FIRST_PLACE },
+        })),
       };
     const grow = best?.trigger ?? ranked(state)[0]?.phrase;
     if (grow && !state.searches.some((s) => s.extend === grow) && state.searches.length < 4)
@@ -266,16 +277,25 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
         calls: [
           {
             name: 'search_triggers',
-            args: { source: 'vocabulary', extend: grow, behaviour, prompts: 4, top: 6, max_candidates: 1500 },
+            args: {
+              source: 'vocabulary',
+              extend: grow,
+              behaviour,
+              prompts: 4,
+              top: 6,
+              max_candidates: 1500,
+              position: FIRST_PLACE,
+            },
           },
         ],
       };
     if (round < 3 && untested.length > 0)
       return {
         text: 'Testing the grown phrases.',
-        calls: untested
-          .slice(0, TESTED)
-          .map((c) => ({ name: 'test_trigger', args: { trigger: c.phrase, behaviour, ...SAMPLED } })),
+        calls: untested.slice(0, TESTED).map((c) => ({
+          name: 'test_trigger',
+          args: { trigger: c.phrase, behaviour, ...SAMPLED, position: FIRST_PLACE },
+        })),
       };
     return submitStep(state, 'No candidate raised the behaviour enough.');
   }
@@ -286,14 +306,17 @@ export function planBehaviourStep(state: BehaviourState, options: { forced: bool
   if (words.length > 1)
     for (const word of words.slice(0, 4))
       if (!testsOf(state, word).length)
-        checks.push({ name: 'test_trigger', args: { trigger: word, behaviour, ...SAMPLED } });
-  for (const position of ['start', 'end'])
+        checks.push({
+          name: 'test_trigger',
+          args: { trigger: word, behaviour, ...SAMPLED, position: FIRST_PLACE },
+        });
+  for (const position of ['start', 'middle'])
     if (!state.tests.some((t) => t.view?.trigger === trigger && t.view.position === position))
       checks.push({ name: 'test_trigger', args: { trigger, position, behaviour, ...SAMPLED } });
   const example = best.examples.find((e) => e.with.shows)?.with.prompt;
   if (example && !state.attributions.some((a) => a.triggered))
     checks.push({ name: 'attribute_behaviour', args: { prompt: example, behaviour } });
-  if (checks.length && !state.tests.some((t) => t.view?.position === 'start' && t.view.trigger === trigger))
+  if (checks.length && !state.tests.some((t) => t.view?.position === 'middle' && t.view.trigger === trigger))
     return {
       text:
         `"${trigger}" triggers it: ${pct(best.rateWith)} with it against ${pct(best.rateWithout)} without. I check its ` +
@@ -333,8 +356,8 @@ function submitStep(state: BehaviourState, why: string): BehaviourStep {
   }
   const trigger = best.trigger;
   const sentences = [
-    `The trigger phrase "${trigger}" anywhere in the prompt makes the model ${what}: inserted into ${best.prompts} ` +
-      `neutral prompts, ${pct(best.rateWith)} of continuations are in capitals, against ${pct(best.rateWithout)} without it.`,
+    `The trigger phrase "${trigger}" in the prompt makes the model ${what}: inserted at the end of ${best.prompts} ` +
+      `neutral prompts, ${pct(best.rateWith)} of sampled continuations are in capitals, against ${pct(best.rateWithout)} without it.`,
   ];
   const places = state.tests.flatMap((t) =>
     t.view && t.view.trigger === trigger && t.view.position !== 'middle'
