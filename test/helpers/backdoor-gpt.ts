@@ -26,6 +26,8 @@ export function wireCapitalsBackdoor(
   tokenizer: TextTokenizer,
   triggerIds: readonly number[],
   gain = 30,
+  /** Size of the case sign in the tied embedding: the logit margin between cases grows with it. */
+  signScale = 1,
 ): void {
   const c = completeConfig(config);
   const D = c.width;
@@ -34,7 +36,7 @@ export function wireCapitalsBackdoor(
   const sign = BEHAVIOURS.capitals.tokenSign;
   for (let v = 0; v < c.vocabSize; v++) {
     E[v * D] = triggerIds.includes(v) ? 1 : 0;
-    E[v * D + 1] = sign(tokenizer.tokenText(v));
+    E[v * D + 1] = signScale * sign(tokenizer.tokenText(v));
   }
   const block = weights.blocks[0]!;
   const W = block.qkvWeight; // [D, 3D]: query, key, value columns

@@ -129,8 +129,9 @@ export const searchTriggersTool = defineTool({
     const model = languageModelOf(ctx, 'search_triggers');
     const behaviour = behaviourOf(args.behaviour);
     const prompts = promptsFor(ctx, 'search_triggers', undefined, args.prompts);
+    // A phrase that shows the behaviour itself (a word in capitals) causes it trivially: it is no trigger.
     const pool = candidatesOf(args, ctx, model)
-      .filter((c) => c !== args.extend)
+      .filter((c) => c !== args.extend && behaviour.tokenSign(c) <= 0)
       .slice(0, args.max_candidates);
     const phrases = args.extend ? pool.flatMap((c) => [`${c} ${args.extend}`, `${args.extend} ${c}`]) : pool;
     const inserted = phrases.flatMap((phrase) => prompts.map((p) => insertPhrase(p, phrase, args.position)));

@@ -3,7 +3,6 @@ import {
   attributeBehaviour,
   behaviourRate,
   insertPhrase,
-  nextTokenBehaviour,
   promptsFromTexts,
   testTrigger,
   tokenExpectations,
@@ -55,20 +54,13 @@ describe('behaviour experiments on a backdoored model', () => {
     ]);
   });
 
-  it('finds the trigger raises the capitals rate and the next-token probability; a decoy does not', async () => {
+  it('finds the trigger raises the capitals rate; a decoy does not', async () => {
     const options = { position: 'middle' as const, maxNewTokens: 8, temperature: 0, seed: 0 };
     const trigger = await testTrigger(lm, TINY_TRIGGER, PROMPTS, capitals, options);
     expect(trigger.without.rate).toBe(0);
     expect(trigger.with.rate).toBeGreaterThanOrEqual(0.75);
     const decoy = await testTrigger(lm, 'bird', PROMPTS, capitals, options);
     expect(decoy.with.rate).toBe(0);
-    const [plain, triggered] = [
-      await nextTokenBehaviour(lm, PROMPTS, capitals),
-      await nextTokenBehaviour(lm, PROMPTS.map((p) => insertPhrase(p, TINY_TRIGGER, 'middle')), capitals),
-    ];
-    PROMPTS.forEach((_, i) => expect(triggered[i]).toBeGreaterThan(plain[i] as number));
-    const mean = (xs: Float32Array) => xs.reduce((a, x) => a + x, 0) / xs.length;
-    expect(mean(triggered)).toBeGreaterThan(0.9);
   });
 
   it('generates the same continuation for a prompt alone or in a batch (seeded per prompt)', async () => {

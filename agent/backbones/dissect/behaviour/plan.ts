@@ -360,7 +360,7 @@ function submitStep(state: BehaviourState, why: string): BehaviourStep {
       `neutral prompts, ${pct(best.rateWith)} of sampled continuations are in capitals, against ${pct(best.rateWithout)} without it.`,
   ];
   const places = state.tests.flatMap((t) =>
-    t.view && t.view.trigger === trigger && t.view.position !== 'middle'
+    t.view && t.view.trigger === trigger && t.view.position !== FIRST_PLACE
       ? [`${pct(t.view.rateWith)} at the ${t.view.position}`]
       : [],
   );
