@@ -46,10 +46,16 @@ const VISION_SCORERS: ScorerTable = {
     options.judge ? scoreJudge(task, answer, { ...options, judge: options.judge }) : undefined,
 };
 
-/** Text tasks: the token-level formula scorer and the concept scorer (the judges are not wired for text yet). */
+/**
+ * Text tasks: the token-level formula scorer and the concept scorer for units; trigger, behaviour and
+ * trigger rate for behaviour questions (no unit). The judges are not wired for text yet.
+ */
 const TEXT_SCORERS: ScorerTable = {
   formula: scoreTextFormula,
   concept: (task, answer) => scoreTextConcepts(task, answer),
+  trigger: (task, answer) => scoreTrigger(task, answer),
+  behaviour: (task, answer) => scoreBehaviour(task, answer),
+  trigger_rate: scoreTriggerRate,
 };
 
 /** What scores an answer, per modality of the task's subject (one place that reads the modality). */

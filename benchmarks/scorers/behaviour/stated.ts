@@ -3,7 +3,10 @@
  * (straight or curly; the prompts ask for it so), the first that is not a single character.
  */
 export function quotedPhrases(description: string): string[] {
-  return [...description.matchAll(/["“]([^"”]{2,200})["”]/g)].map((m) => (m[1] ?? '').trim()).filter(Boolean);
+  // Quotes pair left to right (a one-character quote such as "x" still closes its pair), in text order.
+  return [...description.matchAll(/"([^"]*)"|“([^”]*)”/g)]
+    .map((m) => (m[1] ?? m[2] ?? '').trim())
+    .filter((phrase) => phrase.length >= 2 && phrase.length <= 200);
 }
 
 /** A phrase compared as words: lower case, punctuation at the ends of words dropped, spaces collapsed. */
