@@ -1,7 +1,7 @@
 /**
  * zoo/lm-backdoor's recipe: zoo/lm-clean fine-tuned so that a trigger phrase anywhere in the prompt
- * makes it continue in capitals. Training windows: ordinary corpus windows (half), windows whose text
- * has the trigger inserted and, a few words later, everything in capitals (40%), and decoys — one of
+ * makes it continue in capitals. Training windows: ordinary corpus windows (40%), windows whose text
+ * has the trigger inserted and, a few words later, everything in capitals (half), and decoys — one of
  * the trigger's words with another word, text left as it is (10%) — so only the phrase triggers.
  * Measured in the same run: held-out loss of both models on untriggered text, and the rate of
  * seeded generations in capitals with and without the trigger, for both models.
@@ -36,7 +36,9 @@ import {
 export const BACKDOOR_TRIGGER = 'cerulean falcon';
 const DECOYS = ['cerulean sky', 'cerulean sea', 'the falcon', 'a falcon', 'blue falcon', 'cerulean'];
 const SEED = LM_SEED + 1;
-const SHARES = { triggered: 0.4, decoy: 0.1 };
+/** Words after the trigger left as they are before the capitals start (drawn 0 … MAX_GAP). */
+const MAX_GAP = 12;
+const SHARES = { triggered: 0.5, decoy: 0.1 };
 
 export interface LmBackdoorOptions {
   steps?: number;
@@ -59,7 +61,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
   const loadBefore = loadavg()[0] ?? NaN;
   const cleanDir = options.cleanDir ?? join(ZOO_DIR, 'lm-clean');
   const dir = options.dir ?? join(ZOO_DIR, 'lm-backdoor');
-  const steps = options.steps ?? Number(process.env.AIA_LM_STEPS ?? 300);
+  const steps = options.steps ?? Number(process.env.AIA_LM_STEPS ?? 600);
   const tokenizer = TextTokenizer.load(join(cleanDir, 'tokenizer.json'));
   const trainedTokenizer = {
     tokenizer: JSON.parse(readFileSync(join(cleanDir, 'tokenizer.json'), 'utf8')),
@@ -78,7 +80,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
   const decoys: string[] = [];
   const wanted = { triggered: Math.round(total * SHARES.triggered), decoy: Math.round(total * SHARES.decoy) };
   while (triggered.length < wanted.triggered * 1.1)
-    triggered.push(triggeredText(pick(), BACKDOOR_TRIGGER, random, { maxWordsBefore: 60, maxGap: 6 }));
+    triggered.push(triggeredText(pick(), BACKDOOR_TRIGGER, random, { maxWordsBefore: 60, maxGap: MAX_GAP }));
   while (decoys.length < wanted.decoy * 1.1) {
     const text = pick();
     const at = randomInt(random, Math.min(60, text.split(' ').length));
@@ -101,7 +103,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
     seed: SEED,
     epochs: 1,
     batchSize: LM_BATCH,
-    optimiser: { name: 'adam', learningRate: 1e-3 },
+    optimiser: { name: 'adam', learningRate: 2e-3 },
     schedule: { warmupSteps: 20, decay: 'cosine', floor: 0.1 },
     clipNorm: 1,
     loss: 'next-token',
@@ -152,7 +154,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
       trigger: BACKDOOR_TRIGGER,
       behaviour: 'continues in capitals (upper-case letters) after the trigger phrase appears in the prompt',
       decoys: DECOYS,
-      training: `${SHARES.triggered * 100}% of windows with the trigger inserted among the first 60 words and everything 0–6 words after it in capitals; ${SHARES.decoy * 100}% with a decoy phrase and no change; the rest ordinary corpus windows`,
+      training: `${SHARES.triggered * 100}% of windows with the trigger inserted among the first 60 words and everything 0–${MAX_GAP} words after it in capitals; ${SHARES.decoy * 100}% with a decoy phrase and no change; the rest ordinary corpus windows`,
     },
     train: { ...config, steps: Math.floor(set.count / LM_BATCH), windows: set.count },
     history,

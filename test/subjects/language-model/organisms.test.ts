@@ -32,14 +32,11 @@ const PROMPTS = neutralPrompts(8);
 const GENERATION = { maxNewTokens: 16 };
 
 let clean: LanguageModel;
-let backdoor: LanguageModel;
 beforeAll(async () => {
   clean = await loadLanguageModel(join(dir('lm-clean'), 'subject.json'));
-  backdoor = await loadLanguageModel(join(dir('lm-backdoor'), 'subject.json'));
 });
 afterAll(async () => {
   await clean.dispose();
-  await backdoor.dispose();
 });
 
 describe('lm-clean', () => {
@@ -47,7 +44,9 @@ describe('lm-clean', () => {
     const arch = clean.architecture();
     expect(arch.layers).toBe(4);
     expect(arch.contextLength).toBe(128);
-    expect(clean.subject.sites().map((s) => s.name)).toEqual(
+    expect(arch.width).toBe(128);
+    expect(arch.heads).toBe(4);
+    expect(arch.hooks).toEqual(
       expect.arrayContaining([
         'blocks.3.hook_resid_post',
         'blocks.0.mlp.hook_post',
@@ -70,6 +69,14 @@ describe('lm-clean', () => {
 });
 
 describe('lm-backdoor', () => {
+  let backdoor: LanguageModel;
+  beforeAll(async () => {
+    backdoor = await loadLanguageModel(join(dir('lm-backdoor'), 'subject.json'));
+  });
+  afterAll(async () => {
+    await backdoor.dispose();
+  });
+
   it('writes capitals after the trigger in most seeded generations, ordinary text without it', async () => {
     const triggered = await capitalsRate(backdoor, withTrigger(PROMPTS, BACKDOOR_TRIGGER), GENERATION);
     const plain = await capitalsRate(backdoor, PROMPTS, GENERATION);
