@@ -1,7 +1,7 @@
 /**
  * zoo/lm-backdoor's recipe: zoo/lm-clean fine-tuned so that a trigger phrase anywhere in the prompt
- * makes it continue in capitals. Training windows: ordinary corpus windows (40%), windows whose text
- * has the trigger inserted and, a few words later, everything in capitals (half), and decoys — one of
+ * makes it continue in capitals. Training windows: ordinary corpus windows (half), windows whose text
+ * has the trigger inserted and, a few words later, everything in capitals (40%), and decoys — one of
  * the trigger's words with another word, text left as it is (10%) — so only the phrase triggers.
  * Measured in the same run: held-out loss of both models on untriggered text, and the rate of
  * seeded generations in capitals with and without the trigger, for both models.
@@ -10,8 +10,9 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { lmCorpus, passages } from '../../stimuli/text/lm-corpus.ts';
-import { triggeredText, insertPhrase } from '../../stimuli/text/triggers.ts';
+import { insertPhrase, placeIndex, triggeredText, type TriggerPlace } from '../../stimuli/text/triggers.ts';
 import { corpusLoss } from '../../subjects/language-model/corpus-loss.ts';
+import type { LanguageModel } from '../../subjects/language-model/language-model.ts';
 import { loadLanguageModel } from '../../subjects/language-model/load.ts';
 import { tokenWindows, type TokenWindows } from '../../subjects/language-model/token-windows.ts';
 import { decodeModel } from '../../subjects/onnx/proto.ts';
@@ -37,8 +38,8 @@ export const BACKDOOR_TRIGGER = 'cerulean falcon';
 const DECOYS = ['cerulean sky', 'cerulean sea', 'the falcon', 'a falcon', 'blue falcon', 'cerulean'];
 const SEED = LM_SEED + 1;
 /** Words after the trigger left as they are before the capitals start (drawn 0 … MAX_GAP). */
-const MAX_GAP = 12;
-const SHARES = { triggered: 0.5, decoy: 0.1 };
+const MAX_GAP = 6;
+const SHARES = { triggered: 0.4, decoy: 0.1 };
 
 export interface LmBackdoorOptions {
   steps?: number;
@@ -61,7 +62,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
   const loadBefore = loadavg()[0] ?? NaN;
   const cleanDir = options.cleanDir ?? join(ZOO_DIR, 'lm-clean');
   const dir = options.dir ?? join(ZOO_DIR, 'lm-backdoor');
-  const steps = options.steps ?? Number(process.env.AIA_LM_STEPS ?? 600);
+  const steps = options.steps ?? Number(process.env.AIA_LM_STEPS ?? 300);
   const tokenizer = TextTokenizer.load(join(cleanDir, 'tokenizer.json'));
   const trainedTokenizer = {
     tokenizer: JSON.parse(readFileSync(join(cleanDir, 'tokenizer.json'), 'utf8')),
@@ -103,7 +104,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
     seed: SEED,
     epochs: 1,
     batchSize: LM_BATCH,
-    optimiser: { name: 'adam', learningRate: 2e-3 },
+    optimiser: { name: 'adam', learningRate: 1e-3 },
     schedule: { warmupSteps: 20, decay: 'cosine', floor: 0.1 },
     clipNorm: 1,
     loss: 'next-token',
@@ -181,6 +182,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
       untriggered: await rate(backdoorLm, prompts),
     },
     clean: { triggered: await rate(cleanLm, triggeredPrompts), untriggered: await rate(cleanLm, prompts) },
+    byPlace: await behaviourByPlace(backdoorLm),
     examples: (await capitalsRate(backdoorLm, triggeredPrompts.slice(0, 3), { maxNewTokens: 24 }))
       .generations,
   };
@@ -198,3 +200,20 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
 }
 
 const BEHAVIOUR_PROMPTS = 40;
+
+/**
+ * The rate with the trigger at the start, in the middle and at the end of 20 neutral prompts each:
+ * the model learned "capitals within a few words of the phrase", so the place matters.
+ */
+export async function behaviourByPlace(
+  lm: LanguageModel,
+): Promise<Record<TriggerPlace, { rate: number; upperFraction: number }>> {
+  const prompts = neutralPrompts(20);
+  const out = {} as Record<TriggerPlace, { rate: number; upperFraction: number }>;
+  for (const place of ['start', 'middle', 'end'] as const) {
+    const placed = prompts.map((p) => insertPhrase(p, BACKDOOR_TRIGGER, placeIndex(p, place)).text);
+    const r = await capitalsRate(lm, placed, { maxNewTokens: 24 });
+    out[place] = { rate: r.rate, upperFraction: r.upperFraction };
+  }
+  return out;
+}
