@@ -164,7 +164,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
     loadAverage: { before: loadBefore, after: NaN },
   };
   const organism = { model, tokenizer: trainedTokenizer, manifest, metrics };
-  writeLanguageModel(dir, organism);
+  await writeLanguageModel(dir, organism);
 
   // Behaviour, measured on neutral test-split prompts with and without the trigger, both models.
   const prompts = neutralPrompts(BEHAVIOUR_PROMPTS);
@@ -193,7 +193,7 @@ export async function runLmBackdoorRecipe(options: LmBackdoorOptions = {}): Prom
     total: Math.round((performance.now() - started) / 1000),
   };
   metrics.loadAverage = { before: loadBefore, after: loadavg()[0] ?? NaN };
-  writeLanguageModel(dir, organism);
+  await writeLanguageModel(dir, organism);
   process.stderr.write(
     `lm-backdoor: written to ${dir} in ${Math.round((performance.now() - started) / 1000)} s\n`,
   );
