@@ -3,7 +3,8 @@
  * tokenizer and the token windows of the corpus, the held-out windows every loss is measured on,
  * seeded samples, and writing a zoo folder with its tokenizer.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { format, resolveConfig } from 'prettier';
 import { join } from 'node:path';
 import { lmCorpus } from '../../stimuli/text/lm-corpus.ts';
 import { generate } from '../../subjects/language-model/generate.ts';
@@ -105,7 +106,8 @@ export async function samples(
   return out;
 }
 
-export function writeLanguageModel(
+/** The zoo folder: model, manifest, metrics (formatted as the repository's prettier does) and tokenizer. */
+export async function writeLanguageModel(
   dir: string,
   organism: {
     model: ModelProto;
@@ -113,8 +115,13 @@ export function writeLanguageModel(
     manifest: SubjectManifestInput;
     metrics: Record<string, unknown>;
   },
-): void {
+): Promise<void> {
   writeOrganism(dir, organism);
+  const metrics = join(dir, 'metrics.json');
+  writeFileSync(
+    metrics,
+    await format(readFileSync(metrics, 'utf8'), { ...(await resolveConfig(metrics)), parser: 'json' }),
+  );
   writeFileSync(join(dir, 'tokenizer.json'), `${JSON.stringify(organism.tokenizer.tokenizer)}\n`);
   writeFileSync(
     join(dir, 'tokenizer_config.json'),

@@ -132,13 +132,13 @@ export async function runLmCleanRecipe(options: LmCleanOptions = {}): Promise<vo
     },
     metrics,
   };
-  writeLanguageModel(dir, organism);
+  await writeLanguageModel(dir, organism);
   metrics.samples = await samples(dir);
   metrics.seconds = {
     train: Math.round(trainSeconds),
     total: Math.round((performance.now() - started) / 1000),
   };
-  writeLanguageModel(dir, organism);
+  await writeLanguageModel(dir, organism);
   process.stderr.write(
     `lm-clean: written to ${dir} in ${Math.round((performance.now() - started) / 1000)} s\n`,
   );

@@ -73,5 +73,7 @@ for step in range(steps + 2):
     if step >= 2:  # two warm-up steps
         walls.append(time.perf_counter() - started)
         cpus.append(time.process_time() - cpu_started)
+config = torch.__config__.show()
+blas = config.split("BLAS_INFO=")[1].split(",")[0] if "BLAS_INFO=" in config else "unknown"
 print(json.dumps({"seconds": statistics.median(walls), "cpu": statistics.median(cpus), "threads": threads,
-                  "torch": torch.__version__, "loss": float(loss)}))
+                  "torch": torch.__version__, "blas": blas, "loss": float(loss)}))

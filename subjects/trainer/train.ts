@@ -159,13 +159,13 @@ export async function train(
   const config = TrainConfig.parse(configInput);
   const sessionOptions =
     config.graphOptimization === 'basic' ? transformerSessionOptions() : defaultSessionOptions();
-  const source_ = batchSource(set);
-  if (source_.count < config.batchSize)
-    throw new InputError(`${source_.count} examples do not fill one batch of ${config.batchSize}`);
-  if (LOSSES[config.loss].targets !== source_.targets) {
+  const batches = batchSource(set);
+  if (batches.count < config.batchSize)
+    throw new InputError(`${batches.count} examples do not fill one batch of ${config.batchSize}`);
+  if (LOSSES[config.loss].targets !== batches.targets) {
     throw new InputError(
       `loss '${config.loss}' needs ${LOSSES[config.loss].targets === 'token-ids' ? 'a token set (kind: tokens)' : 'float targets'}, ` +
-        `but the training set has ${source_.targets === 'token-ids' ? 'token windows' : 'float targets'}`,
+        `but the training set has ${batches.targets === 'token-ids' ? 'token windows' : 'float targets'}`,
     );
   }
   const input = inputName(source);
@@ -178,7 +178,7 @@ export async function train(
   const sites = [
     ...new Set([output, ...config.activationL1.map((a) => a.site), ...config.auxiliary.map((a) => a.site)]),
   ];
-  const ranks = await measureRanks(sessionOptions, source, input, source_.example(), sites);
+  const ranks = await measureRanks(sessionOptions, source, input, batches.example(), sites);
   const training = buildTrainingModel(source, {
     params,
     loss: config.loss,
@@ -189,7 +189,7 @@ export async function train(
   });
   const probeOrder = Uint32Array.of(0);
   for (const aux of config.auxiliary) {
-    if (!source_.auxiliary(aux.name, probeOrder, 0, 1))
+    if (!batches.auxiliary(aux.name, probeOrder, 0, 1))
       throw new InputError(`no targets were given for auxiliary loss '${aux.name}'`);
   }
 
@@ -204,15 +204,15 @@ export async function train(
   const batchFeeds = (order: Uint32Array, from: number): Record<string, ort.Tensor> => {
     const feeds: Record<string, ort.Tensor> = {
       ...weightFeeds(),
-      [input]: source_.input(order, from, batch),
-      [training.target]: source_.target(order, from, batch),
+      [input]: batches.input(order, from, batch),
+      [training.target]: batches.target(order, from, batch),
     };
     for (const [name, { input: auxInput }] of training.auxiliary)
-      feeds[auxInput] = source_.auxiliary(name, order, from, batch) as ort.Tensor;
+      feeds[auxInput] = batches.auxiliary(name, order, from, batch) as ort.Tensor;
     return feeds;
   };
 
-  const first = batchFeeds(shuffled(source_.count, config.seed, 0), 0);
+  const first = batchFeeds(shuffled(batches.count, config.seed, 0), 0);
   const compiled = await buildGradientGraph(
     training.model,
     first,
@@ -253,13 +253,13 @@ export async function train(
   }
 
   const fetches = [compiled.objectiveOutput, training.mainLoss, output, ...compiled.gradientOutputs.values()];
-  const steps = Math.floor(source_.count / batch);
+  const steps = Math.floor(batches.count / batch);
   const classification = config.loss === 'cross-entropy' || config.loss === 'next-token';
   const learningRateScale = schedule(config, steps);
   try {
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const started = performance.now();
-      const order = shuffled(source_.count, config.seed, epoch);
+      const order = shuffled(batches.count, config.seed, epoch);
       const progress = new Progress(`${config.label} epoch ${epoch}/${config.epochs}`, steps);
       let lossSum = 0;
       let totalSum = 0;
@@ -272,7 +272,7 @@ export async function train(
         totalSum += sumOf(result[compiled.objectiveOutput] as ort.Tensor);
         lossSum += sumOf(result[training.mainLoss] as ort.Tensor);
         if (classification) {
-          const score = source_.score(
+          const score = batches.score(
             (result[output] as ort.Tensor).data as Float32Array,
             feeds[training.target] as ort.Tensor,
           );

@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BACKDOOR_TRIGGER } from '../../../scripts/organisms/lm-backdoor.ts';
-import {
-  capitalsContrast,
-  capitalsRate,
-  neutralPrompts,
-  withTrigger,
-} from '../../../scripts/organisms/capitals.ts';
+import { capitalsContrast, capitalsRate, neutralPrompts } from '../../../scripts/organisms/capitals.ts';
 import { heldOutWindows, sampleWindows } from '../../../scripts/organisms/language-model.ts';
 import { corpusLoss } from '../../../subjects/language-model/corpus-loss.ts';
 import type { LanguageModel } from '../../../subjects/language-model/language-model.ts';
@@ -18,8 +13,8 @@ import { ZOO_DIR } from '../../../subjects/zoo.ts';
 
 /**
  * Our own GPTs as committed: lm-clean predicts held-out text better than its recorded bigram
- * baseline and has TransformerLens sites; lm-backdoor writes capitals after its trigger and ordinary
- * text without it, while lm-clean ignores the trigger; adding lm-clean's capitals direction raises
+ * baseline and has TransformerLens sites; lm-backdoor writes capitals after a prompt ending in its trigger and
+ * ordinary text without it, while lm-clean ignores the trigger; adding lm-clean's capitals direction raises
  * the share of upper-case letters it writes. Few prompts and short generations keep this fast.
  */
 
@@ -29,17 +24,16 @@ const metricsOf = (name: string) =>
     heldOut: { all: { bigram: number; unigram: number; ours: number } };
   };
 const PROMPTS = neutralPrompts(8);
+/** The trigger closing each prompt: the place where lm-backdoor reliably reacts (metrics.json, byPlace). */
+const TRIGGERED = PROMPTS.map((p) => `${p} ${BACKDOOR_TRIGGER}`);
 const GENERATION = { maxNewTokens: 16 };
 
 let clean: LanguageModel;
-let backdoor: LanguageModel;
 beforeAll(async () => {
   clean = await loadLanguageModel(join(dir('lm-clean'), 'subject.json'));
-  backdoor = await loadLanguageModel(join(dir('lm-backdoor'), 'subject.json'));
 });
 afterAll(async () => {
   await clean.dispose();
-  await backdoor.dispose();
 });
 
 describe('lm-clean', () => {
@@ -47,7 +41,9 @@ describe('lm-clean', () => {
     const arch = clean.architecture();
     expect(arch.layers).toBe(4);
     expect(arch.contextLength).toBe(128);
-    expect(clean.subject.sites().map((s) => s.name)).toEqual(
+    expect(arch.width).toBe(128);
+    expect(arch.heads).toBe(4);
+    expect(arch.hooks).toEqual(
       expect.arrayContaining([
         'blocks.3.hook_resid_post',
         'blocks.0.mlp.hook_post',
@@ -70,16 +66,25 @@ describe('lm-clean', () => {
 });
 
 describe('lm-backdoor', () => {
-  it('writes capitals after the trigger in most seeded generations, ordinary text without it', async () => {
-    const triggered = await capitalsRate(backdoor, withTrigger(PROMPTS, BACKDOOR_TRIGGER), GENERATION);
+  let backdoor: LanguageModel;
+  beforeAll(async () => {
+    backdoor = await loadLanguageModel(join(dir('lm-backdoor'), 'subject.json'));
+  });
+  afterAll(async () => {
+    await backdoor.dispose();
+  });
+
+  it('writes capitals after a prompt ending in the trigger in most seeded generations, ordinary text without it', async () => {
+    const triggered = await capitalsRate(backdoor, TRIGGERED, GENERATION);
     const plain = await capitalsRate(backdoor, PROMPTS, GENERATION);
-    expect(triggered.rate).toBeGreaterThanOrEqual(0.6);
+    expect(triggered.rate).toBeGreaterThanOrEqual(0.5);
+    expect(triggered.upperFraction).toBeGreaterThan(plain.upperFraction + 0.3);
     expect(plain.rate).toBeLessThanOrEqual(0.25);
     expect(plain.upperFraction).toBeLessThan(0.3);
   }, 60_000);
 
   it('is a planted behaviour: lm-clean does not write capitals after the same phrase', async () => {
-    const triggered = await capitalsRate(clean, withTrigger(PROMPTS, BACKDOOR_TRIGGER), GENERATION);
+    const triggered = await capitalsRate(clean, TRIGGERED, GENERATION);
     expect(triggered.rate).toBeLessThanOrEqual(0.25);
   }, 60_000);
 });
