@@ -6,6 +6,7 @@ import { scoreConcepts } from './concept.ts';
 import { scoreFormula } from './formula.ts';
 import { scoreJudge } from './judge.ts';
 import { scorePredictive } from './predictive.ts';
+import { scoreReliance } from './reliance.ts';
 import { randomAnswer } from './random-answer.ts';
 import { scoreSimulation } from './simulation.ts';
 import type { ScoredAnswer, ScoreOptions, ScorerResult, TaskScores } from './types.ts';
@@ -67,6 +68,7 @@ async function scoreVisionAnswer(
     if (name === 'formula') result = await scoreFormula(task, answer, options);
     else if (name === 'concept') result = scoreConcepts(task, answer);
     else if (name === 'predictive') result = await scorePredictive(task, answer, options);
+    else if (name === 'reliance') result = scoreReliance(task, answer);
     else if (name === 'simulation') {
       if (options.judge) result = await scoreSimulation(task, answer, { ...options, judge: options.judge });
     } else if (options.judge) result = await scoreJudge(task, answer, { ...options, judge: options.judge });
