@@ -39,6 +39,11 @@ export const Reliance = z.strictObject({
   feature: z.string().min(1),
   /** Whether the model relies on the feature (the biased model) or not (its control). */
   relies: z.boolean(),
+  /**
+   * Concepts that stand for how the feature looks (water: its colour, blue): an answer naming one
+   * has found the cue but not what it is, and earns half.
+   */
+  looksLike: z.array(z.string().min(1)).optional(),
 });
 export type Reliance = z.infer<typeof Reliance>;
 
@@ -186,6 +191,11 @@ export const Task = z
       const problem = concept === undefined ? undefined : language.checkConcept(concept);
       if (problem) context.addIssue({ code: 'custom', path: ['truth', 'reliance', key], message: problem });
     }
+    (task.truth.reliance?.looksLike ?? []).forEach((concept, i) => {
+      const problem = language.checkConcept(concept);
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['truth', 'reliance', 'looksLike', i], message: problem });
+    });
     if (task.heldOut.contrastive !== undefined && task.truth.formula === undefined) {
       context.addIssue({
         code: 'custom',

@@ -9,7 +9,8 @@ import { noAnswer, type ScoredAnswer, type ScorerResult } from './types.ts';
  * spurious-pair organisms): does the answer say whether the model relies on the candidate feature?
  * The truth names the class (`target`, e.g. boat), the candidate feature (`feature`, e.g. water) and
  * whether the model relies on it (`relies`). Credit for naming a concept is the concept scorer's
- * (1 named, 0.5 a relative, 0 not).
+ * (1 named, 0.5 a relative, 0 not); naming what the feature looks like (`looksLike`: blue for water)
+ * counts as a relative.
  * - A model that relies on the feature: the credit for naming the feature (an answer that finds the
  *   boat but not the water has missed the bias); 0 when the answer names it only under a NOT.
  * - A model that does not: the credit for naming the target, halved when the answer also names the
@@ -29,8 +30,12 @@ export function relianceScore(
   mentioned: readonly string[],
   denied: readonly string[] = [],
 ): { score: number; detail: string } {
-  const feature = conceptCredit(truth.feature, mentioned);
-  const featureDenied = denied.some((d) => conceptCredit(truth.feature, [d]).credit > 0);
+  const named = conceptCredit(truth.feature, mentioned);
+  const cue = (truth.looksLike ?? []).find((concept) => mentioned.includes(concept));
+  const feature = named.credit === 0 && cue ? { credit: 0.5, via: cue } : named;
+  const featureDenied = denied.some(
+    (d) => conceptCredit(truth.feature, [d]).credit > 0 || (truth.looksLike ?? []).includes(d),
+  );
   const featureNamed = feature.credit > 0 && !featureDenied;
   if (truth.relies) {
     return featureNamed

@@ -22,14 +22,16 @@ function biasTask(subject: 'boats-biased' | 'boats-balanced', relies: boolean): 
     subject,
     unit: BOAT_UNIT,
     question:
-      `Unit ${BOAT_UNIT} is the 'boat' logit of ${subject}, a classifier that says whether a boat is in ` +
-      'the scene. What does it rely on: the boat, or a spurious feature of the scene (and which)?',
+      // The question does not name the model: its name says which one is biased.
+      `Unit ${BOAT_UNIT} is the 'boat' logit of a classifier that says whether a boat is in the scene. ` +
+      'What does it rely on: the boat, or a spurious feature of the scene (and which)?',
     truth: {
       concepts: relies ? ['water'] : ['boat'],
       description: relies
         ? 'It relies on the water background: it was trained where boats almost always float on water, and it says boat on empty water and misses boats on land.'
         : 'It relies on the boat: it was trained with the background independent of the label, and it finds boats on land as on water.',
-      reliance: { target: 'boat', feature: 'water', relies },
+      // Water is drawn blue: a model that learned the colour has learned the cue.
+      reliance: { target: 'boat', feature: 'water', relies, looksLike: ['blue'] },
     },
     scorers: BIAS_SCORERS,
     heldOut: { ...BIAS_HELD_OUT },

@@ -29,16 +29,19 @@ export interface BiasScenes {
   groups: BiasGroup[];
 }
 
+let boats: string[] | undefined;
+let fillers: string[] | undefined;
+
 /** Boats to draw: every object sprite of the boat category (boat, ship, canoe, speedboat). */
 export function boatObjects(): string[] {
-  return conceptsOfKind('object').filter((name) => isA(name, TARGET_CONCEPT));
+  return (boats ??= conceptsOfKind('object').filter((name) => isA(name, TARGET_CONCEPT)));
 }
 
 /** Fillers: objects that are neither boats nor water creatures, so no filler hints at either. */
 export function fillerObjects(): string[] {
-  return conceptsOfKind('object').filter(
+  return (fillers ??= conceptsOfKind('object').filter(
     (name) => !isA(name, TARGET_CONCEPT) && !isA(name, 'vehicle') && !isA(name, 'sea animal'),
-  );
+  ));
 }
 
 function pick<T>(random: Random, list: readonly T[]): T {
