@@ -74,7 +74,7 @@ const INPUT: [number, number, number] = [3, PLANTED_SIZE, PLANTED_SIZE];
 const MODEL = { input: INPUT, classes: BACKGROUND_CLASSES.length, conv: [16, 32, 48], hidden: 64 };
 const SEED = 13;
 /** Probe-set seeds: training scenes, and the held-out scenes the units are measured on. */
-export const PLANTED_SETS = { train: { seed: 31, n: 12_000 }, heldOut: { seed: 32, n: 2_000 } } as const;
+export const PLANTED_SETS = { train: { seed: 31, n: 10_000 }, heldOut: { seed: 32, n: 2_000 } } as const;
 
 /** The channels that carry the planted concepts: a seeded choice, so they are not simply 0..19. */
 export function plantedChannels(count: number, channels: number, seed = SEED): number[] {
@@ -158,7 +158,7 @@ export async function runPlantedCnnRecipe(
   const channels = plantedChannels(PLANTED_CONCEPTS.length, MODEL.conv[2] as number);
   const config: TrainConfigInput = {
     seed: SEED,
-    epochs: options.epochs ?? 8,
+    epochs: options.epochs ?? 6,
     batchSize: 64,
     optimiser: { name: 'adam', learningRate: 2e-3 },
     loss: 'cross-entropy',
