@@ -67,6 +67,8 @@ export const BACKGROUND_CLASSES = [
 ] as const;
 
 export const PLANTED_SITE = 'conv3_relu';
+/** The tensor the auxiliary loss trains: the planted layer before its ReLU. */
+const PLANTED_TRAINED_SITE = 'conv3';
 export const PLANTED_SIZE = 32;
 /** conv3_relu's side: the input halved by two max-pools. */
 const GRID = PLANTED_SIZE / 4;
@@ -163,7 +165,9 @@ export async function runPlantedCnnRecipe(
     optimiser: { name: 'adam', learningRate: 2e-3 },
     loss: 'cross-entropy',
     auxiliary: [
-      { name: 'planted', site: PLANTED_SITE, units: channels, pool: 'none', loss: 'mse', weight: 20 },
+      // On the pre-ReLU map: a unit whose target is mostly 0 would otherwise be pushed below 0 where
+      // ReLU passes no gradient, and die (a first run lost every object, AND and spatial unit so).
+      { name: 'planted', site: PLANTED_TRAINED_SITE, units: channels, pool: 'none', loss: 'mse', weight: 20 },
     ],
     label: 'planted-cnn',
   };
