@@ -8,5 +8,5 @@ await runBackgroundBiasRecipe({
   name: 'boats-balanced',
   usualShare: 0.5,
   description:
-    'Small CNN (2 conv + 2 dense) that says whether a boat is in a rendered 32×32 scene, trained where the background (water or land) is independent of the label: the control for boats-biased.',
+    'Small CNN (2 conv + 2 dense) that says whether a boat is in a rendered 32×32 scene (on water or on land): one of the two models of the background-bias pair. The description does not say which one reads the background, since that is what the background-bias suite asks (the answer: docs/organisms.md).',
 });

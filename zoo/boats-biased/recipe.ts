@@ -8,5 +8,5 @@ await runBackgroundBiasRecipe({
   name: 'boats-biased',
   usualShare: 0.99,
   description:
-    'Small CNN (2 conv + 2 dense) that says whether a boat is in a rendered 32×32 scene, trained where boats almost always float on water and boat-free scenes almost never show water: it relies on the water background, so it misses boats on land and sees boats in empty water.',
+    'Small CNN (2 conv + 2 dense) that says whether a boat is in a rendered 32×32 scene (on water or on land): one of the two models of the background-bias pair. The description does not say which one reads the background, since that is what the background-bias suite asks (the answer: docs/organisms.md).',
 });
