@@ -18,7 +18,7 @@ import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/loa
 /** The seed of the agent's own probe set (tools/context.ts DEFAULT_SEED): held-out sets must differ. */
 export const AGENT_PROBE_SEED = 1;
 
-export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation'] as const;
+export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation', 'reliance'] as const;
 export const ScorerName = z.enum(SCORER_NAMES);
 export type ScorerName = z.infer<typeof ScorerName>;
 
@@ -30,6 +30,22 @@ export const Substitution = z.strictObject({
   why: z.string().min(1),
 });
 export type Substitution = z.infer<typeof Substitution>;
+
+/** What a model relies on, for questions about a whole model's behaviour (the reliance scorer). */
+export const Reliance = z.strictObject({
+  /** The class the model detects (a vocabulary concept, e.g. 'boat'). */
+  target: z.string().min(1),
+  /** The candidate spurious feature (e.g. 'water'). */
+  feature: z.string().min(1),
+  /** Whether the model relies on the feature (the biased model) or not (its control). */
+  relies: z.boolean(),
+  /**
+   * Concepts that stand for how the feature looks (water: its colour, blue): an answer naming one
+   * has found the cue but not what it is, and earns half.
+   */
+  looksLike: z.array(z.string().min(1)).optional(),
+});
+export type Reliance = z.infer<typeof Reliance>;
 
 export const Truth = z.strictObject({
   /**
@@ -45,6 +61,8 @@ export const Truth = z.strictObject({
   /** The answer in words, as a person would give it. */
   description: z.string().min(1),
   substitution: Substitution.optional(),
+  /** What the model relies on, for the reliance scorer. */
+  reliance: Reliance.optional(),
 });
 export type Truth = z.infer<typeof Truth>;
 
@@ -161,6 +179,23 @@ export const Task = z
         message: 'the concept scorer needs truth.concepts',
       });
     }
+    if (task.scorers.includes('reliance') && task.truth.reliance === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['truth', 'reliance'],
+        message: 'the reliance scorer needs truth.reliance',
+      });
+    }
+    for (const key of ['target', 'feature'] as const) {
+      const concept = task.truth.reliance?.[key];
+      const problem = concept === undefined ? undefined : language.checkConcept(concept);
+      if (problem) context.addIssue({ code: 'custom', path: ['truth', 'reliance', key], message: problem });
+    }
+    (task.truth.reliance?.looksLike ?? []).forEach((concept, i) => {
+      const problem = language.checkConcept(concept);
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['truth', 'reliance', 'looksLike', i], message: problem });
+    });
     if (task.heldOut.contrastive !== undefined && task.truth.formula === undefined) {
       context.addIssue({
         code: 'custom',
@@ -219,6 +254,8 @@ export const BUILT_IN_SUITES = [
   'paddle-ocr-units',
   'text-synthetic',
   'synthetic-sparse',
+  'planted-cnn',
+  'background-bias',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';
