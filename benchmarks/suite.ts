@@ -28,6 +28,7 @@ export const SCORER_NAMES = [
   'judge',
   'predictive',
   'simulation',
+  'reliance',
   'trigger',
   'behaviour',
   'trigger_rate',
@@ -43,6 +44,22 @@ export const Substitution = z.strictObject({
   why: z.string().min(1),
 });
 export type Substitution = z.infer<typeof Substitution>;
+
+/** What a model relies on, for questions about a whole model's behaviour (the reliance scorer). */
+export const Reliance = z.strictObject({
+  /** The class the model detects (a vocabulary concept, e.g. 'boat'). */
+  target: z.string().min(1),
+  /** The candidate spurious feature (e.g. 'water'). */
+  feature: z.string().min(1),
+  /** Whether the model relies on the feature (the biased model) or not (its control). */
+  relies: z.boolean(),
+  /**
+   * Concepts that stand for how the feature looks (water: its colour, blue): an answer naming one
+   * has found the cue but not what it is, and earns half.
+   */
+  looksLike: z.array(z.string().min(1)).optional(),
+});
+export type Reliance = z.infer<typeof Reliance>;
 
 export const Truth = z.strictObject({
   /**
@@ -62,6 +79,8 @@ export const Truth = z.strictObject({
   trigger: z.string().trim().min(1).optional(),
   /** For a behaviour question: the behaviour, by name (subjects/language-model/behaviours.ts). */
   behaviour: z.enum(BEHAVIOUR_NAMES).optional(),
+  /** What the model relies on, for the reliance scorer. */
+  reliance: Reliance.optional(),
 });
 export type Truth = z.infer<typeof Truth>;
 
@@ -190,6 +209,23 @@ export const Task = z
         message: 'the concept scorer needs truth.concepts',
       });
     }
+    if (task.scorers.includes('reliance') && task.truth.reliance === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['truth', 'reliance'],
+        message: 'the reliance scorer needs truth.reliance',
+      });
+    }
+    for (const key of ['target', 'feature'] as const) {
+      const concept = task.truth.reliance?.[key];
+      const problem = concept === undefined ? undefined : language.checkConcept(concept);
+      if (problem) context.addIssue({ code: 'custom', path: ['truth', 'reliance', key], message: problem });
+    }
+    (task.truth.reliance?.looksLike ?? []).forEach((concept, i) => {
+      const problem = language.checkConcept(concept);
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['truth', 'reliance', 'looksLike', i], message: problem });
+    });
     if (task.heldOut.contrastive !== undefined && task.truth.formula === undefined) {
       context.addIssue({
         code: 'custom',
@@ -250,6 +286,8 @@ export const BUILT_IN_SUITES = [
   'synthetic-sparse',
   'lm-planted',
   'lm-backdoor',
+  'planted-cnn',
+  'background-bias',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';

@@ -9,6 +9,7 @@ import { scoreConcepts } from './concept.ts';
 import { scoreFormula } from './formula.ts';
 import { scoreJudge } from './judge.ts';
 import { scorePredictive } from './predictive.ts';
+import { scoreReliance } from './reliance.ts';
 import { randomAnswer } from './random-answer.ts';
 import { scoreSimulation } from './simulation.ts';
 import type { ScoredAnswer, ScoreOptions, ScorerResult, TaskScores } from './types.ts';
@@ -40,6 +41,7 @@ const VISION_SCORERS: ScorerTable = {
   formula: scoreFormula,
   concept: (task, answer) => scoreConcepts(task, answer),
   predictive: scorePredictive,
+  reliance: (task, answer) => scoreReliance(task, answer),
   simulation: (task, answer, options) =>
     options.judge ? scoreSimulation(task, answer, { ...options, judge: options.judge }) : undefined,
   judge: (task, answer, options) =>
