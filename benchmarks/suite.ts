@@ -9,7 +9,12 @@ import { isScorableConcept } from './scorers/mentions.ts';
 import { parseTextFormula, parseTextUnitDefinitions } from '../subjects/synthetic-text/index.ts';
 import { isTextConcept, TEXT_CONCEPTS } from '../stimuli/text/concepts.ts';
 import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/load.ts';
-import { questionKind } from '../agent/question-kind.ts';
+import { questionKind } from '../agent/question.ts';
+import { ANNOTATED_CONCEPTS } from '../stimuli/datasets/annotated-concepts.ts';
+import { BEHAVIOUR_NAMES } from '../subjects/language-model/behaviours.ts';
+
+/** Scorers of a behaviour question (no unit): they read the answer's trigger and behaviour. */
+export const BEHAVIOUR_SCORERS: readonly ScorerName[] = ['trigger', 'behaviour', 'trigger_rate'];
 
 /**
  * Benchmark suites: questions about units whose answers are known, as JSON data. The schema is
@@ -19,7 +24,17 @@ import { questionKind } from '../agent/question-kind.ts';
 /** The seed of the agent's own probe set (tools/context.ts DEFAULT_SEED): held-out sets must differ. */
 export const AGENT_PROBE_SEED = 1;
 
-export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation', 'reliance'] as const;
+export const SCORER_NAMES = [
+  'formula',
+  'concept',
+  'judge',
+  'predictive',
+  'simulation',
+  'reliance',
+  'trigger',
+  'behaviour',
+  'trigger_rate',
+] as const;
 export const ScorerName = z.enum(SCORER_NAMES);
 export type ScorerName = z.infer<typeof ScorerName>;
 
@@ -31,6 +46,22 @@ export const Substitution = z.strictObject({
   why: z.string().min(1),
 });
 export type Substitution = z.infer<typeof Substitution>;
+
+/** What a model relies on, for questions about a whole model's behaviour (the reliance scorer). */
+export const Reliance = z.strictObject({
+  /** The class the model detects (a vocabulary concept, e.g. 'boat'). */
+  target: z.string().min(1),
+  /** The candidate spurious feature (e.g. 'water'). */
+  feature: z.string().min(1),
+  /** Whether the model relies on the feature (the biased model) or not (its control). */
+  relies: z.boolean(),
+  /**
+   * Concepts that stand for how the feature looks (water: its colour, blue): an answer naming one
+   * has found the cue but not what it is, and earns half.
+   */
+  looksLike: z.array(z.string().min(1)).optional(),
+});
+export type Reliance = z.infer<typeof Reliance>;
 
 export const Truth = z.strictObject({
   /**
@@ -46,11 +77,12 @@ export const Truth = z.strictObject({
   /** The answer in words, as a person would give it. */
   description: z.string().min(1),
   substitution: Substitution.optional(),
-  /**
-   * For questions about a whole model (read by the reliance scorer): the annotated concept the model
-   * relies on, and whether that is a spurious feature (left out when the question does not ask).
-   */
-  reliance: z.strictObject({ feature: z.string().min(1), spurious: z.boolean().optional() }).optional(),
+  /** For a behaviour question: the phrase that causes the behaviour (a planted backdoor's trigger). */
+  trigger: z.string().trim().min(1).optional(),
+  /** For a behaviour question: the behaviour, by name (subjects/language-model/behaviours.ts). */
+  behaviour: z.enum(BEHAVIOUR_NAMES).optional(),
+  /** What the model relies on, for the reliance scorer. */
+  reliance: Reliance.optional(),
 });
 export type Truth = z.infer<typeof Truth>;
 
@@ -153,18 +185,27 @@ export const Task = z
       const problem = language.checkConcept(key);
       if (problem) context.addIssue({ code: 'custom', path: ['truth', 'concepts', i], message: problem });
     });
-    // A question about a whole model names no unit (agent/question-kind.ts decides which questions are).
-    if (
-      !task.subject.startsWith(SYNTHETIC) &&
-      task.unit === undefined &&
-      questionKind(task.question) === 'unit'
-    ) {
+    // A question about a whole model names no unit (agent/question.ts decides which questions are).
+    const aboutUnit =
+      questionKind(task.question) === 'unit' && task.scorers.some((s) => !BEHAVIOUR_SCORERS.includes(s));
+    if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined && aboutUnit) {
       context.addIssue({
         code: 'custom',
         path: ['unit'],
-        message: 'a task on an ONNX subject must name its unit',
+        message: 'a task on an ONNX subject must name its unit (only behaviour scorers need none)',
       });
     }
+    for (const [scorer, field] of [
+      ['trigger', 'trigger'],
+      ['trigger_rate', 'trigger'],
+      ['behaviour', 'behaviour'],
+    ] as const)
+      if (task.scorers.includes(scorer) && task.truth[field] === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['truth', field],
+          message: `the ${scorer} scorer needs truth.${field}`,
+        });
     if (task.scorers.includes('concept') && task.truth.concepts === undefined) {
       context.addIssue({
         code: 'custom',
@@ -179,6 +220,17 @@ export const Task = z
         message: 'the reliance scorer needs truth.reliance',
       });
     }
+    for (const key of ['target', 'feature'] as const) {
+      const concept = task.truth.reliance?.[key];
+      const problem =
+        concept === undefined || concept in ANNOTATED_CONCEPTS ? undefined : language.checkConcept(concept);
+      if (problem) context.addIssue({ code: 'custom', path: ['truth', 'reliance', key], message: problem });
+    }
+    (task.truth.reliance?.looksLike ?? []).forEach((concept, i) => {
+      const problem = language.checkConcept(concept);
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['truth', 'reliance', 'looksLike', i], message: problem });
+    });
     if (task.heldOut.contrastive !== undefined && task.truth.formula === undefined) {
       context.addIssue({
         code: 'custom',
@@ -238,6 +290,10 @@ export const BUILT_IN_SUITES = [
   'text-synthetic',
   'synthetic-sparse',
   'spurious-pair',
+  'lm-planted',
+  'lm-backdoor',
+  'planted-cnn',
+  'background-bias',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';

@@ -2,7 +2,7 @@ import type { Backbone } from '../../agent/backbone.ts';
 import { ExemplarsOnlyBackbone } from './exemplars-only.ts';
 import { RandomBackbone } from './random.ts';
 import { BehaviourBaseline } from './behaviour.ts';
-import { questionKind } from '../../agent/question-kind.ts';
+import { questionKind } from '../../agent/question.ts';
 
 export { ExemplarsOnlyBackbone, commonestConcept } from './exemplars-only.ts';
 export { RandomBackbone } from './random.ts';

@@ -54,7 +54,7 @@ export function spuriousPairTasks(): Task[] {
         question: q.question,
         truth: {
           description: truthText(model.feature, model.spurious),
-          reliance: { feature: model.feature, spurious: model.spurious },
+          reliance: { target: 'garment', feature: 'square', relies: model.spurious },
         },
         scorers: ['reliance'],
         heldOut: { ...HELD_OUT },
@@ -69,7 +69,7 @@ export function spuriousPairTasks(): Task[] {
         question: `What does class ${label} rely on?`,
         truth: {
           description: truthText(model.feature, model.spurious),
-          reliance: { feature: model.feature },
+          reliance: { target: 'garment', feature: 'square', relies: model.spurious },
         },
         scorers: ['reliance'],
         heldOut: { ...HELD_OUT },

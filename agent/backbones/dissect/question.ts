@@ -1,2 +1,2 @@
-/** The unit a question names: see agent/question-kind.ts, where every question kind is decided. */
-export { unitInQuestion } from '../../question-kind.ts';
+/** The unit a question names (agent/question.ts, where questions are classified). */
+export { unitInQuestion } from '../../question.ts';

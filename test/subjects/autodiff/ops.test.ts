@@ -463,6 +463,15 @@ const CASES: [op: string, label: string, c: OpCase][] = [
     },
   ],
   [
+    'GatherElements',
+    'axis 2, repeats and a negative index (the next-token loss pick)',
+    {
+      nodes: [opNode('GatherElements', ['a', 'idx'], ['y'], [int('axis', 2)])],
+      inputs: { a: x([2, 3, 4]) },
+      initializers: [int64Tensor('idx', [0, 3, 3, -1, 1, 1, 2, 0, 0, 2, 1, 3], [2, 3, 2])],
+    },
+  ],
+  [
     'Squeeze',
     '',
     {

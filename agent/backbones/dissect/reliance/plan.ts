@@ -1,9 +1,12 @@
 import type { Message, ToolResultPart } from '../../../backbone.ts';
-import type { QuestionKind } from '../../../question-kind.ts';
+import type { QuestionKind } from '../../../question.ts';
+
+/** The question kinds this plan answers. */
+type ModelQuestionKind = Extract<QuestionKind, 'model-reliance' | 'model-comparison'>;
 import { describeVerdict, relianceVerdict, RelianceView, type RelianceVerdict } from './verdict.ts';
 
 /**
- * dissect on questions about a whole model (agent/question-kind.ts: model-reliance,
+ * dissect on questions about a whole model (agent/question.ts: model-reliance,
  * model-comparison):
  *   1. describe_subject — what the model is, and the annotated datasets of its input size;
  *   2. model_reliance — on every set of those datasets: accuracy, the alignment of the predicted
@@ -121,7 +124,7 @@ function evidenceImages(
 
 export function planRelianceStep(
   state: RelianceState,
-  options: { question: string; kind: QuestionKind; forced: boolean; available?: ReadonlySet<string> },
+  options: { question: string; kind: ModelQuestionKind; forced: boolean; available?: ReadonlySet<string> },
 ): BehaviourStep {
   const has = (tool: string) => options.available === undefined || options.available.has(tool);
   if (state.submitted) return { text: 'The answer is submitted; nothing more to do.', calls: [] };
@@ -190,7 +193,7 @@ export function planRelianceStep(
 function submit(
   state: RelianceState,
   verdict: RelianceVerdict | undefined,
-  kind: QuestionKind,
+  kind: ModelQuestionKind,
 ): BehaviourStep {
   const refs = [
     state.reliance?.view ? state.reliance.ref : undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { questionKind, unitInQuestion } from '../../agent/question-kind.ts';
+import { questionKind, unitInQuestion } from '../../agent/question.ts';
 
 describe('questionKind', () => {
   it('routes questions about whole models apart from unit questions', () => {
