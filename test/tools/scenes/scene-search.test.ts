@@ -4,7 +4,8 @@ import type { SceneSpec } from '../../../stimuli/spec.ts';
 import { evaluateFormula, parseFormula } from '../../../subjects/synthetic/index.ts';
 import { driverEdits, sceneDrivers } from '../../../tools/scenes/scene-drivers.ts';
 import { probeFamily } from '../../../tools/scenes/probe-families.ts';
-import { searchScenes, specContents } from '../../../tools/scenes/scene-search.ts';
+import { searchScenes, specContents, SWEEP_BLOCK, sweepSpecs } from '../../../tools/scenes/scene-search.ts';
+import { conceptsOfKind } from '../../../stimuli/vocabulary.ts';
 
 /** A unit that is the formula's value on each rendered spec. */
 function formulaScorer(text: string) {
@@ -74,4 +75,38 @@ describe('probe families', () => {
     expect(backgrounds.map((b) => b.level)).toContain('sand');
     expect(() => probeFamily('relation', 'bird')).toThrow(/second concept/);
   }); // prettier-ignore
+
+  it('the sweep holds every pair of objects together, and every ordered pair in each relation', () => {
+    const objects = conceptsOfKind('object');
+    const scenes = sweepSpecs(objects, 1);
+    const blocks = Math.ceil(objects.length / SWEEP_BLOCK);
+    expect(scenes).toHaveLength(4 * ((blocks * (blocks - 1)) / 2) + 2 * blocks);
+    expect(Math.max(...scenes.map((s) => s.items.length))).toBeLessThanOrEqual(2 * SWEEP_BLOCK);
+    // The relation as the synthetic units judge it (dominant axis between centres), on item centres.
+    const index = new Map(objects.map((o, i) => [o, i]));
+    const n = objects.length;
+    const together = new Uint8Array(n * n);
+    const leftOf = new Uint8Array(n * n);
+    const above = new Uint8Array(n * n);
+    for (const scene of scenes) {
+      for (const a of scene.items) {
+        for (const b of scene.items) {
+          if (a.name === b.name) continue;
+          const k = index.get(a.name)! * n + index.get(b.name)!;
+          const dx = b.x - a.x;
+          const dy = b.y - a.y;
+          together[k] = 1;
+          if (dx > 0 && dx >= Math.abs(dy)) leftOf[k] = 1;
+          if (dy > 0 && dy >= Math.abs(dx)) above[k] = 1;
+        }
+      }
+    }
+    const share = (m: Uint8Array) => m.reduce((s, v) => s + v, 0) / (n * (n - 1));
+    expect(share(together)).toBe(1);
+    expect(share(leftOf)).toBe(1);
+    expect(share(above)).toBe(1);
+    // Seeded: the same seed gives the same scenes, another seed another order.
+    expect(sweepSpecs(objects, 1)).toEqual(scenes);
+    expect(sweepSpecs(objects, 2)[0]).not.toEqual(scenes[0]);
+  });
 });
