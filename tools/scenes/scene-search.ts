@@ -69,11 +69,13 @@ export interface SearchResult {
   /** Whether any scene moved the unit above its resting level. */
   moved: boolean;
   /** Why the search stopped before its budget, if it did. */
-  stopped?: 'time' | 'aborted';
+  stopped?: 'time' | 'aborted' | 'converged';
 }
 
 /** Scenes evaluated per step. */
 export const SEARCH_BATCH = 48;
+/** Batches of evolution without a better best scene after which the search ends before its budget. */
+export const STALE_BATCHES = 6;
 const ELITES = 8;
 
 /** Scores a batch of specs (the unit's activation on each, in order). */
@@ -109,6 +111,7 @@ export async function searchScenes(score: SpecScorer, options: SearchOptions): P
   let swept = 0;
   const started = Date.now();
   let stopped: SearchResult['stopped'];
+  let stale = 0;
   while (evaluated < budget) {
     if (options.signal?.aborted) {
       stopped = 'aborted';
@@ -137,8 +140,15 @@ export async function searchScenes(score: SpecScorer, options: SearchOptions): P
       batch.push({ ...spec, width: options.width, height: options.height, seed: Math.floor(random() * 1e6) });
     }
     const before = evaluated;
+    const bestBefore = ranked()[0]?.activation ?? -Infinity;
     await evaluate(batch);
     if (evaluated === before) break;
+    // Once the unit moves, the evolution only refines the best scene: stop when it has stopped improving.
+    if (isMoved) stale = (ranked()[0]?.activation ?? -Infinity) > bestBefore ? 0 : stale + 1;
+    if (stale >= STALE_BATCHES) {
+      stopped = 'converged';
+      break;
+    }
   }
   const best: ScoredSpec[] = [];
   for (const scored of ranked()) {

@@ -48,7 +48,7 @@ export interface SearchStimuliData {
   resting: number;
   moved: boolean;
   /** Why the search stopped before its budget, if it did. */
-  stopped?: 'time' | 'aborted';
+  stopped?: 'time' | 'aborted' | 'converged';
   best: { activation: number; contents: string; spec: SceneSpec }[];
   /** Counterfactual edits of the best scene: what each change did to the unit. */
   drivers: DriverReading[];
@@ -110,7 +110,9 @@ export const searchStimuliTool = defineTool({
         `${args.unit}: searched ${result.evaluated} scenes` +
           (result.stopped === 'time'
             ? ` (stopped at ${SEARCH_TIME_LIMIT_MS / 1000} s, before its budget of ${args.budget}; call again with another seed to search on)`
-            : '') +
+            : result.stopped === 'converged'
+              ? ` (the best scene stopped improving, before the budget of ${args.budget})`
+              : '') +
           `; resting activation ${fmt(result.resting)}; ` +
           (result.moved ? `best ${fmt(top?.activation ?? NaN)}.` : 'no scene moved the unit above its resting level.'),
         ...best.map((s: ScoredSpec, k) => `[${k}] ${fmt(s.activation)}  ${specContents(s.spec)}`),

@@ -29,6 +29,15 @@ describe('stimulus search', () => {
     expect(again.best.map((b) => b.spec)).toEqual(first.best.map((b) => b.spec));
   });
 
+  it('ends early once the best scene stops improving, and reports why', async () => {
+    // 1 on scenes with two cats (no rendering needed): the first batches find one, evolution cannot beat 1.
+    const score = async (specs: readonly SceneSpec[]) => Float32Array.from(specs, (s) => (s.items.filter((it) => it.name === 'cat').length === 2 ? 1 : 0));
+    const result = await searchScenes(score, { seed: 2, budget: 5000, ...SIZE, focus: ['cat'] });
+    expect(result.moved).toBe(true);
+    expect(result.stopped).toBe('converged');
+    expect(result.evaluated).toBeLessThan(1000);
+  }); // prettier-ignore
+
   it('says when nothing moved the unit', async () => {
     const result = await searchScenes(async (specs) => new Float32Array(specs.length), { seed: 1, budget: 48, ...SIZE });
     expect(result.moved).toBe(false);
