@@ -112,12 +112,14 @@ export async function searchScenes(score: SpecScorer, options: SearchOptions): P
   const started = Date.now();
   let stopped: SearchResult['stopped'];
   let stale = 0;
+  let lastBatchMs = 0;
   while (evaluated < budget) {
     if (options.signal?.aborted) {
       stopped = 'aborted';
       break;
     }
-    if (options.timeLimitMs !== undefined && Date.now() - started > options.timeLimitMs) {
+    // A batch takes about as long as the last one: stop before one that would end past the limit.
+    if (options.timeLimitMs !== undefined && Date.now() - started + lastBatchMs > options.timeLimitMs) {
       stopped = 'time';
       break;
     }
@@ -140,8 +142,10 @@ export async function searchScenes(score: SpecScorer, options: SearchOptions): P
       batch.push({ ...spec, width: options.width, height: options.height, seed: Math.floor(random() * 1e6) });
     }
     const before = evaluated;
+    const batchStarted = Date.now();
     const bestBefore = ranked()[0]?.activation ?? -Infinity;
     await evaluate(batch);
+    lastBatchMs = Date.now() - batchStarted;
     if (evaluated === before) break;
     // Once the unit moves, the evolution only refines the best scene: stop when it has stopped improving.
     if (isMoved) stale = (ranked()[0]?.activation ?? -Infinity) > bestBefore ? 0 : stale + 1;
@@ -167,7 +171,8 @@ export const SWEEP_BLOCK = 8;
  * left column and the other the right column (every item of the first is left_of every item of the
  * second: the columns are further apart than any two rows), then the same with rows (above), then
  * both again with the blocks swapped, and each block against itself reversed across the other axis
- * (for the pairs within a block). 222 objects make 4 × 378 + 2 × 28 scenes; a unit on a rare pair or
+ * (for the pairs within a block). Before them come scenes of 2, 3, 4 and 5 copies of each object
+ * (a few objects a scene), for units on a count. 222 objects make 199 + 4 × 378 + 2 × 28 scenes; a unit on a rare pair or
  * relation of two objects, which random scenes of 1–4 items almost never hold, fires on at least one
  * of them. Backgrounds cycle over the scene backgrounds and white. Items are plain (no colour).
  */
@@ -200,6 +205,23 @@ export function sweepSpecs(objects: readonly string[], seed: number): SceneSpec[
     const background = backgrounds[out.length % backgrounds.length] as string;
     out.push({ width: 224, height: 224, background, items, effects: [], seed: 0 });
   };
+  // Copies first (cheap: few scenes, 16 items each): k copies of each of a few objects, so a unit on
+  // exactly k of one thing (k = 2..5) fires on one of them; random scenes almost never hold k copies.
+  for (const k of [2, 3, 4, 5]) {
+    const per = Math.floor((2 * SWEEP_BLOCK) / k);
+    for (let i = 0; i < columns.length * SWEEP_BLOCK; i += per) {
+      const names = columns.flat().slice(i, i + per);
+      if (names.length === 0) break;
+      const cols = Math.ceil(Math.sqrt(names.length * k));
+      const items = gridLayout(
+        names.flatMap((name) => Array.from({ length: k }, () => ({ kind: 'object' as const, name, x: 0, y: 0, size: 0.9 / cols, rotation: 0, flip: false }))),
+        cols,
+        Math.ceil((names.length * k) / cols),
+      ); // prettier-ignore
+      const background = backgrounds[out.length % backgrounds.length] as string;
+      out.push({ width: 224, height: 224, background, items, effects: [], seed: 0 });
+    }
+  }
   for (const swap of [false, true]) {
     for (const [blocks, vertical] of [
       [columns, false],

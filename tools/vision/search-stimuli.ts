@@ -40,7 +40,7 @@ const Input = z.strictObject({
  * best scene and the pictures still fit in the registry's per-call limit (a minute by default) on a
  * busy machine.
  */
-export const SEARCH_TIME_LIMIT_MS = 40_000;
+export const SEARCH_TIME_LIMIT_MS = 30_000;
 
 export interface SearchStimuliData {
   unit: string;

@@ -89,7 +89,21 @@ describe('probe families', () => {
     const objects = conceptsOfKind('object');
     const scenes = sweepSpecs(objects, 1);
     const blocks = Math.ceil(objects.length / SWEEP_BLOCK);
-    expect(scenes).toHaveLength(4 * ((blocks * (blocks - 1)) / 2) + 2 * blocks);
+    const copies = [2, 3, 4, 5].reduce(
+      (sum, k) => sum + Math.ceil(objects.length / Math.floor((2 * SWEEP_BLOCK) / k)),
+      0,
+    );
+    expect(scenes).toHaveLength(copies + 4 * ((blocks * (blocks - 1)) / 2) + 2 * blocks);
+    // Exactly k copies of every object, k = 2..5, in some scene.
+    for (const k of [2, 3, 4, 5]) {
+      const counted = new Set<string>();
+      for (const scene of scenes) {
+        const n = new Map<string, number>();
+        for (const it of scene.items) n.set(it.name, (n.get(it.name) ?? 0) + 1);
+        for (const [name, c] of n) if (c === k) counted.add(name);
+      }
+      expect(counted.size).toBe(objects.length);
+    }
     expect(Math.max(...scenes.map((s) => s.items.length))).toBeLessThanOrEqual(2 * SWEEP_BLOCK);
     // The relation as the synthetic units judge it (dominant axis between centres), on item centres.
     const index = new Map(objects.map((o, i) => [o, i]));
