@@ -172,7 +172,7 @@ export const SWEEP_BLOCK = 8;
  * second: the columns are further apart than any two rows), then the same with rows (above), then
  * both again with the blocks swapped, and each block against itself reversed across the other axis
  * (for the pairs within a block). Before them come scenes of 2, 3, 4 and 5 copies of each object
- * (a few objects a scene), for units on a count. 222 objects make 199 + 4 × 378 + 2 × 28 scenes; a unit on a rare pair or
+ * (a few objects a scene), for units on a count. 222 objects make 203 + 4 × 378 + 2 × 28 scenes; a unit on a rare pair or
  * relation of two objects, which random scenes of 1–4 items almost never hold, fires on at least one
  * of them. Backgrounds cycle over the scene backgrounds and white. Items are plain (no colour).
  */
