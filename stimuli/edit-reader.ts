@@ -187,6 +187,9 @@ export class ClauseReader extends PhraseReader {
     if (this.acceptAny('all', 'every', 'each', 'both')) all = true;
     this.accept('of');
     this.skipDeterminers();
+    // "one cat" is "a cat" (the first that matches): "remove one cat" takes one of several away.
+    if (!all && this.word() === 'one' && this.tokens[this.pos + 1] !== undefined && this.word(1) !== 'of')
+      this.pos++;
     let ordinal: number | 'last' | undefined;
     if (this.word() === 'last') ordinal = 'last';
     else if (this.word() !== undefined && this.word()! in ORDINALS) ordinal = ORDINALS[this.word()!];

@@ -1,11 +1,12 @@
 /** Synthetic units: ground-truth subjects computed from scene annotations. The public surface. */
-export type { AnnotatedScene } from './scene.ts';
+export { normaliseName, type AnnotatedScene } from './scene.ts';
 export * from './formula.ts';
 export {
   NoiseSpec,
   UnitDefinition,
   parseUnitDefinitions,
   unitFormula,
+  unitRestingNoise,
   unitTruth,
   type UnitDefinitionInput,
   type UnitFamily,
@@ -13,5 +14,6 @@ export {
 } from './definition.ts';
 export { SyntheticSubject, type SyntheticSubjectOptions, type UnitResponses } from './subject.ts';
 export { unitActivation, type SyntheticUnit } from './unit.ts';
+export { formulaSight, type FormulaSight } from './sight.ts';
 export { maiaUnitDefinitions } from './maia.ts';
 export { HUE_COLOURS, colourHue } from './hues.ts';

@@ -172,3 +172,15 @@ describe('parseEdit', () => {
     expect(() => parseEdit('replace the dog', scene)).toThrow(/say what replaces it/);
   });
 });
+
+describe('"remove X": one or every X', () => {
+  const twoCats = parsePhrase('two cats and a dog on grass', { width: 224, height: 224, seed: 1 });
+  const after = (edit: string) => applyEdits(twoCats, parseEdit(edit, twoCats)).items.map((it) => it.name);
+
+  it('a singular target removes one (the first), a plural or "every" removes all', () => {
+    for (const one of ['remove the cat', 'remove a cat', 'remove one cat'])
+      expect(after(one).sort(), one).toEqual(['cat', 'dog']);
+    for (const all of ['remove the cats', 'remove all cats', 'remove every cat', 'remove all the cats'])
+      expect(after(all), all).toEqual(['dog']);
+  });
+});

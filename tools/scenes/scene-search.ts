@@ -54,6 +54,10 @@ export interface SearchOptions {
   start?: readonly SceneSpec[];
   /** How many of the best distinct scenes to return. */
   keep?: number;
+  /** Stop drawing new batches after this many milliseconds (the call returns what it has). */
+  timeLimitMs?: number;
+  /** Stop drawing new batches once this aborts. */
+  signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -64,10 +68,14 @@ export interface SearchResult {
   resting: number;
   /** Whether any scene moved the unit above its resting level. */
   moved: boolean;
+  /** Why the search stopped before its budget, if it did. */
+  stopped?: 'time' | 'aborted' | 'converged';
 }
 
 /** Scenes evaluated per step. */
 export const SEARCH_BATCH = 48;
+/** Batches of evolution without a better best scene after which the search ends before its budget. */
+export const STALE_BATCHES = 6;
 const ELITES = 8;
 
 /** Scores a batch of specs (the unit's activation on each, in order). */
@@ -93,13 +101,37 @@ export async function searchScenes(score: SpecScorer, options: SearchOptions): P
     await evaluate(options.start.map((s) => ({ ...s, width: options.width, height: options.height })));
   const moved = () => ranked().some((s) => s.activation > resting + movedMargin(resting));
   const ranked = () => [...seen.values()].sort((a, b) => b.activation - a.activation);
+  // Until something moves the unit, two thirds of each batch come from the sweep (every pair of
+  // objects side by side and one above the other), the rest from the random mixture (counts, sizes,
+  // places, colours the sweep does not draw).
+  const sweep = sweepSpecs(
+    space.focus.objects.length > 0 ? space.focus.objects : space.objects,
+    options.seed,
+  );
+  let swept = 0;
+  const started = Date.now();
+  let stopped: SearchResult['stopped'];
+  let stale = 0;
+  let lastBatchMs = 0;
   while (evaluated < budget) {
+    if (options.signal?.aborted) {
+      stopped = 'aborted';
+      break;
+    }
+    // A batch takes about as long as the last one: stop before one that would end past the limit.
+    if (options.timeLimitMs !== undefined && Date.now() - started + lastBatchMs > options.timeLimitMs) {
+      stopped = 'time';
+      break;
+    }
     const batch: SceneSpec[] = [];
-    const exploit = moved() && random() < 0.75;
+    const isMoved = moved();
+    const exploit = isMoved && random() < 0.75;
     const elites = ranked().slice(0, ELITES);
     for (let k = 0; k < SEARCH_BATCH; k++) {
-      const spec =
-        exploit && elites.length > 0
+      const fromSweep = !isMoved && swept < sweep.length && k < (SEARCH_BATCH * 2) / 3;
+      const spec = fromSweep
+        ? (sweep[swept++] as SceneSpec)
+        : exploit && elites.length > 0
           ? mutate(
               random,
               pick(random, elites).spec,
@@ -110,15 +142,108 @@ export async function searchScenes(score: SpecScorer, options: SearchOptions): P
       batch.push({ ...spec, width: options.width, height: options.height, seed: Math.floor(random() * 1e6) });
     }
     const before = evaluated;
+    const batchStarted = Date.now();
+    const bestBefore = ranked()[0]?.activation ?? -Infinity;
     await evaluate(batch);
+    lastBatchMs = Date.now() - batchStarted;
     if (evaluated === before) break;
+    // Once the unit moves, the evolution only refines the best scene: stop when it has stopped improving.
+    if (isMoved) stale = (ranked()[0]?.activation ?? -Infinity) > bestBefore ? 0 : stale + 1;
+    if (stale >= STALE_BATCHES) {
+      stopped = 'converged';
+      break;
+    }
   }
   const best: ScoredSpec[] = [];
   for (const scored of ranked()) {
     if (best.length >= (options.keep ?? 6)) break;
     best.push(scored);
   }
-  return { best, evaluated, resting, moved: moved() };
+  return { best, evaluated, resting, moved: moved(), ...(stopped ? { stopped } : {}) };
+}
+
+/** Objects per column (or row) of a sweep scene: 16 items, each about a tenth of the image. */
+export const SWEEP_BLOCK = 8;
+
+/**
+ * Scenes that together hold every pair of the given objects in every relation: the objects, in two
+ * seeded orders, are cut into blocks of SWEEP_BLOCK; for each pair of blocks, one block fills the
+ * left column and the other the right column (every item of the first is left_of every item of the
+ * second: the columns are further apart than any two rows), then the same with rows (above), then
+ * both again with the blocks swapped, and each block against itself reversed across the other axis
+ * (for the pairs within a block). Before them come scenes of 2, 3, 4 and 5 copies of each object
+ * (a few objects a scene), for units on a count. 222 objects make 203 + 4 × 378 + 2 × 28 scenes; a unit on a rare pair or
+ * relation of two objects, which random scenes of 1–4 items almost never hold, fires on at least one
+ * of them. Backgrounds cycle over the scene backgrounds and white. Items are plain (no colour).
+ */
+export function sweepSpecs(objects: readonly string[], seed: number): SceneSpec[] {
+  const blocksOf = (salt: number) => {
+    const random = createRandom(hash32(seed, salt));
+    const order = [...objects];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j] as string, order[i] as string];
+    }
+    const blocks: string[][] = [];
+    for (let i = 0; i < order.length; i += SWEEP_BLOCK) blocks.push(order.slice(i, i + SWEEP_BLOCK));
+    return blocks;
+  };
+  const columns = blocksOf(0xc01);
+  const rows = blocksOf(0x4e0);
+  const backgrounds = [...SCENE_BACKGROUNDS, 'white'];
+  const out: SceneSpec[] = [];
+  const place = (a: readonly string[], b: readonly string[], vertical: boolean) => {
+    const line = (names: readonly string[], across: number): ItemSpec[] =>
+      names.map((name, r) => {
+        const along = 0.1 + (r * 0.8) / Math.max(1, SWEEP_BLOCK - 1);
+        return {
+          kind: 'object', name, size: 0.1, rotation: 0, flip: false,
+          x: vertical ? along : across, y: vertical ? across : along,
+        }; // prettier-ignore
+      });
+    const items = [...line(a, 0.08), ...line(b, 0.92)];
+    const background = backgrounds[out.length % backgrounds.length] as string;
+    out.push({ width: 224, height: 224, background, items, effects: [], seed: 0 });
+  };
+  // Copies first (cheap: few scenes, 16 items each): k copies of each of a few objects, so a unit on
+  // exactly k of one thing (k = 2..5) fires on one of them; random scenes almost never hold k copies.
+  for (const k of [2, 3, 4, 5]) {
+    const per = Math.floor((2 * SWEEP_BLOCK) / k);
+    for (let i = 0; i < columns.length * SWEEP_BLOCK; i += per) {
+      const names = columns.flat().slice(i, i + per);
+      if (names.length === 0) break;
+      const cols = Math.ceil(Math.sqrt(names.length * k));
+      const items = gridLayout(
+        names.flatMap((name) => Array.from({ length: k }, () => ({ kind: 'object' as const, name, x: 0, y: 0, size: 0.9 / cols, rotation: 0, flip: false }))),
+        cols,
+        Math.ceil((names.length * k) / cols),
+      ); // prettier-ignore
+      const background = backgrounds[out.length % backgrounds.length] as string;
+      out.push({ width: 224, height: 224, background, items, effects: [], seed: 0 });
+    }
+  }
+  for (const swap of [false, true]) {
+    for (const [blocks, vertical] of [
+      [columns, false],
+      [rows, true],
+    ] as const) {
+      for (let i = 0; i < blocks.length; i++) {
+        for (let j = i + 1; j < blocks.length; j++) {
+          const [a, b] = swap ? [blocks[j], blocks[i]] : [blocks[i], blocks[j]];
+          place(a as string[], b as string[], vertical);
+        }
+      }
+    }
+  }
+  // Pairs within one block stand in one column (or row) only: each block also gets a scene of its
+  // own across the other axis, forwards in one line and backwards in the other.
+  for (const [blocks, vertical] of [
+    [columns, true],
+    [rows, false],
+  ] as const) {
+    for (const block of blocks) place(block, [...block].reverse(), vertical);
+  }
+  return out;
 }
 
 /** A margin above the resting level that counts as moving the unit (not float noise). */

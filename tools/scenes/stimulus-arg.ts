@@ -119,7 +119,11 @@ export interface Stimulus {
   probeScene?: number;
 }
 
-/** Render stimuli (in order). A bad phrase or spec becomes a ToolError naming the stimulus. */
+/**
+ * Render stimuli (in order). Every stimulus is checked before any is rendered, and all the bad ones
+ * are named in one ToolError ("stimulus 3: …; stimulus 17: …"), so a caller fixes a batch in one go
+ * instead of one error a call.
+ */
 export async function resolveStimuli(
   args: readonly z.output<typeof StimulusArg>[],
   ctx: ToolContext,
@@ -127,30 +131,53 @@ export async function resolveStimuli(
   signal?: AbortSignal,
 ): Promise<Stimulus[]> {
   const { width, height } = ctx.probe.sceneSize;
-  const out: Stimulus[] = [];
+  type Prepared =
+    | { kind: 'spec'; label?: string; spec: SceneSpec }
+    | { kind: 'probe'; index: number };
+  const prepared: (Prepared | undefined)[] = [];
+  const bad: string[] = [];
   for (const [i, arg] of args.entries()) {
-    // Between scenes: a call past its time limit stops rendering here.
-    signal?.throwIfAborted();
     try {
       if (typeof arg === 'string') {
-        const spec = parsePhrase(arg, { width, height, seed: ctx.seed });
-        out.push({ label: arg, scene: await renderScene(spec) });
+        prepared.push({ kind: 'spec', label: arg, spec: parsePhrase(arg, { width, height, seed: ctx.seed }) });
       } else if ('probe_scene' in arg) {
         const set = await ctx.probeSet();
         const index = arg.probe_scene;
         if (index >= set.n)
           throw new Error(`the probe set has scenes 0–${set.n - 1}; there is no scene ${index}`);
-        const [scene] = await probeSetScenes(set, [index]);
-        if (!scene) throw new Error(`probe scene ${index} could not be read`);
-        out.push({ label: `probe scene ${index}`, scene, probeScene: index });
+        prepared.push({ kind: 'probe', index });
       } else {
-        const spec = SceneSpec.parse({ ...arg, width: arg.width ?? width, height: arg.height ?? height });
-        const scene = await renderScene(spec);
-        out.push({ label: describeScene(scene.spec), scene });
+        prepared.push({ kind: 'spec', spec: SceneSpec.parse({ ...arg, width: arg.width ?? width, height: arg.height ?? height }) });
       }
     } catch (error) {
-      throw new ToolError(`stimulus ${i}: ${errorMessage(error)}`, tool);
+      prepared.push(undefined);
+      bad.push(`stimulus ${i}: ${errorMessage(error)}`);
     }
   }
+  if (bad.length > 0) throw new ToolError(badStimuli(bad, args.length), tool);
+  const out: Stimulus[] = [];
+  for (const [i, p] of prepared.entries()) {
+    // Between scenes: a call past its time limit stops rendering here.
+    signal?.throwIfAborted();
+    try {
+      if (p?.kind === 'probe') {
+        const [scene] = await probeSetScenes(await ctx.probeSet(), [p.index]);
+        if (!scene) throw new Error(`probe scene ${p.index} could not be read`);
+        out.push({ label: `probe scene ${p.index}`, scene, probeScene: p.index });
+      } else if (p) {
+        const scene = await renderScene(p.spec);
+        out.push({ label: p.label ?? describeScene(scene.spec), scene });
+      }
+    } catch (error) {
+      bad.push(`stimulus ${i}: ${errorMessage(error)}`);
+    }
+  }
+  if (bad.length > 0) throw new ToolError(badStimuli(bad, args.length), tool);
   return out;
+} // prettier-ignore
+
+function badStimuli(bad: readonly string[], total: number): string {
+  return bad.length === 1
+    ? (bad[0] as string)
+    : `${bad.length} of the ${total} stimuli are bad (the others are fine): ${bad.join('; ')}`;
 }

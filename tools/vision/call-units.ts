@@ -18,6 +18,31 @@ import {
   unitMaskedImage,
 } from '../scenes/tool-images.ts';
 import { parseUnits, unitLabel, UnitsArg } from '../common/unit-args.ts';
+import { sharePictures } from '../scenes/picture-budget.ts';
+
+/**
+ * Above this many unit × stimulus readings (with more than one unit) the text is one table, a row per
+ * stimulus and a column per unit, instead of a line per reading with what lies under each peak: a
+ * model comparing 8 units on 24 stimuli reads a grid more easily than 192 lines.
+ */
+export const COMPACT_CELLS = 32;
+
+/** The readings as a table: stimulus index and label, then each unit's activation. */
+function compactTable(
+  names: readonly string[],
+  stimuli: readonly { label: string }[],
+  activations: readonly (readonly number[])[],
+): string[] {
+  const label = (text: string) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
+  return [
+    `${names.length} units × ${stimuli.length} stimuli (a table; call fewer units for the concepts under each peak):`,
+    `stimulus | ${names.join(' | ')}`,
+    ...stimuli.map(
+      (st, s) =>
+        `[${s}] ${label(st.label)} | ${activations.map((row) => fmt(row[s] ?? Number.NaN)).join(' | ')}`,
+    ),
+  ];
+}
 
 const Input = z.strictObject({
   units: UnitsArg,
@@ -52,27 +77,38 @@ export const callUnitsTool = defineTool({
       const scenes = stimuli.map((s) => s.scene);
       const maps = await ctx.probe.unitMaps(scenes, units);
 
-      const lines: string[] = [];
+      const activations = maps.map((row) => row.map((m) => m.value));
+      const compact = units.length > 1 && units.length * stimuli.length > COMPACT_CELLS;
+      const lines: string[] = compact
+        ? compactTable(
+            units.map((u) => unitLabel(ctx, u)),
+            stimuli,
+            activations,
+          )
+        : [];
       const images: ToolImage[] = [];
+      const pictured = sharePictures(activations, args.images ? MAX_IMAGES : 0);
       let skipped = 0;
       for (const [u, unit] of units.entries()) {
         const unitMaps = maps[u] as UnitMap[];
         const name = unitLabel(ctx, unit);
         const range = mapsRange(unitMaps);
-        lines.push(`${name}:`);
+        if (!compact) lines.push(`${name}:`);
         for (const [s, stimulus] of stimuli.entries()) {
           const map = unitMaps[s] as UnitMap;
           const { scene } = stimulus;
-          const under = conceptsUnder(scene, hotMask(map, scene.image.width, scene.image.height));
-          lines.push(
-            `  [${s}] ${fmt(map.value)}  ${stimulus.label}` +
-              (map.value > 0 ? `  — fires on: ${formatConcepts(under)}` : '') +
-              (map.value > 0 && map.width * map.height > 1
-                ? `; ${describePeak(unitPeak(map, scene), map)}`
-                : ''),
-          );
+          if (!compact) {
+            const under = conceptsUnder(scene, hotMask(map, scene.image.width, scene.image.height));
+            lines.push(
+              `  [${s}] ${fmt(map.value)}  ${stimulus.label}` +
+                (map.value > 0 ? `  — fires on: ${formatConcepts(under)}` : '') +
+                (map.value > 0 && map.width * map.height > 1
+                  ? `; ${describePeak(unitPeak(map, scene), map)}`
+                  : ''),
+            );
+          }
           if (!args.images) continue;
-          if (images.length >= MAX_IMAGES) {
+          if (!pictured[u]?.[s]) {
             skipped++;
             continue;
           }
@@ -88,7 +124,11 @@ export const callUnitsTool = defineTool({
           );
         }
       }
-      if (skipped > 0) lines.push(`(${skipped} pictures left out: at most ${MAX_IMAGES} per call)`);
+      if (skipped > 0)
+        lines.push(
+          `(${skipped} pictures left out: at most ${MAX_IMAGES} per call, shared across the units, each unit's ` +
+            'most activating stimuli first)',
+        );
       const data: CallUnitsData = {
         units: units.map((u) => u.id),
         stimuli: stimuli.map((s) => ({
@@ -96,7 +136,7 @@ export const callUnitsTool = defineTool({
           ...(s.probeScene !== undefined ? { probeScene: s.probeScene } : {}),
           spec: s.scene.spec,
         })),
-        activations: maps.map((row) => row.map((m) => m.value)),
+        activations,
         maps: maps.flatMap((row, u) =>
           row.map((m, s) => ({
             unit: units[u]?.id ?? '',

@@ -36,6 +36,8 @@ export interface ConceptStatsData {
   threshold: number;
   topFraction: number;
   activeFraction: number;
+  /** Set when the unit rests at a noisy floor and the top fraction fell inside it: the threshold was raised to this. */
+  floor?: number;
   /** The grid maps and masks were compared on (for the probe set's image size). */
   comparison: { width: number; height: number };
   top: ConceptScore[];
@@ -70,6 +72,7 @@ export const conceptStatsTool = defineTool({
       threshold: region.threshold,
       topFraction: region.topFraction,
       activeFraction: region.activeFraction,
+      floor: region.floor,
       scenes: n,
       concepts: conceptOverlaps(table),
     };
@@ -98,6 +101,7 @@ export const conceptStatsTool = defineTool({
       threshold: result.threshold,
       topFraction: result.topFraction,
       activeFraction: result.activeFraction,
+      ...(result.floor !== undefined ? { floor: result.floor } : {}),
       comparison: table.comparison,
       top: scored.slice(0, args.top_k),
       byKind,
@@ -113,7 +117,11 @@ function describeStats(data: ConceptStatsData): string {
   const lines = [
     `Unit ${data.unit} over ${data.scenes} probe scenes: threshold ${roundTo(data.threshold, 4)} ` +
       `(top ${roundTo(data.topFraction * 100, 3)}% of map values; ${roundTo(data.activeFraction * 100, 3)}% of ` +
-      `pixels above it).`,
+      `pixels above it).` +
+      (data.floor !== undefined
+        ? ' The unit rests at a noisy floor on most scenes, and the top fraction fell inside it: the ' +
+          'threshold is raised halfway from the floor to the maximum, so only firing counts.'
+        : ''),
   ];
   if (data.activeFraction === 0) {
     lines.push('The unit never exceeds its threshold on the probe set: no concept can be matched.');

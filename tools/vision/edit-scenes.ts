@@ -60,7 +60,9 @@ export const editScenesTool = defineTool({
   description:
     'Apply exact edits to scenes and compare original with edited: edits are phrases ("replace the dog ' +
     'with a cat", "make the circle red", "remove the tree", "move the dog to the left", "rotate the ' +
-    'image 180 degrees") or edit specs, applied in order to every stimulus. Returns each pair side by ' +
+    'image 180 degrees") or edit specs, applied in order to every stimulus. "remove the cat" (or "a cat", ' +
+    '"one cat") removes one cat, the first; "remove the cats" or "remove every cat" removes all of them; ' +
+    '"remove the second cat" a particular one. Returns each pair side by ' +
     "side; with units, each unit's activation before → after (and masked images of the first unit); " +
     'for a classifier, its top label before → after. The edited scene differs only by the edit, so a ' +
     'change in activation is caused by it: the way to test a causal hypothesis.',

@@ -11,6 +11,7 @@ import {
   LabelIndexBuilder,
   scoreFormulas,
   searchFormulas,
+  restingFloor,
   topRegion,
   unitLabelTable,
   type FormulaScore,
@@ -286,7 +287,7 @@ async function buildTable(
       const scenes = await ctx.probeScenes(indices);
       return (await ctx.probe.unitMaps(scenes, [unit]))[0] ?? [];
     },
-    { topFraction, ...comparison },
+    { topFraction, ...comparison, floor: restingFloor(values) },
   );
   // A synthetic unit's map is its grid, so r compares like with like; other maps keep the usual 14.
   const side = Math.min(set.width, set.height);

@@ -9,7 +9,7 @@ import { sceneDrivers, type DriverReading } from '../scenes/scene-drivers.ts';
 import { searchScenes, specContents, type ScoredSpec } from '../scenes/scene-search.ts';
 import { scoreSpecs, specScorer } from '../scenes/spec-scorer.ts';
 import { MAX_IMAGES, toolImage } from '../scenes/tool-images.ts';
-import { defineTool, type ToolImage } from '../tool.ts';
+import { defineTool, type ToolCallOptions, type ToolImage } from '../tool.ts';
 
 const Input = z.strictObject({
   unit: z.string().trim().min(1).describe("the unit, 'site:index'"),
@@ -35,11 +35,20 @@ const Input = z.strictObject({
   top_k: z.number().int().min(1).max(12).default(6).describe('best scenes to return (default 6)'),
 });
 
+/**
+ * The search stops drawing scenes after this long and returns what it has, so that the edits of its
+ * best scene and the pictures still fit in the registry's per-call limit (a minute by default) on a
+ * busy machine.
+ */
+export const SEARCH_TIME_LIMIT_MS = 30_000;
+
 export interface SearchStimuliData {
   unit: string;
   evaluated: number;
   resting: number;
   moved: boolean;
+  /** Why the search stopped before its budget, if it did. */
+  stopped?: 'time' | 'aborted' | 'converged';
   best: { activation: number; contents: string; spec: SceneSpec }[];
   /** Counterfactual edits of the best scene: what each change did to the unit. */
   drivers: DriverReading[];
@@ -51,7 +60,8 @@ export const searchStimuliTool = defineTool({
   description:
     'Search for stimuli that drive a unit when the probe set shows little (a silent or rare unit: ' +
     'dataset_exemplars all near zero, no concept matches). A seeded evolutionary search over scene specs: ' +
-    'dense grids of objects (many pairs one above another at once), several copies of one object, two ' +
+    'a sweep of every pair of objects side by side and one above the other (16 objects a scene), dense ' +
+    'grids of objects, several copies of one object, two ' +
     'objects in each relation, objects on scene backgrounds, then small edits of the best scenes (add a ' +
     'copy, remove, move, resize, recolour, change the background). Returns the best scenes with their ' +
     'activation and contents, and counterfactual edits of the best one (remove every X, remove one X, one ' +
@@ -69,7 +79,7 @@ export const searchStimuliTool = defineTool({
       shrink: 'a smaller budget',
     };
   },
-  async execute(args: z.output<typeof Input>, ctx: ToolContext) {
+  async execute(args: z.output<typeof Input>, ctx: ToolContext, options: ToolCallOptions) {
     return withToolErrors('search_stimuli', async () => {
       const [unit] = parseUnits(ctx, [args.unit]);
       if (!unit) throw new Error('no unit');
@@ -90,12 +100,20 @@ export const searchStimuliTool = defineTool({
         ...(args.focus ? { focus: args.focus } : {}),
         start,
         keep: args.top_k,
+        timeLimitMs: SEARCH_TIME_LIMIT_MS,
+        signal: options.signal,
       });
       const best = result.best;
       const top = best[0];
       const drivers = top && result.moved ? (await sceneDrivers(score, top.spec)).readings : [];
       const lines = [
-        `${args.unit}: searched ${result.evaluated} scenes; resting activation ${fmt(result.resting)}; ` +
+        `${args.unit}: searched ${result.evaluated} scenes` +
+          (result.stopped === 'time'
+            ? ` (stopped at ${SEARCH_TIME_LIMIT_MS / 1000} s, before its budget of ${args.budget}; call again with another seed to search on)`
+            : result.stopped === 'converged'
+              ? ` (the best scene stopped improving, before the budget of ${args.budget})`
+              : '') +
+          `; resting activation ${fmt(result.resting)}; ` +
           (result.moved ? `best ${fmt(top?.activation ?? NaN)}.` : 'no scene moved the unit above its resting level.'),
         ...best.map((s: ScoredSpec, k) => `[${k}] ${fmt(s.activation)}  ${specContents(s.spec)}`),
       ];
@@ -117,6 +135,7 @@ export const searchStimuliTool = defineTool({
         evaluated: result.evaluated,
         resting: result.resting,
         moved: result.moved,
+        ...(result.stopped ? { stopped: result.stopped } : {}),
         best: best.map((s) => ({ activation: s.activation, contents: specContents(s.spec), spec: s.spec })),
         drivers,
       };

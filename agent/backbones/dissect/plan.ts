@@ -12,7 +12,17 @@ import { propertyAnswer, readsText } from './properties.ts';
 import { structuredCandidate, structuredFormulas, wantsStructure } from './structure.ts';
 import { contrastOf, ok, type PlannedCall, type State, type Step, type Trial } from './state.ts';
 import { parseFormula, printFormula } from '../../../subjects/synthetic/index.ts';
-import { familyCall, isRare, memberStimuli, needsOf, rareAnswer, SEARCH_BUDGET, swapBase } from './rare.ts';
+import {
+  bestFamilyFormula,
+  FAMILY_FIT,
+  familyCalls,
+  isRare,
+  memberStimuli,
+  needsOf,
+  rareAnswer,
+  SEARCH_BUDGET,
+  swapBase,
+} from './rare.ts';
 
 /**
  * dissect's phase machine. From the state it decides the next step:
@@ -268,18 +278,25 @@ function rareStep(state: State, unit: string, has: (tool: string) => boolean): S
     };
   const search = ok(rare.search);
   const needs = search ? needsOf(search.data) : undefined;
-  if (needs && !rare.family && has('probe_families')) {
-    const family = familyCall(unit, needs);
+  const calls = needs ? familyCalls(unit, needs) : [];
+  const asked = rare.families ?? [];
+  const sofar = bestFamilyFormula(asked.map((f) => ok(f)?.data));
+  const next = calls[asked.length];
+  if (needs && next && (!sofar || sofar.r < FAMILY_FIT) && has('probe_families')) {
     return {
       text:
-        `The best scene found (${search?.data.best[0]?.contents ?? '?'}) needs ${needs.objects.join(' and ')}` +
-        `${needs.background ? ` on ${needs.background}` : ''}${needs.count !== undefined ? `, ${needs.count} of them` : ''}. ` +
-        `I vary one factor (${String(family.family)}) and score ${(family.formulas as string[]).join(', ')} on it.`,
-      calls: [call('probe_families', family, { kind: 'rareFamily' })],
+        (asked.length === 0
+          ? `The best scene found (${search?.data.best[0]?.contents ?? '?'}) needs ${needs.objects.join(' and ')}` +
+            `${needs.background ? ` on ${needs.background}` : ''}${needs.count !== undefined ? `, ${needs.count} of them` : ''}. `
+          : `No formula fits the ${String(calls[asked.length - 1]?.family)} family well` +
+            (sofar ? ` (best ${sofar.formula}, r ${num(sofar.r)}). ` : ' (the unit is constant on it). ')) +
+        `I vary one factor (${String(next.family)}) and score ${(next.formulas as string[]).join(', ')} on it.`,
+      calls: [call('probe_families', next, { kind: 'rareFamily' })],
     };
   }
-  if (needs && rare.family && !rare.members && has('call_units')) {
-    const base = swapBase(needs, ok(rare.family)?.data, familyCall(unit, needs));
+  if (needs && asked.length > 0 && !rare.members && has('call_units')) {
+    const at = sofar?.family ?? 0;
+    const base = swapBase(needs, ok(asked[at])?.data, calls[at] ?? {});
     const stimuli = memberStimuli(needs, base);
     if (stimuli.length > 1)
       return {

@@ -26,7 +26,7 @@ import { probeFamily, type FamilyKind } from '../../../tools/scenes/probe-famili
  * still have enough exemplars for the ordinary path.
  */
 const RARE_FIRING = 2;
-export const SEARCH_BUDGET = 1500;
+export const SEARCH_BUDGET = 2400;
 
 /** Whether the exemplars say the unit is silent or rare on the probe set. */
 export function isRare(state: State): boolean {
@@ -97,33 +97,60 @@ function formulaName(needs: Pick<Needs, 'words'>, concept: string): string {
   return needs.words.includes(concept) ? `word(${JSON.stringify(concept)})` : concept;
 }
 
-/** The probe_families call that tests the structure of what the scene needs, with its formulas. */
-export function familyCall(unit: string, needs: Needs): Record<string, unknown> {
+/**
+ * The probe_families calls that test the structure of what the scene needs, with their formulas, in
+ * the order to ask for them: two objects → their relation; one whose count matters → counts; one on
+ * a needed background → backgrounds; one alone → where it is (halves and quarters), then how large.
+ * dissect asks for the next only while no formula so far fits the unit (FAMILY_FIT).
+ */
+export function familyCalls(unit: string, needs: Needs): Record<string, unknown>[] {
   const [x = '', y] = needs.objects;
   const X = formulaName(needs, x);
   const bg = needs.background;
   if (y !== undefined) {
     const Y = formulaName(needs, y);
-    return {
+    return [{
       unit, family: 'relation', x, y, ...(bg ? { background: bg } : {}),
       formulas: [`above(${X}, ${Y})`, `below(${X}, ${Y})`, `left_of(${X}, ${Y})`, `right_of(${X}, ${Y})`, `${X} AND ${Y}`]
         .map((f) => (bg ? `${f} AND ${bg}` : f)),
-    };
+    }];
   }
   if (needs.count !== undefined) {
     const k = needs.count;
-    return {
+    return [{
       unit, family: 'count', x, ...(bg ? { background: bg } : {}),
       formulas: [`count(${X}) = ${k}`, `count(${X}) >= ${k}`, `count(${X}) <= ${k}`, X],
-    };
+    }];
   }
   if (bg !== undefined) {
     // Every background the family draws, so the one the unit needs is named, not the scene it was found on.
     const backgrounds = ['sand', 'grass', 'water', 'snow', 'sky', 'road', 'wood', 'brick wall', 'beach'];
-    return { unit, family: 'background', x, formulas: [...backgrounds.map((b) => `${X} AND ${b}`), X] };
+    return [{ unit, family: 'background', x, formulas: [...backgrounds.map((b) => `${X} AND ${b}`), X] }];
   }
-  return { unit, family: 'size', x, formulas: [X, `small(${X})`, `medium(${X})`, `large(${X})`] };
+  const halves = ['left', 'right', 'top', 'bottom'].map((h) => `${h}(${X})`);
+  const quarters = ['left', 'right'].flatMap((h) => ['top', 'bottom'].map((v) => `${h}(${X}) & ${v}(${X})`));
+  return [
+    { unit, family: 'position', x, formulas: [X, ...halves, ...quarters] },
+    { unit, family: 'size', x, formulas: [X, `small(${X})`, `medium(${X})`, `large(${X})`] },
+  ];
 } // prettier-ignore
+
+/** A formula whose r on a family is at least this fits well enough that no further family is asked for. */
+export const FAMILY_FIT = 0.95;
+
+/** The best-fitting formula over the families asked for so far, with the index of its family. */
+export function bestFamilyFormula(
+  families: readonly (ProbeFamilyView | undefined)[],
+): { formula: string; r: number; family: number } | undefined {
+  let best: { formula: string; r: number; family: number } | undefined;
+  families.forEach((view, family) => {
+    for (const f of view?.formulas ?? []) {
+      if (Number.isNaN(f.r)) continue;
+      if (!best || f.r > best.r) best = { formula: f.formula, r: f.r, family };
+    }
+  });
+  return best;
+}
 
 /**
  * The scene each needed object is swapped in: the targeted family's stimulus the unit answered most
@@ -213,12 +240,12 @@ export function rareAnswer(unit: string, state: State, rare: RareState): SubmitA
       unit,
     };
   }
-  const family = ok(rare.family);
+  const families = (rare.families ?? []).map((f) => ok(f));
   const members = ok(rare.members);
-  if (family) refs.push(family.ref);
+  for (const f of families) if (f) refs.push(f.ref);
   if (members) refs.push(members.ref);
-  const formulas = [...(family?.data.formulas ?? [])].filter((f) => !Number.isNaN(f.r));
-  const best = formulas.reduce<(typeof formulas)[number] | undefined>((a, f) => (a && a.r >= f.r ? a : f), undefined);
+  const best = bestFamilyFormula(families.map((f) => f?.data));
+  const family = best ? families[best.family] : undefined;
   let text = best?.formula ?? needs.objects.map((x) => formulaName(needs, x)).join(' AND ');
   if (members) {
     for (const x of needs.objects) {

@@ -95,7 +95,8 @@ export interface Trial {
 /** The rare-unit path's evidence (rare.ts). */
 export interface RareState {
   search?: Outcome<SearchStimuliView>;
-  family?: Outcome<ProbeFamilyView>;
+  /** The targeted families asked for so far, in the order of familyCalls (rare.ts). */
+  families?: Outcome<ProbeFamilyView>[];
   members?: Outcome<{ stimuli: MemberStimulus[]; activations: number[] }>;
 }
 
@@ -262,7 +263,13 @@ function apply(
         rare: { ...state.rare, search: outcome(result, (d) => view(SearchStimuliView, d)) },
       };
     case 'rareFamily':
-      return { ...state, rare: { ...state.rare, family: outcome(result, (d) => view(ProbeFamilyView, d)) } };
+      return {
+        ...state,
+        rare: {
+          ...state.rare,
+          families: [...(state.rare?.families ?? []), outcome(result, (d) => view(ProbeFamilyView, d))],
+        },
+      };
     case 'rareMembers':
       return {
         ...state,

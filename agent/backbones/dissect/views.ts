@@ -131,7 +131,16 @@ export type SearchStimuliView = z.infer<typeof SearchStimuliView>;
 export const ProbeFamilyView = z.looseObject({
   family: z.string(),
   levels: z.array(z.looseObject({ level: z.string(), activation: z.number() })),
-  formulas: z.array(z.looseObject({ formula: z.string(), r: z.number() })),
+  // r is NaN where the unit or the formula is constant on the family: null once written as JSON.
+  formulas: z.array(
+    z.looseObject({
+      formula: z.string(),
+      r: z
+        .number()
+        .nullable()
+        .transform((r) => r ?? Number.NaN),
+    }),
+  ),
 });
 export type ProbeFamilyView = z.infer<typeof ProbeFamilyView>;
 

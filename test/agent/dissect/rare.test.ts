@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { familyCall, generalise, memberStimuli, needsOf } from '../../../agent/backbones/dissect/rare.ts';
+import {
+  bestFamilyFormula,
+  FAMILY_FIT,
+  familyCalls,
+  generalise,
+  memberStimuli,
+  needsOf,
+} from '../../../agent/backbones/dissect/rare.ts';
 import type { SearchStimuliView } from '../../../agent/backbones/dissect/views.ts';
 
 const item = (name: string, x: number, y: number) => ({
@@ -33,22 +40,38 @@ describe("dissect's rare-unit path", () => {
       ['cat', undefined],
     ]);
     expect(needs?.spec.background).toBe('white');
-    const call = familyCall('synthetic:0', needs!);
+    const [call, ...more] = familyCalls('synthetic:0', needs!);
+    expect(more).toEqual([]);
     expect(call).toMatchObject({ family: 'count', x: 'cat' });
-    expect(call.formulas).toEqual(['count(cat) = 2', 'count(cat) >= 2', 'count(cat) <= 2', 'cat']);
+    expect(call?.formulas).toEqual(['count(cat) = 2', 'count(cat) >= 2', 'count(cat) <= 2', 'cat']);
   });
 
   it('two needed objects give a relation family; a needed background a background family', () => {
     const two = needsOf(search([['remove every bird', 0], ['remove every evergreen', 0]], [item('bird', 0.5, 0.2), item('evergreen', 0.5, 0.8)]));
-    expect(familyCall('u:0', two!)).toMatchObject({ family: 'relation', x: 'bird', y: 'evergreen' });
+    expect(familyCalls('u:0', two!)[0]).toMatchObject({ family: 'relation', x: 'bird', y: 'evergreen' });
     const onSand = needsOf(search([['remove every canoe', 0], ['background beach → white', 0]], [item('canoe', 0.5, 0.5)], 'beach'));
     expect(onSand?.background).toBe('beach');
-    const call = familyCall('u:0', onSand!);
-    expect(call.family).toBe('background');
-    expect(call.formulas).toContain('canoe AND sand');
+    const [call] = familyCalls('u:0', onSand!);
+    expect(call?.family).toBe('background');
+    expect(call?.formulas).toContain('canoe AND sand');
     // Nothing needed (or nothing moved): no family.
     expect(needsOf(search([['remove every cat', 1]]))).toBeUndefined();
     expect(needsOf({ ...search([]), moved: false })).toBeUndefined();
+  }); // prettier-ignore
+
+  it('one object alone is placed first (halves and quarters), then sized; the best fit over the families wins', () => {
+    const alone = needsOf(search([['remove every donut', 0]], [item('donut', 0.2, 0.8)]))!;
+    const calls = familyCalls('u:0', alone);
+    expect(calls.map((c) => c.family)).toEqual(['position', 'size']);
+    expect(calls[0]?.formulas).toEqual(expect.arrayContaining(['left(donut) & bottom(donut)', 'right(donut)', 'donut']));
+    expect(calls[1]?.formulas).toContain('small(donut)');
+    const view = (formulas: [string, number][]) => ({ family: 'x', levels: [], formulas: formulas.map(([formula, r]) => ({ formula, r })) });
+    // A family where the unit never fires scores nothing (NaN); the next family's fit is taken.
+    const best = bestFamilyFormula([view([['donut', Number.NaN], ['left(donut)', Number.NaN]]), view([['small(donut)', 1], ['donut', 0.2]])]);
+    expect(best).toEqual({ formula: 'small(donut)', r: 1, family: 1 });
+    expect(best!.r).toBeGreaterThanOrEqual(FAMILY_FIT);
+    expect(bestFamilyFormula([view([['left(donut) & bottom(donut)', 0.97], ['left(donut)', 0.6]])])?.formula).toBe('left(donut) & bottom(donut)');
+    expect(bestFamilyFormula([undefined])).toBeUndefined();
   }); // prettier-ignore
 
   it('names the category when every member swapped in drives the unit, else the object itself', () => {

@@ -4,7 +4,8 @@ import type { SceneSpec } from '../../../stimuli/spec.ts';
 import { evaluateFormula, parseFormula } from '../../../subjects/synthetic/index.ts';
 import { driverEdits, sceneDrivers } from '../../../tools/scenes/scene-drivers.ts';
 import { probeFamily } from '../../../tools/scenes/probe-families.ts';
-import { searchScenes, specContents } from '../../../tools/scenes/scene-search.ts';
+import { searchScenes, specContents, SWEEP_BLOCK, sweepSpecs } from '../../../tools/scenes/scene-search.ts';
+import { conceptsOfKind } from '../../../stimuli/vocabulary.ts';
 
 /** A unit that is the formula's value on each rendered spec. */
 function formulaScorer(text: string) {
@@ -27,6 +28,15 @@ describe('stimulus search', () => {
     const again = await searchScenes(score, options);
     expect(again.best.map((b) => b.spec)).toEqual(first.best.map((b) => b.spec));
   });
+
+  it('ends early once the best scene stops improving, and reports why', async () => {
+    // 1 on scenes with two cats (no rendering needed): the first batches find one, evolution cannot beat 1.
+    const score = async (specs: readonly SceneSpec[]) => Float32Array.from(specs, (s) => (s.items.filter((it) => it.name === 'cat').length === 2 ? 1 : 0));
+    const result = await searchScenes(score, { seed: 2, budget: 5000, ...SIZE, focus: ['cat'] });
+    expect(result.moved).toBe(true);
+    expect(result.stopped).toBe('converged');
+    expect(result.evaluated).toBeLessThan(1000);
+  }); // prettier-ignore
 
   it('says when nothing moved the unit', async () => {
     const result = await searchScenes(async (specs) => new Float32Array(specs.length), { seed: 1, budget: 48, ...SIZE });
@@ -74,4 +84,52 @@ describe('probe families', () => {
     expect(backgrounds.map((b) => b.level)).toContain('sand');
     expect(() => probeFamily('relation', 'bird')).toThrow(/second concept/);
   }); // prettier-ignore
+
+  it('the sweep holds every pair of objects together, and every ordered pair in each relation', () => {
+    const objects = conceptsOfKind('object');
+    const scenes = sweepSpecs(objects, 1);
+    const blocks = Math.ceil(objects.length / SWEEP_BLOCK);
+    const copies = [2, 3, 4, 5].reduce(
+      (sum, k) => sum + Math.ceil(objects.length / Math.floor((2 * SWEEP_BLOCK) / k)),
+      0,
+    );
+    expect(scenes).toHaveLength(copies + 4 * ((blocks * (blocks - 1)) / 2) + 2 * blocks);
+    // Exactly k copies of every object, k = 2..5, in some scene.
+    for (const k of [2, 3, 4, 5]) {
+      const counted = new Set<string>();
+      for (const scene of scenes) {
+        const n = new Map<string, number>();
+        for (const it of scene.items) n.set(it.name, (n.get(it.name) ?? 0) + 1);
+        for (const [name, c] of n) if (c === k) counted.add(name);
+      }
+      expect(counted.size).toBe(objects.length);
+    }
+    expect(Math.max(...scenes.map((s) => s.items.length))).toBeLessThanOrEqual(2 * SWEEP_BLOCK);
+    // The relation as the synthetic units judge it (dominant axis between centres), on item centres.
+    const index = new Map(objects.map((o, i) => [o, i]));
+    const n = objects.length;
+    const together = new Uint8Array(n * n);
+    const leftOf = new Uint8Array(n * n);
+    const above = new Uint8Array(n * n);
+    for (const scene of scenes) {
+      for (const a of scene.items) {
+        for (const b of scene.items) {
+          if (a.name === b.name) continue;
+          const k = index.get(a.name)! * n + index.get(b.name)!;
+          const dx = b.x - a.x;
+          const dy = b.y - a.y;
+          together[k] = 1;
+          if (dx > 0 && dx >= Math.abs(dy)) leftOf[k] = 1;
+          if (dy > 0 && dy >= Math.abs(dx)) above[k] = 1;
+        }
+      }
+    }
+    const share = (m: Uint8Array) => m.reduce((s, v) => s + v, 0) / (n * (n - 1));
+    expect(share(together)).toBe(1);
+    expect(share(leftOf)).toBe(1);
+    expect(share(above)).toBe(1);
+    // Seeded: the same seed gives the same scenes, another seed another order.
+    expect(sweepSpecs(objects, 1)).toEqual(scenes);
+    expect(sweepSpecs(objects, 2)[0]).not.toEqual(scenes[0]);
+  });
 });

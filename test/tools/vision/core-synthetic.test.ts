@@ -72,6 +72,25 @@ describe('core tools on a synthetic dog unit', () => {
     expect(result.images[0]?.caption).toMatch(/synthetic:0 on stimulus 0 \(a dog on grass\): activation/);
   });
 
+  it('call_units shares its pictures across units and prints many readings as one table', async () => {
+    // 2 units × 16 stimuli = 32 readings: one line each, and the 16 pictures split 8 and 8.
+    const phrases = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? 'a dog on grass' : 'a red circle'));
+    const both = await call('call_units', { units: ['synthetic:0', 'synthetic:1'], stimuli: phrases.slice(0, 16) });
+    const captions = both.images.map((im) => im.caption);
+    expect(captions.filter((c) => c.startsWith('synthetic:0'))).toHaveLength(8);
+    expect(captions.filter((c) => c.startsWith('synthetic:1'))).toHaveLength(8);
+    // Each unit's pictures are of the stimuli that drive it most: the dogs for the dog unit.
+    expect(captions.filter((c) => c.startsWith('synthetic:0')).every((c) => /a dog on grass/.test(c))).toBe(true);
+    expect(captions.filter((c) => c.startsWith('synthetic:1')).every((c) => /a red circle/.test(c))).toBe(true);
+    expect(both.text).toMatch(/fires on: dog/);
+    // 2 units × 24 stimuli: a table, a row per stimulus, a column per unit.
+    const many = await call('call_units', { units: ['synthetic:0', 'synthetic:1'], stimuli: phrases, images: false });
+    expect(many.text).toMatch(/^2 units × 24 stimuli/);
+    expect(many.text).toMatch(/\n\[1\] a red circle \| 0 \| [\d.]+\n/);
+    expect(many.text).not.toMatch(/fires on/);
+    expect(many.images).toHaveLength(0);
+  }); // prettier-ignore
+
   it('edit_scenes: removing or replacing the dog silences the dog unit; recolouring changes the red one', async () => {
     const result = await call('edit_scenes', {
       stimuli: ['a dog on grass'],
@@ -119,6 +138,14 @@ describe('core tools on a synthetic dog unit', () => {
   it('bad stimuli and units come back as ToolErrors naming the problem', async () => {
     await expect(call('call_units', { units: ['synthetic:0'], stimuli: ['a dgo on grass'] })).rejects.toThrow(
       /stimulus 0: .*dgo/,
+    );
+    // Every bad stimulus of a batch is named at once, and the count says how many.
+    const batch = call('call_units', {
+      units: ['synthetic:0'],
+      stimuli: ['a dog', 'a dgo on grass', 'a cat', { probe_scene: 999 }],
+    });
+    await expect(batch).rejects.toThrow(
+      /^2 of the 4 stimuli are bad .*stimulus 1: .*dgo.*; stimulus 3: .*no scene 999/,
     );
     await expect(call('call_units', { units: ['synthetic:5'], stimuli: ['a dog'] })).rejects.toBeInstanceOf(
       ToolError,

@@ -22,7 +22,13 @@
  * stops when no later scene can, so a selective unit costs maps of a few dozen scenes, not all.
  */
 
-export { topRegion, type MapLike, type TopRegion, type TopRegionOptions } from './top-region.ts';
+export {
+  restingFloor,
+  topRegion,
+  type MapLike,
+  type TopRegion,
+  type TopRegionOptions,
+} from './top-region.ts';
 export {
   comparisonSource,
   LabelIndexBuilder,

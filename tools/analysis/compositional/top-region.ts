@@ -18,6 +18,28 @@ export interface TopRegionOptions {
   height: number;
   /** Scenes whose maps are asked for at a time. */
   batch?: number;
+  /**
+   * A level the unit rests at on most scenes (restingFloor): when the top fraction's threshold falls
+   * at or below it, only values strictly above it are in M.
+   */
+  floor?: number;
+}
+
+/**
+ * The level a unit with a noisy floor rests at, from its per-scene maxima, or undefined when it has
+ * none: when the median scene already reaches a level, and the largest maximum is more than twice it,
+ * the median is noise at rest and firing is what lies clearly above it. The returned level is halfway
+ * between the median and the largest maximum. A rare concept covers less than 0.5% of all map values,
+ * so without this NetDissect's top-0.5% threshold lands inside the resting noise and M is mostly noise
+ * (the right concept at IoU 0.008, issue 15).
+ */
+export function restingFloor(maxima: ArrayLike<number>): number | undefined {
+  const sorted = Float64Array.from(maxima).sort();
+  if (sorted.length === 0) return undefined;
+  const median = sorted[Math.floor(sorted.length / 2)] as number;
+  const max = sorted[sorted.length - 1] as number;
+  if (!(median > 0) || !(max > 2 * median)) return undefined;
+  return (median + max) / 2;
 }
 
 export interface TopRegion {
@@ -32,6 +54,8 @@ export interface TopRegion {
   mapped: number;
   /** The side of the first map seen (a synthetic unit's grid). */
   mapSize: { width: number; height: number } | undefined;
+  /** The resting floor the threshold was raised to, when the top fraction fell inside it. */
+  floor?: number;
 }
 
 /** A Float32Array that grows as values are pushed, and can be filtered in place. */
@@ -124,14 +148,17 @@ export async function topRegion(
     floor = threshold;
     pool.keep((v) => v >= floor);
     const bound = next < n ? (bounds[order[next] as number] as number) : -Infinity;
+    const cut = Math.max(threshold, options.floor ?? -Infinity);
     // A small margin: bilinear blends may round a hair above the map's own maximum.
-    if (bound < threshold - 1e-6 * Math.max(1, Math.abs(threshold))) break;
+    if (bound < cut - 1e-6 * Math.max(1, Math.abs(cut))) break;
   }
   if (Number.isNaN(threshold)) threshold = valueAtTopFraction(pool.view(), k / pool.length);
+  const raised = options.floor !== undefined && threshold <= options.floor;
+  if (raised) threshold = options.floor as number;
   // As NetDissect: values tied at the threshold are in M, unless the threshold is the minimum of all
   // values (a mostly silent unit), when only values strictly above count. Skipped scenes lie below the
   // threshold, so it can be the minimum only when every scene was visited.
-  const strict = next >= n && !(threshold > minimum);
+  const strict = raised || (next >= n && !(threshold > minimum));
   const masks = new Map<number, Uint8Array>();
   let activeTotal = 0;
   for (const [scene, v] of values) {
@@ -155,5 +182,6 @@ export async function topRegion(
     masks,
     mapped: values.size,
     mapSize,
+    ...(raised ? { floor: threshold } : {}),
   };
 }
