@@ -19,6 +19,8 @@ import { formulaSearchTool } from './vision/formula-search.ts';
 import { propertyStatsTool } from './vision/property-stats.ts';
 import { searchStimuliTool } from './vision/search-stimuli.ts';
 import { probeFamiliesTool } from './vision/probe-families.ts';
+import { compareUnitsTool } from './vision/compare-units.ts';
+import { outputWeightsTool } from './vision/output-weights.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -29,6 +31,7 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   listUnitsTool,
   callUnitsTool,
   datasetExemplarsTool,
+  compareUnitsTool,
   renderScenesTool,
   editScenesTool,
   classifyTool,
@@ -40,6 +43,7 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   saliencyTool,
   alignmentTool,
   ablateUnitsTool,
+  outputWeightsTool,
   steerUnitsTool,
   recordHypothesisTool,
   submitAnswerTool,
