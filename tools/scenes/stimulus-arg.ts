@@ -5,7 +5,8 @@ import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
 import { SceneSpec } from '../../stimuli/spec.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { probeSetScenes } from '../cache/probe-scenes.ts';
-import type { ToolContext } from '../context.ts';
+import { probeSetDistribution, type ToolContext } from '../context.ts';
+import { describeOptionsFor } from './describe-options.ts';
 import { ToolError } from '../tool.ts';
 
 /**
@@ -74,7 +75,10 @@ export async function resolveStimuli(
       } else {
         const spec = SceneSpec.parse({ ...arg, width: arg.width ?? width, height: arg.height ?? height });
         const scene = await renderScene(spec);
-        out.push({ label: describeScene(scene.spec), scene });
+        out.push({
+          label: describeScene(scene.spec, describeOptionsFor(probeSetDistribution(ctx.probe))),
+          scene,
+        });
       }
     } catch (error) {
       throw new ToolError(`stimulus ${i}: ${errorMessage(error)}`, tool);
