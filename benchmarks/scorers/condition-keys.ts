@@ -68,7 +68,8 @@ export function formulaConditionKeys(text: string | undefined): string[] {
 }
 
 const NUMBERS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
-const NUMBER = '(\\d+|one|two|three|four|five|six)';
+/** A count: a number not followed by a percent sign ("at least 12% of the image" is an area). */
+const NUMBER = '(\\d+|one|two|three|four|five|six)(?!\\s*%|\\d|\\s*percent)';
 const toNumber = (word: string) => NUMBERS[word.toLowerCase()] ?? Number(word);
 
 const HALF_PATTERNS: [RegExp, string][] = [

@@ -27,7 +27,7 @@ import type { ScoredAnswer } from './types.ts';
  *   above(a, b) → a AND b, an orientation or effect gate → what it gated): right about what, wrong
  *   about where, how large, how many or in which relation;
  * - concept: one concept made too broad (dog → mammal, word "sky" → text), too narrow where it has no
- *   parent (vehicle → car, text → one word), moved to the neighbouring hue (teal → cyan), one OR branch swapped for an
+ *   parent (vehicle → car, text → one word), moved to the nearest hue a tuning width away (teal → cyan), one OR branch swapped for an
  *   unrelated concept (window OR wheel → window OR kite), an AND gate broadened (cat AND grass → cat
  *   AND texture), or, for a lone concept with no relative, an unrelated concept OR-ed onto it.
  *
@@ -50,6 +50,8 @@ interface Change {
   formula: Formula;
   kind: NearMissKind;
   change: string;
+  /** The change makes a concept narrower (vehicle → car): the answer names only true drivers. */
+  narrows?: boolean;
 }
 
 /** The preferred near miss of a formula, seeded by `key`; undefined when nothing in it can be changed. */
@@ -147,7 +149,7 @@ function changeConcepts(node: Formula, random: Random, alone: boolean): Change[]
       if (broader !== undefined)
         out.push(here({ op: 'concept', name: broader }, `${node.name} → ${broader}`));
       if (narrower !== undefined)
-        out.push(here({ op: 'concept', name: narrower }, `${node.name} → ${narrower}`));
+        out.push({ ...here({ op: 'concept', name: narrower }, `${node.name} → ${narrower}`), narrows: true });
       if (alone || out.length === 0) {
         // Nothing related to move to: name one unrelated thing beside it (right, and too broad).
         const other = unrelated(node.name, random);
@@ -168,7 +170,7 @@ function changeConcepts(node: Formula, random: Random, alone: boolean): Change[]
         here({ op: 'concept', name: TEXT_CONCEPT_NAME }, `${printFormula(node)} → ${TEXT_CONCEPT_NAME}`),
       ];
     case 'hue': {
-      const colour = nearestHue(node.colour);
+      const colour = nearestHue(node.colour, node.sigma);
       return colour === undefined ? [] : [here({ ...node, colour }, `hue ${node.colour} → ${colour}`)];
     }
     case 'orientation':
@@ -211,11 +213,13 @@ function changeConcepts(node: Formula, random: Random, alone: boolean): Change[]
     }
     case 'and':
     case 'intersect':
-      // The gate (AND's right side, the second term of `&`) first: what fires is kept.
+      // The gate (AND's right side, the second term of `&`) first: what fires is kept. A change that
+      // broadens comes before one that narrows: a description naming only true drivers (black
+      // hexagons for black polygons) is too narrow, which a scorer of predictions cannot see.
       return [
         ...inside((right) => ({ ...node, right }), node.right),
         ...inside((left) => ({ ...node, left }), node.left),
-      ];
+      ].sort((a, b) => Number(a.narrows ?? false) - Number(b.narrows ?? false));
   }
 }
 
@@ -230,8 +234,11 @@ function memberOf(name: string, random: Random): string | undefined {
   return members.length > 0 ? pick(random, members) : undefined;
 }
 
-/** The chromatic colour whose hue is closest to this one's (teal → cyan). */
-function nearestHue(colour: string): string | undefined {
+/**
+ * The chromatic colour nearest in hue that is at least one tuning width (σ) away (teal → cyan for
+ * σ 20): nearer than that the two tuning curves agree on almost every item and the miss is no miss.
+ */
+function nearestHue(colour: string, sigma: number): string | undefined {
   const hue = colourHue(colour);
   if (hue === undefined) return undefined;
   let best: string | undefined;
@@ -240,8 +247,7 @@ function nearestHue(colour: string): string | undefined {
     const h = colourHue(other);
     if (other === colour || h === undefined) continue;
     const d = hueDistance(h, hue);
-    // A colour at the same hue (navy and blue) differs only in brightness, which hue() ignores.
-    if (d >= 5 && d < bestDistance) [best, bestDistance] = [other, d];
+    if (d >= sigma && d < bestDistance) [best, bestDistance] = [other, d];
   }
   return best;
 }
