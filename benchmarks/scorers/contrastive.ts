@@ -4,7 +4,7 @@ import { evaluateFormula, formulaConcepts, type Formula } from '../../subjects/s
 import { driverEdits } from '../../tools/scenes/scene-drivers.ts';
 import { focusSpace, mutate, randomSearchSpec } from '../../tools/scenes/scene-search.ts';
 import { createRandom, hash32 } from '../../util/random.ts';
-import { isA, lookupConcept } from '../../stimuli/vocabulary.ts';
+import { isA, lookupConcept, TEXT_CONCEPT_NAME } from '../../stimuli/vocabulary.ts';
 
 /**
  * Contrastive held-out scenes for a rule: scenes built to satisfy it and minimal pairs that break it.
@@ -95,8 +95,11 @@ function categoryRemovals(
   const out: { change: string; spec: SceneSpec }[] = [];
   for (const name of concepts) {
     const concept = lookupConcept(name)?.name ?? name;
-    const items = spec.items.filter((it) => !isA(it.name, concept));
-    const removed = new Set(spec.items.filter((it) => isA(it.name, concept)).map((it) => it.name));
+    // Words are text: `text` covers every word item, whatever it says.
+    const under = (it: SceneSpec['items'][number]) =>
+      concept === TEXT_CONCEPT_NAME ? it.kind === 'word' : isA(it.name, concept);
+    const items = spec.items.filter((it) => !under(it));
+    const removed = new Set(spec.items.filter(under).map((it) => it.name));
     if (removed.size > 1) out.push({ change: `remove every ${concept}`, spec: { ...spec, items } });
   }
   return out;
