@@ -1,14 +1,8 @@
 import { join, resolve } from 'node:path';
-import {
-  createToolContext,
-  createVisionRegistry,
-  type AnswerRecord,
-  type HypothesisRecord,
-  type ToolContext,
-} from '../tools/index.ts';
-import { DEFAULT_PROBE_SET_SIZE, defaultCacheRoot, type WorkProgress } from '../tools/context.ts';
-import { OnnxProbe } from '../tools/probe/onnx-probe.ts';
-import type { ToolRegistry, ToolSpec } from '../tools/registry.ts';
+import type { AnswerRecord, HypothesisRecord } from '../tools/index.ts';
+import { defaultCacheRoot, type WorkProgress } from '../tools/context.ts';
+import type { ToolSpec } from '../tools/registry.ts';
+import { openSubject, type SubjectSession } from '../tools/session.ts';
 import { AiaError, errorMessage } from '../util/errors.ts';
 import { log } from '../util/log.ts';
 import { ZERO_USAGE } from './backbone.ts';
@@ -50,7 +44,7 @@ export interface SessionOptions {
   runDir?: string;
   /** Seeds the probe set and seeded tools (default 1). */
   seed?: number;
-  /** Scenes in the subject's probe set (default 1000). */
+  /** Stimuli in the subject's default set: scenes of the probe set (default 1000), or texts of a text subject's set. */
   probeSetSize?: number;
   /** Cache root (default AIA_CACHE_DIR or .cache). */
   cacheDir?: string;
@@ -95,12 +89,12 @@ export interface SessionRunInfo {
   answer?: AnswerRecord;
 }
 
-/** One run of the session: a subject's context and the transcript its calls go to. */
+/** One run of the session: a subject (its tools and context) and the transcript its calls go to. */
 interface ActiveRun {
   subject: string;
   question: string;
   unit?: string;
-  context: ToolContext;
+  session: SubjectSession;
   transcript: TranscriptWriter;
   knownRefs: Set<string>;
   calls: number;
@@ -116,7 +110,6 @@ interface RunningCall {
 }
 
 export class RecordedSession {
-  readonly registry: ToolRegistry<ToolContext> = createVisionRegistry();
   private run: ActiveRun | undefined;
   private running: RunningCall | undefined;
   private queue: Promise<unknown> = Promise.resolve();
@@ -134,9 +127,9 @@ export class RecordedSession {
     return session;
   }
 
-  /** The tools as a model is told of them. */
+  /** The current subject's tools as a model is told of them (a text subject's differ from a vision one's). */
   specs(): ToolSpec[] {
-    return this.registry.specs();
+    return this.current().session.withTools((registry) => registry.specs());
   }
 
   /** The current run: where it is written, its subject, what it found so far. */
@@ -148,8 +141,8 @@ export class RecordedSession {
       question: run.question,
       ...(run.unit !== undefined ? { unit: run.unit } : {}),
       calls: run.calls,
-      hypotheses: [...run.context.hypotheses],
-      ...(run.context.answer !== undefined ? { answer: run.context.answer } : {}),
+      hypotheses: [...run.session.context.hypotheses],
+      ...(run.session.context.answer !== undefined ? { answer: run.session.context.answer } : {}),
     };
   }
 
@@ -218,7 +211,9 @@ export class RecordedSession {
     const started = performance.now();
     let result: Awaited<ReturnType<typeof executeToolCall>>;
     try {
-      result = await executeToolCall(this.registry, run.context, tool, rawArguments);
+      result = await run.session.withTools((registry, context) =>
+        executeToolCall(registry, context, tool, rawArguments),
+      );
     } finally {
       this.running = undefined;
     }
@@ -231,7 +226,7 @@ export class RecordedSession {
     run.calls += 1;
     const ref = `c${run.calls}`;
     // Each call is its own step: there is no model turn to group calls by.
-    recordToolCall(run.transcript, run.context, {
+    recordToolCall(run.transcript, run.session.context, {
       step: run.calls,
       ref,
       call: { id: ref, name: tool, arguments: rawArguments },
@@ -263,15 +258,16 @@ export class RecordedSession {
     const startedAt = Date.now();
     const seed = options.seed ?? 1;
     const cacheDir = resolve(options.cacheDir ?? defaultCacheRoot());
-    const context = await createToolContext(subject, {
+    const session = await openSubject(subject, {
       cacheDir,
       seed,
       progress: options.progress ?? false,
-      onProgress: (update) => this.onWork(update),
-      ...(options.probeSetSize !== undefined ? { probeSetSize: options.probeSetSize } : {}),
+      vision: { onProgress: (update) => this.onWork(update) },
+      ...(options.probeSetSize !== undefined ? { stimuli: options.probeSetSize } : {}),
     });
+    const { context } = session;
     try {
-      const unitId = unit !== undefined ? context.probe.parseUnit(unit).id : undefined;
+      const unitId = unit !== undefined ? context.canonicalUnit(unit) : undefined;
       const asked = question ?? `${options.driver} session${options.client ? ` (${options.client})` : ''}`;
       const runDir = resolve(this.firstRunDir ?? join(options.runsRoot ?? 'runs', runName(asked, startedAt)));
       this.firstRunDir = undefined;
@@ -280,21 +276,14 @@ export class RecordedSession {
         id: runDir.split(/[\\/]/).pop() ?? runDir,
         createdAt: new Date(startedAt).toISOString(),
         versions: runVersions(),
-        subject: {
-          ref: subject,
-          hash: context.probe.hash,
-          files:
-            context.probe instanceof OnnxProbe
-              ? [{ path: context.probe.name, sha256: context.probe.subject.hash }]
-              : [],
-        },
+        subject: { ref: subject, hash: session.hash, files: session.files },
         question: asked,
         ...(unitId !== undefined ? { unit: unitId } : {}),
         config: {
           backbone: options.driver,
           model: options.client ?? 'unknown client',
           seed,
-          probeSetSize: options.probeSetSize ?? DEFAULT_PROBE_SET_SIZE,
+          probeSetSize: session.stimuli,
           budget: {},
           context: options.limits ?? DEFAULT_CONTEXT,
           cacheMode: 'off',
@@ -317,7 +306,7 @@ export class RecordedSession {
         subject,
         question: asked,
         ...(unitId !== undefined ? { unit: unitId } : {}),
-        context,
+        session,
         transcript,
         knownRefs,
         calls: 0,
@@ -331,7 +320,8 @@ export class RecordedSession {
 
   /** Record how the run ended and close its transcript; the subject is released by `dispose`. */
   private finishRun(run: ActiveRun): { runDir: string; dispose: Promise<void> } {
-    const { context, transcript } = run;
+    const { transcript } = run;
+    const { context } = run.session;
     const status: RunStatus = context.answer !== undefined ? 'answered' : 'no_answer';
     const wallMs = Date.now() - run.startedAt;
     try {

@@ -117,7 +117,7 @@ export const NUMBER_WORDS: Record<string, number> = {
   pair: 2,
 };
 
-export const COUNT_NAMES = [
+export const COUNT_NAMES: readonly string[] = [
   'zero',
   'one',
   'two',

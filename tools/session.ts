@@ -7,11 +7,12 @@ import {
 } from './context.ts';
 import type { InvestigationContext } from './investigation/state.ts';
 import { OnnxProbe } from './probe/onnx-probe.ts';
-import type { ToolRegistry } from './registry.ts';
+import type { ToolRegistry, ToolSpec } from './registry.ts';
 import { createTextToolContext, DEFAULT_TEXT_SET_SIZE } from './text-context.ts';
 import { isTextSubjectRef, textSubjectKind } from './text-probe/load.ts';
 import { LanguageModelProbe } from './text-probe/language-model-probe.ts';
-import { createTextRegistry, createVisionRegistry } from './index.ts';
+import { createTextRegistry } from './text-tools.ts';
+import { createVisionRegistry } from './vision-tools.ts';
 
 /**
  * A subject opened for an investigation: its tool context and the registry of its modality's tools,
@@ -43,10 +44,15 @@ export interface OpenSubjectOptions {
   vision?: Omit<ToolContextOptions, 'cacheDir' | 'seed' | 'probeSetSize' | 'progress'>;
 }
 
+/** The tools (name, description, input schema) a subject reference would get, without loading it. */
+export function toolSpecsFor(ref: string): ToolSpec[] {
+  const text = textSubjectKind(ref);
+  return (text !== undefined ? createTextRegistry(text) : createVisionRegistry()).specs();
+}
+
 /** The names of the tools a subject reference would get, without loading the subject. */
 export function toolNamesFor(ref: string): string[] {
-  const text = textSubjectKind(ref);
-  return (text !== undefined ? createTextRegistry(text) : createVisionRegistry()).names();
+  return toolSpecsFor(ref).map((spec) => spec.name);
 }
 
 export async function openSubject(ref: string, options: OpenSubjectOptions = {}): Promise<SubjectSession> {

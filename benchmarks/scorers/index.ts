@@ -1,4 +1,4 @@
-import { taskModality, type Task, type TaskModality } from '../suite.ts';
+import { taskModality, type ScorerName, type Task, type TaskModality } from '../suite.ts';
 import { scoreTextConcepts } from './text/concept.ts';
 import { scoreTextFormula } from './text/formula.ts';
 import { randomTextAnswer } from './text/random-answer.ts';
@@ -20,56 +20,55 @@ export { releaseHeldOut } from './held-out.ts';
 export { randomAnswer, RANDOM_ANSWER_CONCEPTS } from './random-answer.ts';
 export { extractMentions } from './mentions.ts';
 
+/**
+ * One scorer of one modality: its verdict, or undefined when it cannot run here (a judge-based scorer
+ * without a judge backbone), which leaves its entry absent so reports show it as not run.
+ */
+type Scorer = (
+  task: Task,
+  answer: ScoredAnswer | undefined,
+  options: ScoreOptions,
+) => Promise<ScorerResult | undefined> | ScorerResult | undefined;
+
+/** The scorers each modality has; a name a modality lacks is not run for its tasks. */
+type ScorerTable = Partial<Record<ScorerName, Scorer>>;
+
+const VISION_SCORERS: ScorerTable = {
+  formula: scoreFormula,
+  concept: (task, answer) => scoreConcepts(task, answer),
+  predictive: scorePredictive,
+  simulation: (task, answer, options) =>
+    options.judge ? scoreSimulation(task, answer, { ...options, judge: options.judge }) : undefined,
+  judge: (task, answer, options) =>
+    options.judge ? scoreJudge(task, answer, { ...options, judge: options.judge }) : undefined,
+};
+
+/** Text tasks: the token-level formula scorer and the concept scorer (the judges are not wired for text yet). */
+const TEXT_SCORERS: ScorerTable = {
+  formula: scoreTextFormula,
+  concept: (task, answer) => scoreTextConcepts(task, answer),
+};
+
 /** What scores an answer, per modality of the task's subject (one place that reads the modality). */
 interface ModalityScoring {
-  score(task: Task, answer: ScoredAnswer | undefined, options: ScoreOptions): Promise<TaskScores>;
+  scorers: ScorerTable;
   randomAnswer(taskId: string): ScoredAnswer;
 }
 
 const SCORING: Record<TaskModality, ModalityScoring> = {
-  vision: { score: scoreVisionAnswer, randomAnswer: (id) => randomAnswer(id) },
-  text: { score: scoreTextAnswer, randomAnswer: (id) => randomTextAnswer(id) },
+  vision: { scorers: VISION_SCORERS, randomAnswer: (id) => randomAnswer(id) },
+  text: { scorers: TEXT_SCORERS, randomAnswer: (id) => randomTextAnswer(id) },
 };
 
-export function scoreAnswer(
+export async function scoreAnswer(
   task: Task,
   answer: ScoredAnswer | undefined,
   options: ScoreOptions,
 ): Promise<TaskScores> {
-  return SCORING[taskModality(task.subject)].score(task, answer, options);
-}
-
-/**
- * Text tasks: the token-level formula scorer and the concept scorer; the judge and the predictive
- * scorer are not wired for text yet (no entry: reports show them as not run).
- */
-async function scoreTextAnswer(
-  task: Task,
-  answer: ScoredAnswer | undefined,
-  options: ScoreOptions,
-): Promise<TaskScores> {
+  const { scorers } = SCORING[taskModality(task.subject)];
   const scores: TaskScores = {};
   for (const name of task.scorers) {
-    if (name === 'formula') scores[name] = await scoreTextFormula(task, answer, options);
-    else if (name === 'concept') scores[name] = scoreTextConcepts(task, answer);
-  }
-  return scores;
-}
-
-async function scoreVisionAnswer(
-  task: Task,
-  answer: ScoredAnswer | undefined,
-  options: ScoreOptions,
-): Promise<TaskScores> {
-  const scores: TaskScores = {};
-  for (const name of task.scorers) {
-    let result: ScorerResult | undefined;
-    if (name === 'formula') result = await scoreFormula(task, answer, options);
-    else if (name === 'concept') result = scoreConcepts(task, answer);
-    else if (name === 'predictive') result = await scorePredictive(task, answer, options);
-    else if (name === 'simulation') {
-      if (options.judge) result = await scoreSimulation(task, answer, { ...options, judge: options.judge });
-    } else if (options.judge) result = await scoreJudge(task, answer, { ...options, judge: options.judge });
+    const result = await scorers[name]?.(task, answer, options);
     if (result) scores[name] = result;
   }
   return scores;

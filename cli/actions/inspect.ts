@@ -7,9 +7,14 @@ import { formatTable, printResult } from '../output.ts';
  * every float tensor that can be read or edited.
  */
 
-/** A site's shape with its batch axis shown as N when the graph leaves it dynamic. */
+/**
+ * A site's shape with its batch axis shown as N when the graph leaves it dynamic. The example input is
+ * one example, so a dynamic first axis longer than 1 is not the batch (a language model's position
+ * embeddings are [sequence, width]) and keeps its length.
+ */
 export function shapeText(site: SiteInfo): string {
-  return site.shape.map((d, i) => (i === 0 && typeof site.dims[0] !== 'number' ? 'N' : String(d))).join('×');
+  const batchFirst = typeof site.dims[0] !== 'number' && site.shape[0] === 1;
+  return site.shape.map((d, i) => (i === 0 && batchFirst ? 'N' : String(d))).join('×');
 }
 
 /** Load the subject, print its sites (a table, or --json). */

@@ -44,9 +44,16 @@ function timestamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
-/** `aia tools list`: every tool's name and first sentence (--json: with its input JSON Schema). */
-export function runToolsList(opts: { json?: boolean }): void {
-  const specs = createVisionRegistry().specs();
+/**
+ * `aia tools list`: every tool's name and first sentence (--json: with its input JSON Schema). The
+ * vision tools by default (loading nothing else, so it starts at once); with --subject, the tools that
+ * subject gets (a language model's, a synthetic text subject's), found without loading it.
+ */
+export async function runToolsList(opts: { json?: boolean; subject?: string }): Promise<void> {
+  const specs =
+    opts.subject === undefined
+      ? createVisionRegistry().specs()
+      : (await import('../../tools/session.ts')).toolSpecsFor(opts.subject);
   printResult(opts.json === true, specs, () =>
     specs.map((s) => `${s.name}\n  ${s.description.split(/(?<=\.)\s/)[0] ?? s.description}`).join('\n'),
   );

@@ -13,9 +13,13 @@ export function registerToolsCommand(program: Command): void {
     .command('list')
     .description('list the tools with their descriptions (--json adds their JSON Schemas)')
     .option('--json', 'print names, descriptions and input JSON Schemas as JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .option(
+      '--subject <ref>',
+      "list the tools this subject gets (default: the vision tools), e.g. a language model's",
+    )
+    .action(async (opts: { json?: boolean; subject?: string }) => {
       const { runToolsList } = await import('../actions/tools.ts');
-      runToolsList(opts);
+      await runToolsList(opts);
     });
 
   tools

@@ -52,7 +52,7 @@ export function createAiaMcpServer(options: AiaMcpServerOptions = {}): AiaMcpSer
     const client = server.server.getClientVersion();
     return client ? `${client.name} ${client.version}` : undefined;
   });
-  registerAiaTools(server, slot, { maxResultTokens });
+  registerAiaTools(server, slot, { maxResultTokens }, options.subject);
   registerRunResources(server, runsRoot);
   return {
     server,

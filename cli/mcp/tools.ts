@@ -1,9 +1,10 @@
-import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { WorkProgress } from '../../tools/context.ts';
 import type { ToolSpec } from '../../tools/registry.ts';
-import { createVisionRegistry } from '../../tools/index.ts';
+import { toolSpecsFor } from '../../tools/session.ts';
+import { createVisionRegistry } from '../../tools/vision-tools.ts';
 import { toCallToolResult, type ResultLimits } from './content.ts';
 import type { SessionSlot } from './session-slot.ts';
 
@@ -13,6 +14,10 @@ import type { SessionSlot } from './session-slot.ts';
  * the SDK would answer a malformed call with its own message and hand the handler only the parsed
  * arguments, while the registry answers with the messages aia's own models get, and the raw arguments
  * are what the transcript records and replay re-parses. So a malformed call is recorded like any other.
+ *
+ * The tools are the loaded subject's: a vision subject's until a text subject (a language model,
+ * synthetic text units) is loaded, which swaps them for the text tools; the SDK then tells the client
+ * that the tool list changed.
  */
 
 /** The extra the SDK passes a tool handler, as much of it as is used here. */
@@ -63,22 +68,27 @@ function progressReporter(extra: HandlerExtra): ((update: WorkProgress) => void)
   };
 }
 
-export function registerAiaTools(server: McpServer, slot: SessionSlot, limits: ResultLimits): void {
-  for (const spec of createVisionRegistry().specs()) {
-    server.registerTool(
-      spec.name,
-      { description: spec.description, inputSchema: advertised(spec) },
-      async (args, extra): Promise<CallToolResult> => {
-        const session = await slot.get();
-        const onProgress = progressReporter(extra);
-        const call = await session.call(spec.name, JSON.stringify(args ?? {}), {
-          signal: extra.signal,
-          ...(onProgress ? { onProgress } : {}),
-        });
-        return toCallToolResult(call, limits);
-      },
-    );
-  }
+export function registerAiaTools(
+  server: McpServer,
+  slot: SessionSlot,
+  limits: ResultLimits,
+  initialSubject: string | undefined,
+): void {
+  const registered = new Map<string, RegisteredTool>();
+
+  /** Register the tools `subject` gets, replacing the current ones when they differ. */
+  const useToolsOf = (subject: string | undefined): void => {
+    // Before any subject is loaded the client sees the vision tools, as `aia tools list` does.
+    const specs = subject === undefined ? createVisionRegistry().specs() : toolSpecsFor(subject);
+    const same =
+      specs.length === registered.size &&
+      specs.every((spec) => registered.get(spec.name)?.description === spec.description);
+    if (same) return;
+    for (const tool of registered.values()) tool.remove();
+    registered.clear();
+    for (const spec of specs) registered.set(spec.name, registerSessionTool(server, slot, limits, spec));
+  };
+  useToolsOf(initialSubject);
 
   server.registerTool(
     'load_subject',
@@ -89,7 +99,7 @@ export function registerAiaTools(server: McpServer, slot: SessionSlot, limits: R
         "85 of MAIA's synthetic neurons). Optionally the question and the unit the investigation is about, " +
         'for the record. Each subject gets its own run directory; switching finishes the current run.',
       inputSchema: {
-        subject: z.string().min(1).describe('zoo name, .onnx path, or synthetic:…'),
+        subject: z.string().min(1).describe('zoo name, .onnx path, synthetic:… or synthetic-text:…'),
         question: z.string().min(1).optional().describe('what the investigation asks'),
         unit: z.string().min(1).optional().describe('the unit it is about, site:index'),
       },
@@ -99,12 +109,13 @@ export function registerAiaTools(server: McpServer, slot: SessionSlot, limits: R
         ...(question !== undefined ? { question } : {}),
         ...(unit !== undefined ? { unit } : {}),
       });
+      useToolsOf(subject);
       const info = session.info();
       const lines = [
         `Loaded ${info.subject}${info.unit !== undefined ? ` (unit ${info.unit})` : ''}.`,
         `Calls are recorded in ${info.runDir}.`,
         ...(finished !== undefined ? [`The previous run was finished: ${finished}.`] : []),
-        'Next: describe_subject, then list_units or dataset_exemplars.',
+        `Next: describe_subject (the subject's ${session.specs().length} tools are listed by tools/list).`,
       ];
       return {
         content: [{ type: 'text', text: lines.join('\n') }],
@@ -115,6 +126,28 @@ export function registerAiaTools(server: McpServer, slot: SessionSlot, limits: R
           ...(finished !== undefined ? { finished } : {}),
         },
       };
+    },
+  );
+}
+
+/** One registry tool as an MCP tool that runs on the slot's session and is recorded there. */
+function registerSessionTool(
+  server: McpServer,
+  slot: SessionSlot,
+  limits: ResultLimits,
+  spec: ToolSpec,
+): RegisteredTool {
+  return server.registerTool(
+    spec.name,
+    { description: spec.description, inputSchema: advertised(spec) },
+    async (args, extra): Promise<CallToolResult> => {
+      const session = await slot.get();
+      const onProgress = progressReporter(extra);
+      const call = await session.call(spec.name, JSON.stringify(args ?? {}), {
+        signal: extra.signal,
+        ...(onProgress ? { onProgress } : {}),
+      });
+      return toCallToolResult(call, limits);
     },
   );
 }

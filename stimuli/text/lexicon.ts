@@ -1,3 +1,5 @@
+import { COUNT_NAMES } from '../phrase-lexicon.ts';
+
 /**
  * Curated word lists for lexical categories. Small and hand-checked on purpose: a synthetic unit's
  * ground truth is whatever these lists say, so every member must be unambiguous in ordinary text
@@ -73,20 +75,9 @@ export const LEXICON = {
     'crow',
     'pony',
   ],
+  // The count words the scene phrases read (zero to twelve), then the larger ones.
   number: [
-    'zero',
-    'one',
-    'two',
-    'three',
-    'four',
-    'five',
-    'six',
-    'seven',
-    'eight',
-    'nine',
-    'ten',
-    'eleven',
-    'twelve',
+    ...COUNT_NAMES,
     'thirteen',
     'fourteen',
     'fifteen',

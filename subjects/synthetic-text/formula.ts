@@ -1,6 +1,6 @@
-import { InputError } from '../../util/errors.ts';
 import { didYouMean } from '../synthetic/nearest.ts';
-import { tokenize, type Token } from '../synthetic/tokenize.ts';
+import { BooleanFormulaParser, isOperatorWord, level } from '../synthetic/boolean-parser.ts';
+import type { Token } from '../synthetic/tokenize.ts';
 
 /**
  * The text concept language: what a text unit fires on, token by token. Synthetic text units are
@@ -30,7 +30,6 @@ export type TextFormula =
   | { op: 'after'; arg: TextFormula; previous: TextFormula }
   | { op: 'depth'; depth: number };
 
-const KEYWORDS = ['AND', 'OR', 'NOT'];
 export const TEXT_FUNCTIONS = ['word', 'after', 'depth'] as const;
 const MAX_DEPTH = 10;
 
@@ -38,61 +37,40 @@ export function parseTextFormula(source: string): TextFormula {
   return new Parser(source).parseAll();
 }
 
-class Parser {
-  private readonly tokens: Token[];
-  private position = 0;
-
-  constructor(private readonly source: string) {
-    this.tokens = tokenize(source);
+class Parser extends BooleanFormulaParser<TextFormula> {
+  constructor(source: string) {
+    // OR, then AND (or &: a token has no parts, so both mean the same), loosest first.
+    super(
+      source,
+      'text formula',
+      [
+        level<TextFormula>({ keywords: ['OR'] }, (left, right) => ({ op: 'or', left, right })),
+        level<TextFormula>({ keywords: ['AND'], tokens: ['&'] }, (left, right) => ({
+          op: 'and',
+          left,
+          right,
+        })),
+      ],
+      (arg) => ({ op: 'not', arg }),
+    );
   }
 
-  parseAll(): TextFormula {
-    if (this.peek().type === 'end') throw this.error('the formula is empty; write a concept such as noun');
-    const formula = this.parseOr();
-    const next = this.peek();
-    if (next.type !== 'end') throw this.unexpected(next, 'AND, OR or the end of the formula');
-    return formula;
+  protected emptyMessage(): string {
+    return 'the formula is empty; write a concept such as noun';
   }
 
-  private parseOr(): TextFormula {
-    let left = this.parseAnd();
-    while (this.atKeyword('OR')) {
-      this.next();
-      left = { op: 'or', left, right: this.parseAnd() };
-    }
-    return left;
+  protected endExpected(): string {
+    return 'AND, OR or the end of the formula';
   }
 
-  private parseAnd(): TextFormula {
-    let left = this.parseUnary();
-    while (this.atKeyword('AND') || this.peek().type === '&') {
-      this.next();
-      left = { op: 'and', left, right: this.parseUnary() };
-    }
-    return left;
+  protected primaryExpected(): string {
+    return "a concept (such as noun), NOT, a function such as word(...), or '('";
   }
 
-  private parseUnary(): TextFormula {
-    if (this.atKeyword('NOT')) {
-      this.next();
-      return { op: 'not', arg: this.parseUnary() };
-    }
-    return this.parsePrimary();
-  }
-
-  private parsePrimary(): TextFormula {
-    const token = this.peek();
-    if (token.type === '(') {
-      this.next();
-      const inner = this.parseOr();
-      this.expect(')');
-      return inner;
-    }
-    if (token.type !== 'word' || KEYWORDS.includes(token.text.toUpperCase()))
-      throw this.unexpected(token, "a concept (such as noun), NOT, a function such as word(...), or '('");
-    this.next();
+  protected parseAtom(): TextFormula {
+    const token = this.next();
     if (this.peek().type === '(') return this.parseCall(token);
-    if (this.peek().type === 'word' && !KEYWORDS.includes(this.peek().text.toUpperCase()))
+    if (this.peek().type === 'word' && !isOperatorWord(this.peek().text))
       throw this.unexpected(
         this.peek(),
         `AND, OR or ')' after '${token.text}' (concepts are one word: in_quotes)`,
@@ -113,9 +91,9 @@ class Parser {
         throw this.error(`word(...) at column ${token.column} needs one word without spaces`);
       formula = { op: 'word', text };
     } else if (fn === 'after') {
-      const arg = this.parseOr();
+      const arg = this.parseFormula();
       this.expect(',');
-      formula = { op: 'after', arg, previous: this.parseOr() };
+      formula = { op: 'after', arg, previous: this.parseFormula() };
     } else if (fn === 'depth') {
       const token = this.peek();
       const depth = Number(token.text);
@@ -131,36 +109,6 @@ class Parser {
     }
     this.expect(')');
     return formula;
-  }
-
-  private expect(type: '(' | ')' | ','): void {
-    const token = this.peek();
-    if (token.type !== type) throw this.unexpected(token, `'${type}'`);
-    this.next();
-  }
-
-  private atKeyword(keyword: string): boolean {
-    const token = this.peek();
-    return token.type === 'word' && token.text.toUpperCase() === keyword;
-  }
-
-  private peek(): Token {
-    return this.tokens[Math.min(this.position, this.tokens.length - 1)]!;
-  }
-
-  private next(): Token {
-    const token = this.peek();
-    if (token.type !== 'end') this.position++;
-    return token;
-  }
-
-  private unexpected(token: Token, expected: string): InputError {
-    const found = token.type === 'end' ? 'end of formula' : `'${token.text}'`;
-    return this.error(`unexpected ${found} at column ${token.column}; expected ${expected}`);
-  }
-
-  private error(message: string): InputError {
-    return new InputError(`text formula "${this.source}": ${message}`);
   }
 }
 

@@ -1,4 +1,3 @@
-import { InputError } from '../../util/errors.ts';
 import {
   COMPARISONS,
   DEFAULT_HUE_SIGMA,
@@ -22,7 +21,8 @@ import {
 import { HUE_COLOURS } from './hues.ts';
 import { editDistance } from '../../util/names.ts';
 import { didYouMean } from './nearest.ts';
-import { tokenize, type Token } from './tokenize.ts';
+import { BooleanFormulaParser, isOperatorWord, level } from './boolean-parser.ts';
+import type { Token } from './tokenize.ts';
 
 /** Parse a formula of the concept language (grammar: formula.ts). Throws InputError naming the bad token. */
 export function parseFormula(source: string): Formula {
@@ -41,9 +41,7 @@ export function isConceptName(name: string): boolean {
   );
 }
 
-function isKeyword(word: string): boolean {
-  return (KEYWORDS as readonly string[]).includes(word.toUpperCase());
-}
+const isKeyword = isOperatorWord;
 
 const MAX_COUNT = 1000;
 
@@ -68,70 +66,34 @@ const EFFECT_ALIASES: Record<string, EffectKind> = {
   rotation: 'rotate',
 };
 
-class Parser {
-  private readonly tokens: Token[];
-  private position = 0;
-
-  constructor(private readonly source: string) {
-    this.tokens = tokenize(source);
+class Parser extends BooleanFormulaParser<Formula> {
+  constructor(source: string) {
+    // OR, then AND, then & (both on the same object), loosest first.
+    super(
+      source,
+      'formula',
+      [
+        level<Formula>({ keywords: ['OR'] }, (left, right) => ({ op: 'or', left, right })),
+        level<Formula>({ keywords: ['AND'] }, (left, right) => ({ op: 'and', left, right })),
+        level<Formula>({ tokens: ['&'] }, (left, right) => ({ op: 'intersect', left, right })),
+      ],
+      (arg) => ({ op: 'not', arg }),
+    );
   }
 
-  parseAll(): Formula {
-    if (this.peek().type === 'end') throw this.error('the formula is empty; write a concept such as dog');
-    const formula = this.parseOr();
-    const next = this.peek();
-    if (next.type !== 'end') {
-      throw this.unexpected(next, next.type === 'word' ? 'AND, OR, & or the end' : 'the end of the formula');
-    }
-    return formula;
+  protected emptyMessage(): string {
+    return 'the formula is empty; write a concept such as dog';
   }
 
-  private parseOr(): Formula {
-    let left = this.parseAnd();
-    while (this.atKeyword('OR')) {
-      this.next();
-      left = { op: 'or', left, right: this.parseAnd() };
-    }
-    return left;
+  protected endExpected(next: Token): string {
+    return next.type === 'word' ? 'AND, OR, & or the end' : 'the end of the formula';
   }
 
-  private parseAnd(): Formula {
-    let left = this.parseIntersect();
-    while (this.atKeyword('AND')) {
-      this.next();
-      left = { op: 'and', left, right: this.parseIntersect() };
-    }
-    return left;
+  protected primaryExpected(): string {
+    return "a concept (such as dog), NOT, a function such as left(...), or '('";
   }
 
-  private parseIntersect(): Formula {
-    let left = this.parseUnary();
-    while (this.peek().type === '&') {
-      this.next();
-      left = { op: 'intersect', left, right: this.parseUnary() };
-    }
-    return left;
-  }
-
-  private parseUnary(): Formula {
-    if (this.atKeyword('NOT')) {
-      this.next();
-      return { op: 'not', arg: this.parseUnary() };
-    }
-    return this.parsePrimary();
-  }
-
-  private parsePrimary(): Formula {
-    const token = this.peek();
-    if (token.type === '(') {
-      this.next();
-      const inner = this.parseOr();
-      this.expect(')');
-      return inner;
-    }
-    if (token.type !== 'word' || isKeyword(token.text)) {
-      throw this.unexpected(token, "a concept (such as dog), NOT, a function such as left(...), or '('");
-    }
+  protected parseAtom(): Formula {
     if (this.peek(1).type === '(') return this.parseCall();
     return { op: 'concept', name: this.readName('a concept') };
   }
@@ -175,17 +137,17 @@ class Parser {
     this.expect('(');
     let formula: Formula;
     if ((HALVES as readonly string[]).includes(name)) {
-      formula = { op: 'half', half: name as Half, arg: this.parseOr() };
+      formula = { op: 'half', half: name as Half, arg: this.parseFormula() };
     } else if (name in SIZE_BANDS) {
-      formula = { op: 'size', band: { ...SIZE_BANDS[name as SizeBandName] }, arg: this.parseOr() };
+      formula = { op: 'size', band: { ...SIZE_BANDS[name as SizeBandName] }, arg: this.parseFormula() };
     } else if (name === 'area') {
       formula = this.parseAreaArguments();
     } else if ((RELATIONS as readonly string[]).includes(name)) {
-      const arg = this.parseOr();
+      const arg = this.parseFormula();
       this.expect(',');
-      formula = { op: 'relation', relation: name as Relation, arg, reference: this.parseOr() };
+      formula = { op: 'relation', relation: name as Relation, arg, reference: this.parseFormula() };
     } else if (name === 'count') {
-      const arg = this.parseOr();
+      const arg = this.parseFormula();
       this.expect(')');
       return this.parseCountComparison(arg);
     } else if (name === 'word') {
@@ -200,10 +162,10 @@ class Parser {
     } else if (name === 'effect') {
       formula = { op: 'effect', effect: this.parseChoice('effect', EFFECT_KINDS, EFFECT_ALIASES) };
     } else if (name === 'height') {
-      const arg = this.parseOr();
+      const arg = this.parseFormula();
       formula = { op: 'height', band: this.parseBand('height'), arg };
     } else if (name in SPAN_FUNCTIONS) {
-      const arg = this.parseOr();
+      const arg = this.parseFormula();
       formula = { op: 'span', axis: SPAN_FUNCTIONS[name]!, band: this.parseBand(name), arg };
     } else {
       formula = this.parseHueArguments();
@@ -271,7 +233,7 @@ class Parser {
   }
 
   private parseAreaArguments(): Formula {
-    const arg = this.parseOr();
+    const arg = this.parseFormula();
     this.expect(',');
     const minToken = this.peek();
     const min = this.readNumber('the smallest area fraction');
@@ -336,35 +298,5 @@ class Parser {
     if (token.type !== 'number') throw this.unexpected(token, what);
     this.next();
     return Number(token.text);
-  }
-
-  private expect(type: ')' | '(' | ','): void {
-    const token = this.peek();
-    if (token.type !== type) throw this.unexpected(token, `'${type}'`);
-    this.next();
-  }
-
-  private atKeyword(keyword: (typeof KEYWORDS)[number]): boolean {
-    const token = this.peek();
-    return token.type === 'word' && token.text.toUpperCase() === keyword;
-  }
-
-  private peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.position + ahead, this.tokens.length - 1)]!;
-  }
-
-  private next(): Token {
-    const token = this.peek();
-    if (token.type !== 'end') this.position++;
-    return token;
-  }
-
-  private unexpected(token: Token, expected: string): InputError {
-    const found = token.type === 'end' ? 'end of formula' : `'${token.text}'`;
-    return this.error(`unexpected ${found} at column ${token.column}; expected ${expected}`);
-  }
-
-  private error(message: string): InputError {
-    return new InputError(`formula "${this.source}": ${message}`);
   }
 }

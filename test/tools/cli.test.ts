@@ -23,6 +23,15 @@ describe.concurrent('aia tools', () => {
     expect(specs.every((s) => s.inputSchema.type === 'object' && s.description.length > 40)).toBe(true);
   });
 
+  it("list --subject gives that subject's tools: a text subject's differ from the vision ones", async () => {
+    const { code, stdout } = await aia('tools', 'list', '--subject', 'synthetic-text:bank', '--json');
+    expect(code).toBe(0);
+    const names = (JSON.parse(stdout) as { name: string }[]).map((s) => s.name);
+    expect(names).toContain('text_exemplars');
+    expect(names).not.toContain('render_scenes');
+    expect(names.at(-1)).toBe('submit_answer');
+  });
+
   it("call prints a tool's text, or its JSON result", async () => {
     const human = await aia('tools', 'call', 'describe_subject', '--subject', 'synthetic:maia/mono-dog');
     expect(human.code).toBe(0);
