@@ -5,7 +5,7 @@
  * least 95% of tasks. Prints the fractions per scorer (strictly ordered, and each comparison alone)
  * and writes them as JSON.
  *
- *   npx tsx scripts/scorer-sanity.ts [suite…] [--every K] [--out FILE] [--cache-dir DIR]
+ *   npx tsx scripts/scorer-sanity.ts [suite…] [--every K] [--only ID,ID…] [--out FILE] [--cache-dir DIR]
  *
  * --every K keeps every K-th task of each suite (default 1: all). The judge and simulation scorers
  * need a judge model and are not run here.
@@ -55,8 +55,11 @@ async function main(): Promise<void> {
     throw new Error(`--every must be a whole number ≥ 1, got ${every}`);
   const cacheDir = resolve(option(args, '--cache-dir') ?? process.env.AIA_CACHE_DIR ?? '.cache');
   const out = option(args, '--out');
+  // --only id,id: re-score a few tasks (every scorer is seeded, so other rows would come out the same).
+  const onlyList = option(args, '--only');
+  const only = onlyList === undefined ? undefined : new Set(onlyList.split(',').map((id) => id.trim()));
   const valued = new Set(
-    ['--every', '--out', '--cache-dir']
+    ['--every', '--out', '--cache-dir', '--only']
       .map((n) => args.indexOf(n))
       .filter((i) => i >= 0)
       .map((i) => i + 1),
@@ -65,7 +68,9 @@ async function main(): Promise<void> {
   const suites = names.length > 0 ? names : ['maia-synthetic', 'synthetic-hard'];
   const rows: Row[] = [];
   for (const name of suites) {
-    const tasks = loadSuite(name).tasks.filter((_, i) => i % every === 0);
+    const tasks = loadSuite(name)
+      .tasks.filter((_, i) => i % every === 0)
+      .filter((t) => only === undefined || only.has(t.id));
     for (const task of tasks) {
       const row = await scoreTask(task, cacheDir);
       if (row) rows.push(row);
