@@ -31,7 +31,7 @@ describe('per-stimulus table of a causal tool', () => {
     expect(text).toMatch(/… 3 more in data$/);
   });
 
-  it('adds the true logits and the change in the top label\'s margin where the subject has them', () => {
+  it("adds the true logits and the change in the top label's margin where the subject has them", () => {
     const text = perStimulusTable(
       ['0', '180'],
       [
