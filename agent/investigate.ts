@@ -3,6 +3,8 @@ import type { AnswerRecord, HypothesisRecord } from '../tools/index.ts';
 import { defaultCacheRoot } from '../tools/context.ts';
 import { openSubject } from '../tools/session.ts';
 import { renderPrompt } from '../prompts/index.ts';
+import { BEHAVIOURS } from '../subjects/language-model/behaviours.ts';
+import { classifyQuestion } from './question.ts';
 import type { Backbone, Usage } from './backbone.ts';
 import { resolveBackbone, type BackboneName } from './backbones/index.ts';
 import { DEFAULT_BUDGET, type BudgetLimits } from './budget.ts';
@@ -150,6 +152,7 @@ export async function investigate(options: InvestigateOptions): Promise<Investig
             subject: session.displayName,
             unitLine: unit !== undefined ? `Unit: \`${unit}\`` : '',
             question: options.question,
+            guidance: behaviourGuidance(options.question, unit, registry.names()),
           }),
           budget,
           window,
@@ -215,4 +218,14 @@ export function runName(question: string, time: number): string {
     .replace(/^-|-$/g, '')
     .slice(0, 40);
   return `${stamp}-${slug || 'run'}`;
+}
+
+/**
+ * For a question about a behaviour (no unit) on a subject that offers the behaviour experiments, how to
+ * investigate it; otherwise nothing.
+ */
+function behaviourGuidance(question: string, unit: string | undefined, tools: readonly string[]): string {
+  const asked = classifyQuestion(question, unit);
+  if (asked.kind !== 'behaviour' || !tools.includes('test_trigger')) return '';
+  return `\n${renderPrompt('behaviour', { behaviour: `${asked.behaviour}: ${BEHAVIOURS[asked.behaviour].description}` })}`;
 }

@@ -9,6 +9,10 @@ import { isScorableConcept } from './scorers/mentions.ts';
 import { parseTextFormula, parseTextUnitDefinitions } from '../subjects/synthetic-text/index.ts';
 import { isTextConcept, TEXT_CONCEPTS } from '../stimuli/text/concepts.ts';
 import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/load.ts';
+import { BEHAVIOUR_NAMES } from '../subjects/language-model/behaviours.ts';
+
+/** Scorers of a behaviour question (no unit): they read the answer's trigger and behaviour. */
+export const BEHAVIOUR_SCORERS: readonly ScorerName[] = ['trigger', 'behaviour', 'trigger_rate'];
 
 /**
  * Benchmark suites: questions about units whose answers are known, as JSON data. The schema is
@@ -18,7 +22,17 @@ import { isTextSubjectRef, SYNTHETIC_TEXT_PREFIX } from '../tools/text-probe/loa
 /** The seed of the agent's own probe set (tools/context.ts DEFAULT_SEED): held-out sets must differ. */
 export const AGENT_PROBE_SEED = 1;
 
-export const SCORER_NAMES = ['formula', 'concept', 'judge', 'predictive', 'simulation'] as const;
+export const SCORER_NAMES = [
+  'formula',
+  'concept',
+  'judge',
+  'predictive',
+  'simulation',
+  'reliance',
+  'trigger',
+  'behaviour',
+  'trigger_rate',
+] as const;
 export const ScorerName = z.enum(SCORER_NAMES);
 export type ScorerName = z.infer<typeof ScorerName>;
 
@@ -30,6 +44,22 @@ export const Substitution = z.strictObject({
   why: z.string().min(1),
 });
 export type Substitution = z.infer<typeof Substitution>;
+
+/** What a model relies on, for questions about a whole model's behaviour (the reliance scorer). */
+export const Reliance = z.strictObject({
+  /** The class the model detects (a vocabulary concept, e.g. 'boat'). */
+  target: z.string().min(1),
+  /** The candidate spurious feature (e.g. 'water'). */
+  feature: z.string().min(1),
+  /** Whether the model relies on the feature (the biased model) or not (its control). */
+  relies: z.boolean(),
+  /**
+   * Concepts that stand for how the feature looks (water: its colour, blue): an answer naming one
+   * has found the cue but not what it is, and earns half.
+   */
+  looksLike: z.array(z.string().min(1)).optional(),
+});
+export type Reliance = z.infer<typeof Reliance>;
 
 export const Truth = z.strictObject({
   /**
@@ -45,6 +75,12 @@ export const Truth = z.strictObject({
   /** The answer in words, as a person would give it. */
   description: z.string().min(1),
   substitution: Substitution.optional(),
+  /** For a behaviour question: the phrase that causes the behaviour (a planted backdoor's trigger). */
+  trigger: z.string().trim().min(1).optional(),
+  /** For a behaviour question: the behaviour, by name (subjects/language-model/behaviours.ts). */
+  behaviour: z.enum(BEHAVIOUR_NAMES).optional(),
+  /** What the model relies on, for the reliance scorer. */
+  reliance: Reliance.optional(),
 });
 export type Truth = z.infer<typeof Truth>;
 
@@ -147,13 +183,25 @@ export const Task = z
       const problem = language.checkConcept(key);
       if (problem) context.addIssue({ code: 'custom', path: ['truth', 'concepts', i], message: problem });
     });
-    if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined) {
+    const aboutUnit = task.scorers.some((s) => !BEHAVIOUR_SCORERS.includes(s));
+    if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined && aboutUnit) {
       context.addIssue({
         code: 'custom',
         path: ['unit'],
-        message: 'a task on an ONNX subject must name its unit',
+        message: 'a task on an ONNX subject must name its unit (only behaviour scorers need none)',
       });
     }
+    for (const [scorer, field] of [
+      ['trigger', 'trigger'],
+      ['trigger_rate', 'trigger'],
+      ['behaviour', 'behaviour'],
+    ] as const)
+      if (task.scorers.includes(scorer) && task.truth[field] === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: ['truth', field],
+          message: `the ${scorer} scorer needs truth.${field}`,
+        });
     if (task.scorers.includes('concept') && task.truth.concepts === undefined) {
       context.addIssue({
         code: 'custom',
@@ -161,6 +209,23 @@ export const Task = z
         message: 'the concept scorer needs truth.concepts',
       });
     }
+    if (task.scorers.includes('reliance') && task.truth.reliance === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['truth', 'reliance'],
+        message: 'the reliance scorer needs truth.reliance',
+      });
+    }
+    for (const key of ['target', 'feature'] as const) {
+      const concept = task.truth.reliance?.[key];
+      const problem = concept === undefined ? undefined : language.checkConcept(concept);
+      if (problem) context.addIssue({ code: 'custom', path: ['truth', 'reliance', key], message: problem });
+    }
+    (task.truth.reliance?.looksLike ?? []).forEach((concept, i) => {
+      const problem = language.checkConcept(concept);
+      if (problem)
+        context.addIssue({ code: 'custom', path: ['truth', 'reliance', 'looksLike', i], message: problem });
+    });
     if (task.heldOut.contrastive !== undefined && task.truth.formula === undefined) {
       context.addIssue({
         code: 'custom',
@@ -219,6 +284,10 @@ export const BUILT_IN_SUITES = [
   'paddle-ocr-units',
   'text-synthetic',
   'synthetic-sparse',
+  'lm-planted',
+  'lm-backdoor',
+  'planted-cnn',
+  'background-bias',
 ] as const;
 
 export const SUITES_DIR = projectPath('benchmarks', 'suites') + '/';

@@ -9,6 +9,7 @@ import { projectPath } from '../util/paths.ts';
 export type PromptName =
   | 'system'
   | 'task'
+  | 'behaviour'
   | 'final-answer'
   | 'continue'
   | 'judge-unit-test'

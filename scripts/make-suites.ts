@@ -1,13 +1,14 @@
 /**
  * Make the built-in benchmark suites (benchmarks/suites/<name>.json) and check their ground truth:
  *
- *   npx tsx scripts/make-suites.ts                       all four suites
+ *   npx tsx scripts/make-suites.ts                       every built-in suite
  *   npx tsx scripts/make-suites.ts synthetic-hard        one (or several) by name
  *   npx tsx scripts/make-suites.ts --cache-dir /tmp/c    where held-out sets and activations go
  *
  * maia-synthetic is pure data. synthetic-hard keeps, per family, the first seeded candidates that
  * pass their checks on the held-out scenes. paddle-ocr runs every output-unit task's check on the
- * real models and refuses a task that fails it. Deterministic: the same code gives the same files.
+ * real models and refuses a task that fails it. planted-cnn reads zoo/planted-cnn/metrics.json (its
+ * kept units); background-bias is pure data. Deterministic: the same code gives the same files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -42,6 +43,10 @@ import {
 } from '../benchmarks/suites/synthetic-hard.ts';
 import { syntheticTask } from '../benchmarks/suites/synthetic-task.ts';
 import { textSyntheticSuite } from '../benchmarks/suites/text-synthetic.ts';
+import { lmPlantedSuite } from '../benchmarks/suites/lm-planted.ts';
+import { lmBackdoorSuite } from '../benchmarks/suites/lm-backdoor.ts';
+import { PLANTED_SUITE_NAME, plantedCnnSuite, readPlantedMetrics } from '../benchmarks/suites/planted-cnn.ts';
+import { BIAS_SUITE_NAME, backgroundBiasSuite } from '../benchmarks/suites/background-bias.ts';
 import { heldOutTable } from '../benchmarks/scorers/text/held-out.ts';
 import {
   firingRate,
@@ -362,11 +367,19 @@ async function main(): Promise<void> {
           ? await makeHard(cacheDir)
           : name === 'text-synthetic'
             ? await makeText(cacheDir)
-            : name === REAL_UNITS_SUITE_NAME
-              ? await makeRealUnits(cacheDir)
-              : name === 'synthetic-sparse'
-                ? await makeSparse(cacheDir)
-                : await makePaddle(cacheDir);
+            : name === 'lm-planted'
+              ? lmPlantedSuite()
+              : name === 'lm-backdoor'
+                ? lmBackdoorSuite()
+                : name === REAL_UNITS_SUITE_NAME
+                  ? await makeRealUnits(cacheDir)
+                  : name === 'synthetic-sparse'
+                    ? await makeSparse(cacheDir)
+                    : name === PLANTED_SUITE_NAME
+                      ? plantedCnnSuite(readPlantedMetrics())
+                      : name === BIAS_SUITE_NAME
+                        ? backgroundBiasSuite()
+                        : await makePaddle(cacheDir);
     suite.tasks.forEach(agree);
     await writeSuite(suite);
     say(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`);

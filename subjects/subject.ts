@@ -109,7 +109,11 @@ export interface GradientRequest {
     /** One weight per unit (default all 1). */
     weights?: ArrayLike<number>;
   };
-  /** Input names, sites (names or aliases) or weight tensors. */
+  /**
+   * Input names, sites (names or aliases) or weight tensors. Each gets the full gradient of the
+   * objective: asking for an input and a site downstream of it gives the input the gradient through
+   * the site as well (the site is not held fixed).
+   */
   wrt: readonly string[];
   /** Sites to return as well, keyed by the names given. */
   read?: readonly string[];

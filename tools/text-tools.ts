@@ -14,6 +14,11 @@ import { steerUnitsTool as steerTextUnitsTool } from './text/steer-units.ts';
 import { ablateUnitsTool as ablateTextUnitsTool } from './text/ablate-units.ts';
 import { logitLensTool } from './text/logit-lens.ts';
 import { attentionTool } from './text/attention.ts';
+import { compareGenerationsTool } from './text/compare-generations.ts';
+import { attributeBehaviourTool } from './text/attribute-behaviour.ts';
+import { testTriggerTool } from './text/test-trigger.ts';
+import { searchTriggersTool } from './text/search-triggers.ts';
+import { tokenExpectationsTool } from './text/token-expectations.ts';
 import type { TextProbe } from './text-probe/types.ts';
 
 /**
@@ -39,6 +44,12 @@ export const languageModelTools: ToolDefinition<TextToolContext>[] = [
   ablateTextUnitsTool,
   logitLensTool,
   attentionTool,
+  // Behaviour experiments: what the model writes, not one unit (for questions without a unit).
+  compareGenerationsTool,
+  tokenExpectationsTool,
+  searchTriggersTool,
+  testTriggerTool,
+  attributeBehaviourTool,
 ];
 
 /** Each kind of text probe's tools, in the order the agent sees them (answer tools last). */

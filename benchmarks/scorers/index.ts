@@ -1,11 +1,15 @@
 import { taskModality, type ScorerName, type Task, type TaskModality } from '../suite.ts';
 import { scoreTextConcepts } from './text/concept.ts';
 import { scoreTextFormula } from './text/formula.ts';
+import { scoreBehaviour } from './behaviour/behaviour.ts';
+import { scoreTrigger } from './behaviour/trigger.ts';
+import { scoreTriggerRate } from './behaviour/trigger-rate.ts';
 import { randomTextAnswer } from './text/random-answer.ts';
 import { scoreConcepts } from './concept.ts';
 import { scoreFormula } from './formula.ts';
 import { scoreJudge } from './judge.ts';
 import { scorePredictive } from './predictive.ts';
+import { scoreReliance } from './reliance.ts';
 import { randomAnswer } from './random-answer.ts';
 import { scoreSimulation } from './simulation.ts';
 import type { ScoredAnswer, ScoreOptions, ScorerResult, TaskScores } from './types.ts';
@@ -37,16 +41,23 @@ const VISION_SCORERS: ScorerTable = {
   formula: scoreFormula,
   concept: (task, answer) => scoreConcepts(task, answer),
   predictive: scorePredictive,
+  reliance: (task, answer) => scoreReliance(task, answer),
   simulation: (task, answer, options) =>
     options.judge ? scoreSimulation(task, answer, { ...options, judge: options.judge }) : undefined,
   judge: (task, answer, options) =>
     options.judge ? scoreJudge(task, answer, { ...options, judge: options.judge }) : undefined,
 };
 
-/** Text tasks: the token-level formula scorer and the concept scorer (the judges are not wired for text yet). */
+/**
+ * Text tasks: the token-level formula scorer and the concept scorer for units; trigger, behaviour and
+ * trigger rate for behaviour questions (no unit). The judges are not wired for text yet.
+ */
 const TEXT_SCORERS: ScorerTable = {
   formula: scoreTextFormula,
   concept: (task, answer) => scoreTextConcepts(task, answer),
+  trigger: (task, answer) => scoreTrigger(task, answer),
+  behaviour: (task, answer) => scoreBehaviour(task, answer),
+  trigger_rate: scoreTriggerRate,
 };
 
 /** What scores an answer, per modality of the task's subject (one place that reads the modality). */

@@ -6,9 +6,7 @@
  *
  * Needs the full training set: `apt-get install dataset-fashion-mnist` (Debian/Ubuntu).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import {
   FASHION_MNIST_LABELS,
   loadFashionMnist,
@@ -30,6 +28,7 @@ import {
   type SmallCnnOptions,
 } from '../../subjects/trainer/small-cnn.ts';
 import { train, type TrainConfigInput } from '../../subjects/trainer/train.ts';
+import { formatJsonFiles } from './format-json.ts';
 
 export interface SpuriousPairRecipe {
   name: 'fashion-normal' | 'fashion-spurious';
@@ -127,14 +126,7 @@ export async function runSpuriousPairRecipe(
       seconds: Math.round((performance.now() - started) / 1000),
     },
   });
-  // Laid out as the linter expects, so a rebuilt organism never breaks `npm run lint`.
-  for (const file of ['subject.json', 'metrics.json']) {
-    const path = join(ZOO_DIR, recipe.name, file);
-    writeFileSync(
-      path,
-      await format(readFileSync(path, 'utf8'), { ...(await resolveConfig(path)), parser: 'json' }),
-    );
-  }
+  await formatJsonFiles(join(ZOO_DIR, recipe.name), ['subject.json', 'metrics.json']);
   process.stderr.write(
     `${recipe.name}: accuracy with the square's correlation holding ${evaluation.correlated}, broken ${evaluation.broken}, no square ${evaluation.none}\n`,
   );

@@ -9,6 +9,7 @@ import { cliSection } from './cli.ts';
 import { autodiffSection } from './autodiff.ts';
 import { trainerSection } from './trainer.ts';
 import { lmSection } from './lm.ts';
+import { gptSection } from './gpt.ts';
 
 /** Every perf section, in the order they run. Add a section here when its module exists. */
 export const sections: PerfSection[] = [
@@ -22,4 +23,5 @@ export const sections: PerfSection[] = [
   autodiffSection,
   trainerSection,
   lmSection,
+  gptSection,
 ];

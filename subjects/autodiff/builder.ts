@@ -33,6 +33,18 @@ export class GraphBuilder {
   private readonly int64Cache = new Map<string, string>();
   private readonly int64Values = new Map<string, number[]>();
   private readonly floatCache = new Map<string, string>();
+  /**
+   * Gradients a rule left in a smaller shape that broadcasts to their tensor's (a pooled gradient
+   * before it is spread over the window): the reverse pass adds them to full-size contributions
+   * with a broadcasting Add, and expands one only where nothing else reaches the tensor.
+   */
+  readonly broadcasting = new Set<string>();
+  /**
+   * Forward nodes a rule asked to be written differently in the emitted graph (same outputs), so
+   * that the backward can read an intermediate the forward computes anyway (HardSwish as
+   * HardSigmoid then Mul, as onnxruntime runs it, with the HardSigmoid's output shared).
+   */
+  readonly forwardRewrites = new Map<NodeProto, NodeProto[]>();
 
   constructor(
     /** The ai.onnx opset the emitted nodes must follow. */

@@ -179,14 +179,22 @@ export async function buildGradientGraph(
       .filter((name) => !(graph.output ?? []).some((o) => o.name === name))
       .map((name) => outputInfo(name, facts.get(name))),
   ];
-  const inputs = [...(graph.input ?? []), ...(objective.weightsInput ? [objective.weightsInput] : [])];
+  // The graph serves exactly the feeds' shapes, so its inputs say so: with every dimension known,
+  // onnxruntime's shape inference proves the forward activations and the gradients flowing back to
+  // them the same shape, which its NCHWc layout pass needs before it keeps an elementwise op between
+  // two blocked convolutions in the blocked layout (a symbolic batch on one side and the number on
+  // the other, after a Reshape in the backward pass, made it reorder both to NCHW and back).
+  const inputs = [
+    ...(graph.input ?? []).map((v) => withShape(v, feeds[v.name ?? '']?.dims)),
+    ...(objective.weightsInput ? [objective.weightsInput] : []),
+  ];
   const units = facts.get(OBJECTIVE_WEIGHTS_INPUT)?.shape[0];
   return {
     model: {
       ...model,
       graph: {
         ...graph,
-        node: [...forwardNodes, ...b.nodes],
+        node: [...forwardNodes.flatMap((n) => b.forwardRewrites.get(n) ?? [n]), ...b.nodes],
         initializer: [...(graph.initializer ?? []), ...b.initializers],
         input: inputs,
         output: dedupe(outputs),
@@ -213,6 +221,15 @@ function weightInfo(graph: GraphProto): (name: string) => { rank: number; elemTy
     if (t && out) known.set(out, { rank: (t.dims ?? []).length, elemType: t.data_type ?? -1 });
   }
   return (name) => known.get(name);
+}
+
+function withShape(value: ValueInfoProto, dims: readonly number[] | undefined): ValueInfoProto {
+  const tensor = value.type?.tensor_type;
+  if (!dims || !tensor) return value;
+  return {
+    ...value,
+    type: { ...value.type, tensor_type: { ...tensor, shape: { dim: dims.map((d) => ({ dim_value: d })) } } },
+  };
 }
 
 function dedupe(values: ValueInfoProto[]): ValueInfoProto[] {

@@ -52,11 +52,15 @@ function plan(
     if (!(node.input ?? []).some((i) => i && carries.has(i))) continue;
     for (const o of node.output ?? []) if (o && !wrtSet.has(o) && isFloat(o)) carries.add(o);
   }
+  // The walk goes on through a wrt tensor to whatever computed it: with both an input and a site
+  // downstream of it asked for, the site's gradient is complete before its producer is reached (every
+  // reader comes later in graph order), and the input's gradient must include the paths through the
+  // site. Stopping there gave the input a silently partial (often zero) gradient.
   const needed = new Set([objective]);
   const between: NodeProto[] = [];
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i] as NodeProto;
-    if (!(node.output ?? []).some((o) => needed.has(o) && carries.has(o) && !wrtSet.has(o))) continue;
+    if (!(node.output ?? []).some((o) => needed.has(o) && carries.has(o))) continue;
     const carried = (node.input ?? []).filter((n) => n && carries.has(n));
     if (carried.length === 0) continue;
     between.push(node);
@@ -116,7 +120,10 @@ export function emitGradients(
   const total = (name: string): string | undefined => {
     const list = contributions.get(name);
     if (!list) return undefined;
-    const sum = b.sum(list);
+    // Full-size terms first, so a broadcasting Add has the full shape as its first operand.
+    const ordered = [...list].sort((p, q) => Number(b.broadcasting.has(p)) - Number(b.broadcasting.has(q)));
+    let sum = b.sum(ordered);
+    if (ordered.every((t) => b.broadcasting.has(t))) sum = b.op('Expand', [sum, b.int64(fact(name).shape)]);
     contributions.set(name, [sum]);
     return sum;
   };
@@ -160,7 +167,10 @@ export function emitGradients(
     };
     const rule = ruleFor(node.op_type ?? '');
     if (!rule) throw new InputError(`no gradient rule for ${label}`);
+    const start = b.nodes.length;
     const grads = rule(ctx);
+    // Which forward node each backward node serves, for profiles of the emitted graph.
+    for (const n of b.nodes.slice(start)) n.doc_string = `gradient of ${label}`;
     grads.forEach((grad, k) => {
       const name = inputs[k];
       if (grad !== undefined && name && carries.has(name)) contribute(name, grad);

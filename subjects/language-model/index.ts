@@ -30,3 +30,12 @@ export { buildGpt2Model, type BuildGpt2Options, type ExporterStyle } from './bui
 export { randomGpt2Weights, type Gpt2Block, type Gpt2Config, type Gpt2Weights } from './gpt2-weights.ts';
 export { transformerLensNames } from './transformer-lens-names.ts';
 export { saveGpt2Subject, type SaveGpt2Options } from './save.ts';
+export {
+  differenceOfMeans,
+  steeringEdit,
+  type DifferenceOfMeansOptions,
+  type SteeringDirection,
+} from './steering.ts';
+export { corpusLoss } from './corpus-loss.ts';
+export { ngramLosses, type NgramLosses } from './ngram.ts';
+export { joinWithEos, tokenWindows, type TokenWindows } from './token-windows.ts';

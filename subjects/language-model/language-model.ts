@@ -71,7 +71,7 @@ export class LanguageModel {
   /** Number of transformer blocks (from the TransformerLens names found). */
   readonly layers: number;
   private readonly inputs: TextInputNames;
-  private readonly logitsName: string;
+  private readonly logitsOutput: string;
   private readonly exampleLength: number;
   private readonly layouts = new Map<string, TokenLayout>();
 
@@ -80,7 +80,7 @@ export class LanguageModel {
     this.tokenizer = parts.tokenizer;
     this.contextLength = parts.contextLength;
     this.inputs = parts.inputs;
-    this.logitsName = parts.logits;
+    this.logitsOutput = parts.logits;
     this.exampleLength = parts.exampleLength;
     let layers = 0;
     while (this.hasSite(`blocks.${layers}.hook_resid_post`)) layers++;
@@ -105,6 +105,21 @@ export class LanguageModel {
         .sites()
         .flatMap((s) => s.aliases.filter((a) => /^(hook_|blocks\.\d+\.|ln_final$)/.test(a))),
     };
+  }
+
+  /** The graph output holding the logits [batch, sequence, vocab] (a gradient objective's tensor). */
+  get logitsName(): string {
+    return this.logitsOutput;
+  }
+
+  /** Graph inputs for a right-padded batch of texts (for subject-level calls such as gradients). */
+  feeds(texts: readonly TextInput[]): { feeds: Record<string, ort.Tensor>; lengths: number[] } {
+    const batch = padBatch(
+      texts.map((t) => this.ids(t)),
+      this.inputs,
+      this.padId,
+    );
+    return { feeds: batch.feeds, lengths: batch.lengths };
   }
 
   /** Id used to pad batches (end of text, else 0). */
@@ -159,15 +174,15 @@ export class LanguageModel {
     const batch = padBatch(sequences, this.inputs, this.padId);
     const read = [...new Set(options.read ?? [])];
     const wantLogits = options.logits ?? true;
-    const logitsIsOutput = this.subject.outputNames.includes(this.logitsName);
+    const logitsIsOutput = this.subject.outputNames.includes(this.logitsOutput);
     const result = await this.subject.intervene(batch.feeds, options.edits ?? [], {
-      read: wantLogits && !logitsIsOutput ? [...read, this.logitsName] : read,
+      read: wantLogits && !logitsIsOutput ? [...read, this.logitsOutput] : read,
       outputs: wantLogits ? logitsIsOutput : read.length === 0,
     });
     const sites: Record<string, ort.Tensor> = {};
     for (const name of read) sites[name] = result.sites[name] as ort.Tensor;
     const logits = wantLogits
-      ? (result.outputs[this.logitsName] ?? result.sites[this.logitsName])
+      ? (result.outputs[this.logitsOutput] ?? result.sites[this.logitsOutput])
       : undefined;
     return { logits, sites, lengths: batch.lengths };
   }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../../util/errors.ts';
 import { GraphBuilder } from '../autodiff/builder.ts';
 import { ElemType, type ModelProto, type ValueInfoProto } from '../onnx/proto.ts';
-import { LOSS_NAMES, LOSSES, type LossName } from './losses.ts';
+import { LOSSES, VALUE_LOSS_NAMES, type LossName } from './losses.ts';
 
 /**
  * The training model: the forward graph with its trainable weights turned into graph inputs (so one
@@ -27,7 +27,7 @@ export const AuxiliaryLoss = z.strictObject({
   units: z.array(z.number().int().nonnegative()).min(1),
   /** mean: one value per unit (spatial mean), target [N, units]; none: the whole map, target [N, units, …]. */
   pool: z.enum(['mean', 'none']).default('mean'),
-  loss: z.enum(LOSS_NAMES as [LossName, ...LossName[]]).default('mse'),
+  loss: z.enum(VALUE_LOSS_NAMES as [LossName, ...LossName[]]).default('mse'),
   weight: z.number().nonnegative().default(1),
 });
 export type AuxiliaryLoss = z.output<typeof AuxiliaryLoss>;
@@ -50,7 +50,7 @@ export interface TrainingModel {
   total: string;
   /** The per-example main loss [N]. */
   mainLoss: string;
-  /** The main target input, shaped like the output. */
+  /** The main target input: float values shaped like the output, or int64 token ids (see the loss). */
   target: string;
   /** Target input of each auxiliary loss, and its per-example term. */
   auxiliary: Map<string, { input: string; term: string }>;
@@ -61,6 +61,10 @@ export const AUX_TARGET_PREFIX = 'aia.train.aux.';
 
 function floatInput(name: string): ValueInfoProto {
   return { name, type: { tensor_type: { elem_type: ElemType.FLOAT } } };
+}
+
+function int64Input(name: string): ValueInfoProto {
+  return { name, type: { tensor_type: { elem_type: ElemType.INT64 } } };
 }
 
 function rankOf(spec: TrainingModelSpec, site: string): number {
@@ -82,7 +86,8 @@ export function buildTrainingModel(source: ModelProto, spec: TrainingModelSpec):
   const trained = new Set(spec.params);
   const b = new GraphBuilder(17, 'aia.train');
   const outputRank = rankOf(spec, spec.output);
-  const mainLoss = LOSSES[spec.loss]({ b, prediction: spec.output, target: TARGET_INPUT, rank: outputRank });
+  const main = LOSSES[spec.loss];
+  const mainLoss = main.emit({ b, prediction: spec.output, target: TARGET_INPUT, rank: outputRank });
   const terms = [mainLoss];
   for (const { site, weight } of spec.activationL1) {
     const rank = rankOf(spec, site);
@@ -101,7 +106,7 @@ export function buildTrainingModel(source: ModelProto, spec: TrainingModelSpec):
     const spatial = Array.from({ length: rank - 2 }, (_, i) => i + 2);
     const pooled = aux.pool === 'mean' && spatial.length > 0 ? b.reduceMean(chosen, spatial, false) : chosen;
     const pooledRank = aux.pool === 'mean' ? 2 : rank;
-    const term = LOSSES[aux.loss]({ b, prediction: pooled, target: input, rank: pooledRank });
+    const term = LOSSES[aux.loss].emit({ b, prediction: pooled, target: input, rank: pooledRank });
     terms.push(b.mul(term, b.scalar(aux.weight)));
     auxiliary.set(aux.name, { input, term });
   }
@@ -124,7 +129,7 @@ export function buildTrainingModel(source: ModelProto, spec: TrainingModelSpec):
               },
             },
           })),
-          floatInput(TARGET_INPUT),
+          main.targets === 'token-ids' ? int64Input(TARGET_INPUT) : floatInput(TARGET_INPUT),
           ...[...auxiliary.values()].map(({ input }) => floatInput(input)),
         ],
         output: [...(graph.output ?? []), floatInput(total), floatInput(mainLoss)],

@@ -4,10 +4,12 @@ export {
   TrainConfig,
   type TrainConfigInput,
   type TrainingSet,
+  type TokenSet,
+  type ValueSet,
   type TrainResult,
   type EpochRecord,
 } from './train.ts';
-export { LOSSES, LOSS_NAMES, type LossName } from './losses.ts';
+export { LOSSES, LOSS_NAMES, type LossName, type TargetKind } from './losses.ts';
 export {
   OPTIMISERS,
   OptimiserConfig,

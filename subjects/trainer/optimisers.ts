@@ -26,8 +26,15 @@ export type OptimiserConfig = z.output<typeof OptimiserConfig>;
 export type OptimiserName = OptimiserConfig['name'];
 
 export interface Optimiser {
-  /** Apply one update: each parameter moves against its gradient (both by name, same length). */
-  step(params: ReadonlyMap<string, Float32Array>, grads: ReadonlyMap<string, Float32Array>): void;
+  /**
+   * Apply one update: each parameter moves against its gradient (both by name, same length), with
+   * the configured learning rate times `scale` (a schedule's multiplier, default 1).
+   */
+  step(
+    params: ReadonlyMap<string, Float32Array>,
+    grads: ReadonlyMap<string, Float32Array>,
+    scale?: number,
+  ): void;
   /** The state (moments, step count) for checkpoints. */
   state(): OptimiserState;
   restore(state: OptimiserState): void;
@@ -79,14 +86,15 @@ function sgd(config: z.output<typeof SgdConfig>): Optimiser {
   const velocity = new Map<string, Float64Array>();
   let steps = 0;
   return {
-    step(params, grads) {
+    step(params, grads, scale = 1) {
       steps++;
+      const learningRate = config.learningRate * scale;
       each(params, grads, (name, w, g) => {
         const v = slot(velocity, name, w.length);
         for (let i = 0; i < w.length; i++) {
           const vi = config.momentum * (v[i] as number) + (g[i] as number);
           v[i] = vi;
-          w[i] = (w[i] as number) - config.learningRate * vi;
+          w[i] = (w[i] as number) - learningRate * vi;
         }
       });
     },
@@ -104,8 +112,9 @@ function adam(config: z.output<typeof AdamConfig>): Optimiser {
   const second = new Map<string, Float64Array>();
   let steps = 0;
   return {
-    step(params, grads) {
+    step(params, grads, scale = 1) {
       steps++;
+      const learningRate = config.learningRate * scale;
       const c1 = 1 - config.beta1 ** steps;
       const c2 = 1 - config.beta2 ** steps;
       each(params, grads, (name, w, g) => {
@@ -117,7 +126,7 @@ function adam(config: z.output<typeof AdamConfig>): Optimiser {
           const vi = config.beta2 * (v[i] as number) + (1 - config.beta2) * gi * gi;
           m[i] = mi;
           v[i] = vi;
-          w[i] = (w[i] as number) - (config.learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + config.epsilon);
+          w[i] = (w[i] as number) - (learningRate * (mi / c1)) / (Math.sqrt(vi / c2) + config.epsilon);
         }
       });
     },

@@ -5,7 +5,8 @@ import { ElemType, type ModelProto, type NodeProto, type TensorProto } from '../
 
 /**
  * The small CNN of the Explanation Alignment experiments (2 conv + 2 fully connected), written as
- * an ONNX graph with the project's proto code: conv 3×3 → ReLU → max-pool 2, twice, then
+ * an ONNX graph with the project's proto code: conv 3×3 → ReLU → max-pool 2, once per conv layer
+ * (two for the paper's CNN; more where units must see larger objects, as the planted CNN's), then
  * flatten → dense → ReLU → dense to class logits. Weights are initializers, drawn seeded with
  * PyTorch's default initialisation (uniform ±1/√fan_in for weights and biases), so a model
  * definition and a seed give the same network on every machine. Tensor names are the sites the
@@ -13,11 +14,11 @@ import { ElemType, type ModelProto, type NodeProto, type TensorProto } from '../
  */
 
 export interface SmallCnnOptions {
-  /** Input [channels, height, width]; height and width must be divisible by 4. */
+  /** Input [channels, height, width]; height and width must be divisible by 2^(conv layers). */
   input: [number, number, number];
   classes: number;
-  /** Channels of the two conv layers. */
-  conv: [number, number];
+  /** Channels of each conv layer (`conv1`, `conv2`, …), at least one. */
+  conv: readonly number[];
   /** Width of the hidden dense layer. */
   hidden: number;
   seed: number;
@@ -26,7 +27,7 @@ export interface SmallCnnOptions {
 export const SMALL_CNN_INPUT = 'image';
 export const SMALL_CNN_OUTPUT = 'logits';
 
-/** Friendly names of the sites (all are the tensors' own names). */
+/** Friendly names of the two-layer net's sites (all are the tensors' own names; conv<k>, conv<k>_relu, pool<k> per layer). */
 export const SMALL_CNN_SITES = [
   'conv1',
   'conv1_relu',
@@ -58,23 +59,33 @@ export function floatTensor(name: string, dims: readonly number[], values: Float
 
 export function smallCnn(options: SmallCnnOptions): ModelProto {
   const [channels, height, width] = options.input;
-  if (height % 4 !== 0 || width % 4 !== 0) {
-    throw new InputError(`the small CNN needs height and width divisible by 4, got ${height}×${width}`);
+  const layers = options.conv.length;
+  if (layers === 0) throw new InputError('the small CNN needs at least one conv layer');
+  const scale = 2 ** layers;
+  if (height % scale !== 0 || width % scale !== 0) {
+    throw new InputError(
+      `a small CNN with ${layers} conv layers needs height and width divisible by ${scale}, got ${height}×${width}`,
+    );
   }
-  const [c1, c2] = options.conv;
   const random = createRandom(options.seed);
-  const flat = c2 * (height / 4) * (width / 4);
-  const initializers = [
-    uniformTensor('conv1.weight', [c1, channels, 3, 3], 1 / Math.sqrt(channels * 9), random),
-    uniformTensor('conv1.bias', [c1], 1 / Math.sqrt(channels * 9), random),
-    uniformTensor('conv2.weight', [c2, c1, 3, 3], 1 / Math.sqrt(c1 * 9), random),
-    uniformTensor('conv2.bias', [c2], 1 / Math.sqrt(c1 * 9), random),
+  const last = options.conv[layers - 1] as number;
+  const flat = last * (height / scale) * (width / scale);
+  // Drawn in layer order (weight, then bias), so the two-layer net's weights are those it always had.
+  const initializers = options.conv.flatMap((out, i) => {
+    const fanIn = (i === 0 ? channels : (options.conv[i - 1] as number)) * 9;
+    const bound = 1 / Math.sqrt(fanIn);
+    return [
+      uniformTensor(`conv${i + 1}.weight`, [out, fanIn / 9, 3, 3], bound, random),
+      uniformTensor(`conv${i + 1}.bias`, [out], bound, random),
+    ];
+  });
+  initializers.push(
     uniformTensor('fc1.weight', [options.hidden, flat], 1 / Math.sqrt(flat), random),
     uniformTensor('fc1.bias', [options.hidden], 1 / Math.sqrt(flat), random),
     uniformTensor('fc2.weight', [options.classes, options.hidden], 1 / Math.sqrt(options.hidden), random),
     uniformTensor('fc2.bias', [options.classes], 1 / Math.sqrt(options.hidden), random),
     { name: 'flatten.shape', dims: [2], data_type: ElemType.INT64, int64_data: [0, flat] },
-  ];
+  );
   const conv = (name: string, input: string): NodeProto => ({
     op_type: 'Conv',
     name,
@@ -103,19 +114,18 @@ export function smallCnn(options: SmallCnnOptions): ModelProto {
     output: [name],
     attribute: [attr.int('transB', 1)],
   });
-  const nodes: NodeProto[] = [
-    conv('conv1', SMALL_CNN_INPUT),
-    relu('conv1_relu', 'conv1'),
-    pool('pool1', 'conv1_relu'),
-    conv('conv2', 'pool1'),
-    relu('conv2_relu', 'conv2'),
-    pool('pool2', 'conv2_relu'),
+  const nodes: NodeProto[] = options.conv.flatMap((_, i) => [
+    conv(`conv${i + 1}`, i === 0 ? SMALL_CNN_INPUT : `pool${i}`),
+    relu(`conv${i + 1}_relu`, `conv${i + 1}`),
+    pool(`pool${i + 1}`, `conv${i + 1}_relu`),
+  ]);
+  nodes.push(
     // Reshape with 0 keeps the batch dimension whatever it is at run time.
-    { op_type: 'Reshape', name: 'flatten', input: ['pool2', 'flatten.shape'], output: ['flatten'] },
+    { op_type: 'Reshape', name: 'flatten', input: [`pool${layers}`, 'flatten.shape'], output: ['flatten'] },
     { ...dense('fc1', 'flatten'), output: ['fc1'] },
     relu('fc1_relu', 'fc1'),
     { ...dense('fc2', 'fc1_relu'), output: [SMALL_CNN_OUTPUT] },
-  ];
+  );
   return {
     ir_version: 8,
     opset_import: [{ domain: '', version: 17 }],

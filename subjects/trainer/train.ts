@@ -7,11 +7,12 @@ import { Progress } from '../../util/progress.ts';
 import { createRandom, hash32 } from '../../util/random.ts';
 import { buildGradientGraph } from '../autodiff/compile.ts';
 import { decodeModel, encodeModel, type ModelProto } from '../onnx/proto.ts';
-import { createSession, defaultSessionOptions } from '../onnx/session.ts';
+import { createSession, defaultSessionOptions, transformerSessionOptions } from '../onnx/session.ts';
 import { ActivationL1, AuxiliaryLoss, buildTrainingModel } from './graph.ts';
-import { LOSS_NAMES, type LossName } from './losses.ts';
+import { LOSS_NAMES, LOSSES, type LossName } from './losses.ts';
 import { createOptimiser, OptimiserConfig } from './optimisers.ts';
 import { magnitudeMasks } from './prune.ts';
+import { batchSource, type TrainingSet } from './sets.ts';
 import { readWeights, withWeights, type Weight } from './weights.ts';
 
 /**
@@ -49,10 +50,31 @@ export const TrainConfig = z.strictObject({
       params: z.array(z.string()).optional(),
     })
     .optional(),
+  /**
+   * Learning-rate schedule: a linear warm-up over the first steps, then constant or a cosine decay
+   * to `floor` × the rate at the last step (what small GPTs are usually trained with).
+   */
+  schedule: z
+    .strictObject({
+      warmupSteps: z.number().int().nonnegative().default(0),
+      decay: z.enum(['constant', 'cosine']).default('constant'),
+      floor: z.number().min(0).max(1).default(0.1),
+    })
+    .optional(),
+  /** Scale the gradients so their global L2 norm is at most this (after averaging over the batch). */
+  clipNorm: z.number().positive().optional(),
   /** Folder for `epoch-<k>.onnx` (the model) and `epoch-<k>.json` (optimiser state, masks). */
   checkpointDir: z.string().optional(),
   /** A checkpoint's `epoch-<k>.json` to continue from. */
   resume: z.string().optional(),
+  /** Write the epoch's running mean loss to stderr every this many steps (long epochs). */
+  logEvery: z.number().int().positive().optional(),
+  /**
+   * onnxruntime's graph optimisation for the training sessions. Transformers need 'basic': the
+   * 'extended' fusions (attention, LayerNorm) crash onnxruntime 1.30 when a fused tensor is also an
+   * output, which forward tensors the backward pass reads are (see transformerSessionOptions).
+   */
+  graphOptimization: z.enum(['basic', 'all']).default('all'),
   /** Name on progress lines. */
   label: z.string().default('train'),
   /** No epoch lines on stderr. */
@@ -61,16 +83,7 @@ export const TrainConfig = z.strictObject({
 export type TrainConfig = z.output<typeof TrainConfig>;
 export type TrainConfigInput = z.input<typeof TrainConfig>;
 
-/** Examples as flat float32 arrays: inputs [count, …inputShape], targets [count, …targetShape]. */
-export interface TrainingSet {
-  inputs: Float32Array;
-  inputShape: number[];
-  targets: Float32Array;
-  targetShape: number[];
-  count: number;
-  /** Targets of each auxiliary loss by its name: [count, …shape]. */
-  auxiliaryTargets?: Record<string, { values: Float32Array; shape: number[] }>;
-}
+export type { TokenSet, TrainingSet, ValueSet } from './sets.ts';
 
 export interface EpochRecord {
   epoch: number;
@@ -78,7 +91,7 @@ export interface EpochRecord {
   loss: number;
   /** Mean total loss (with activation L1 and auxiliary terms). */
   total: number;
-  /** Fraction of examples whose arg-max output matched the arg-max target (cross-entropy only). */
+  /** Fraction of examples (tokens, for next-token) whose arg-max output matched the target (cross-entropies only). */
   accuracy?: number;
   seconds: number;
 }
@@ -97,23 +110,6 @@ interface CheckpointState {
   history: EpochRecord[];
 }
 
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-function checkSet(set: TrainingSet, batchSize: number): void {
-  if (set.inputs.length !== set.count * size(set.inputShape)) {
-    throw new InputError(
-      `training inputs hold ${set.inputs.length} values, not ${set.count} × [${set.inputShape.join(', ')}]`,
-    );
-  }
-  if (set.targets.length !== set.count * size(set.targetShape)) {
-    throw new InputError(
-      `training targets hold ${set.targets.length} values, not ${set.count} × [${set.targetShape.join(', ')}]`,
-    );
-  }
-  if (set.count < batchSize)
-    throw new InputError(`${set.count} examples do not fill one batch of ${batchSize}`);
-}
-
 function inputName(model: ModelProto): string {
   const initializers = new Set((model.graph?.initializer ?? []).map((t) => t.name));
   const input = (model.graph?.input ?? []).find((v) => !initializers.has(v.name));
@@ -123,6 +119,7 @@ function inputName(model: ModelProto): string {
 
 /** Ranks of tensors, measured by running the model on one example. */
 async function measureRanks(
+  sessionOptions: ort.InferenceSession.SessionOptions,
   model: ModelProto,
   input: string,
   example: ort.Tensor,
@@ -131,7 +128,7 @@ async function measureRanks(
   const known = new Set((model.graph?.node ?? []).flatMap((n) => n.output ?? []));
   for (const name of names) if (!known.has(name)) throw new InputError(`the model has no tensor '${name}'`);
   const probe = { ...model, graph: { ...model.graph, output: names.map((name) => ({ name })) } };
-  const session = await createSession(probe, defaultSessionOptions(), '.', 'the model to train');
+  const session = await createSession(probe, sessionOptions, '.', 'the model to train');
   try {
     const out = await session.run({ [input]: example }, [...names]);
     return new Map(names.map((name) => [name, (out[name] as ort.Tensor).dims.length]));
@@ -154,35 +151,23 @@ function shuffled(count: number, seed: number, epoch: number): Uint32Array {
   return order;
 }
 
-function gather(
-  values: Float32Array,
-  per: number,
-  order: Uint32Array,
-  from: number,
-  batch: number,
-): Float32Array {
-  const out = new Float32Array(batch * per);
-  for (let k = 0; k < batch; k++) {
-    const i = order[from + k] as number;
-    out.set(values.subarray(i * per, (i + 1) * per), k * per);
-  }
-  return out;
-}
-
-function argmax(values: ArrayLike<number>, offset: number, length: number): number {
-  let best = 0;
-  for (let c = 1; c < length; c++)
-    if ((values[offset + c] as number) > (values[offset + best] as number)) best = c;
-  return best;
-}
-
 export async function train(
   source: ModelProto,
   set: TrainingSet,
   configInput: TrainConfigInput,
 ): Promise<TrainResult> {
   const config = TrainConfig.parse(configInput);
-  checkSet(set, config.batchSize);
+  const sessionOptions =
+    config.graphOptimization === 'basic' ? transformerSessionOptions() : defaultSessionOptions();
+  const batches = batchSource(set);
+  if (batches.count < config.batchSize)
+    throw new InputError(`${batches.count} examples do not fill one batch of ${config.batchSize}`);
+  if (LOSSES[config.loss].targets !== batches.targets) {
+    throw new InputError(
+      `loss '${config.loss}' needs ${LOSSES[config.loss].targets === 'token-ids' ? 'a token set (kind: tokens)' : 'float targets'}, ` +
+        `but the training set has ${batches.targets === 'token-ids' ? 'token windows' : 'float targets'}`,
+    );
+  }
   const input = inputName(source);
   const output = config.output ?? source.graph?.output?.[0]?.name;
   if (!output) throw new InputError('the model has no output to train');
@@ -190,17 +175,10 @@ export async function train(
   const params = [...weights.keys()];
   if (params.length === 0) throw new InputError('the model has no float32 weights to train');
 
-  const inputSize = size(set.inputShape);
-  const targetSize = size(set.targetShape);
   const sites = [
     ...new Set([output, ...config.activationL1.map((a) => a.site), ...config.auxiliary.map((a) => a.site)]),
   ];
-  const ranks = await measureRanks(
-    source,
-    input,
-    new ort.Tensor('float32', set.inputs.slice(0, inputSize), [1, ...set.inputShape]),
-    sites,
-  );
+  const ranks = await measureRanks(sessionOptions, source, input, batches.example(), sites);
   const training = buildTrainingModel(source, {
     params,
     loss: config.loss,
@@ -209,8 +187,9 @@ export async function train(
     auxiliary: config.auxiliary,
     ranks,
   });
+  const probeOrder = Uint32Array.of(0);
   for (const aux of config.auxiliary) {
-    if (!set.auxiliaryTargets?.[aux.name])
+    if (!batches.auxiliary(aux.name, probeOrder, 0, 1))
       throw new InputError(`no targets were given for auxiliary loss '${aux.name}'`);
   }
 
@@ -225,27 +204,15 @@ export async function train(
   const batchFeeds = (order: Uint32Array, from: number): Record<string, ort.Tensor> => {
     const feeds: Record<string, ort.Tensor> = {
       ...weightFeeds(),
-      [input]: new ort.Tensor('float32', gather(set.inputs, inputSize, order, from, batch), [
-        batch,
-        ...set.inputShape,
-      ]),
-      [training.target]: new ort.Tensor('float32', gather(set.targets, targetSize, order, from, batch), [
-        batch,
-        ...set.targetShape,
-      ]),
+      [input]: batches.input(order, from, batch),
+      [training.target]: batches.target(order, from, batch),
     };
-    for (const [name, { input: auxInput }] of training.auxiliary) {
-      const targets = set.auxiliaryTargets?.[name] as { values: Float32Array; shape: number[] };
-      feeds[auxInput] = new ort.Tensor(
-        'float32',
-        gather(targets.values, size(targets.shape), order, from, batch),
-        [batch, ...targets.shape],
-      );
-    }
+    for (const [name, { input: auxInput }] of training.auxiliary)
+      feeds[auxInput] = batches.auxiliary(name, order, from, batch) as ort.Tensor;
     return feeds;
   };
 
-  const first = batchFeeds(shuffled(set.count, config.seed, 0), 0);
+  const first = batchFeeds(shuffled(batches.count, config.seed, 0), 0);
   const compiled = await buildGradientGraph(
     training.model,
     first,
@@ -255,7 +222,7 @@ export async function train(
       read: [output, training.mainLoss],
     },
     async (model, fetches) => {
-      const session = await createSession(model, defaultSessionOptions(), '.', 'the training graph');
+      const session = await createSession(model, sessionOptions, '.', 'the training graph');
       try {
         return await session.run(first, fetches);
       } finally {
@@ -263,7 +230,7 @@ export async function train(
       }
     },
   );
-  const session = await createSession(compiled.model, defaultSessionOptions(), '.', 'the training graph');
+  const session = await createSession(compiled.model, sessionOptions, '.', 'the training graph');
   const optimiser = createOptimiser(config.optimiser);
   const masks = new Map<string, Uint8Array>();
   const l1 = config.weightL1 ? new Set(config.weightL1.params ?? params) : new Set<string>();
@@ -286,16 +253,18 @@ export async function train(
   }
 
   const fetches = [compiled.objectiveOutput, training.mainLoss, output, ...compiled.gradientOutputs.values()];
-  const steps = Math.floor(set.count / batch);
-  const classification = config.loss === 'cross-entropy';
+  const steps = Math.floor(batches.count / batch);
+  const classification = config.loss === 'cross-entropy' || config.loss === 'next-token';
+  const learningRateScale = schedule(config, steps);
   try {
     for (let epoch = startEpoch; epoch <= config.epochs; epoch++) {
       const started = performance.now();
-      const order = shuffled(set.count, config.seed, epoch);
+      const order = shuffled(batches.count, config.seed, epoch);
       const progress = new Progress(`${config.label} epoch ${epoch}/${config.epochs}`, steps);
       let lossSum = 0;
       let totalSum = 0;
       let correct = 0;
+      let scored = 0;
       for (let step = 0; step < steps; step++) {
         const from = step * batch;
         const feeds = batchFeeds(order, from);
@@ -303,12 +272,12 @@ export async function train(
         totalSum += sumOf(result[compiled.objectiveOutput] as ort.Tensor);
         lossSum += sumOf(result[training.mainLoss] as ort.Tensor);
         if (classification) {
-          const logits = (result[output] as ort.Tensor).data as Float32Array;
-          const targets = (feeds[training.target] as ort.Tensor).data as Float32Array;
-          for (let k = 0; k < batch; k++) {
-            if (argmax(logits, k * targetSize, targetSize) === argmax(targets, k * targetSize, targetSize))
-              correct++;
-          }
+          const score = batches.score(
+            (result[output] as ort.Tensor).data as Float32Array,
+            feeds[training.target] as ort.Tensor,
+          );
+          correct += score.correct;
+          scored += score.scored;
         }
         const grads = new Map<string, Float32Array>();
         for (const name of params) {
@@ -323,9 +292,21 @@ export async function train(
           }
           grads.set(name, g);
         }
-        optimiser.step(new Map(params.map((name) => [name, (weights.get(name) as Weight).values])), grads);
+        if (config.clipNorm !== undefined) clipGlobalNorm(grads, config.clipNorm);
+        optimiser.step(
+          new Map(params.map((name) => [name, (weights.get(name) as Weight).values])),
+          grads,
+          learningRateScale((epoch - 1) * steps + step),
+        );
         for (const [name, mask] of masks) applyMask((weights.get(name) as Weight).values, mask);
         progress.update(step + 1);
+        if (config.logEvery && (step + 1) % config.logEvery === 0 && !config.quiet) {
+          const k = step + 1;
+          process.stderr.write(
+            `${config.label} epoch ${epoch} step ${k}/${steps}: loss ${(lossSum / (k * batch)).toFixed(4)}, ` +
+              `${((performance.now() - started) / 1000 / k).toFixed(2)} s/step\n`,
+          );
+        }
       }
       progress.done();
       if (config.prune && epoch === config.prune.afterEpoch) {
@@ -341,7 +322,7 @@ export async function train(
         epoch,
         loss: lossSum / seen,
         total: totalSum / seen,
-        ...(classification ? { accuracy: correct / seen } : {}),
+        ...(classification ? { accuracy: correct / scored } : {}),
         seconds: (performance.now() - started) / 1000,
       };
       history.push(record);
@@ -365,6 +346,29 @@ export async function train(
     await session.release();
   }
   return { model: withWeights(source, weights), weights, history };
+}
+
+/** The learning-rate multiplier at a global step (0-based), from the config's schedule. */
+function schedule(config: TrainConfig, stepsPerEpoch: number): (step: number) => number {
+  const plan = config.schedule;
+  if (!plan) return () => 1;
+  const total = stepsPerEpoch * config.epochs;
+  return (step) => {
+    if (step < plan.warmupSteps) return (step + 1) / plan.warmupSteps;
+    if (plan.decay === 'constant') return 1;
+    const progress = Math.min(1, (step - plan.warmupSteps) / Math.max(1, total - plan.warmupSteps));
+    return plan.floor + (1 - plan.floor) * 0.5 * (1 + Math.cos(Math.PI * progress));
+  };
+}
+
+/** Scale every gradient by min(1, limit / ‖g‖) with ‖g‖ the L2 norm over all of them together. */
+function clipGlobalNorm(grads: Map<string, Float32Array>, limit: number): void {
+  let squares = 0;
+  for (const g of grads.values()) for (const v of g) squares += v * v;
+  const norm = Math.sqrt(squares);
+  if (norm <= limit) return;
+  const factor = limit / norm;
+  for (const g of grads.values()) for (let i = 0; i < g.length; i++) g[i] = (g[i] as number) * factor;
 }
 
 function sumOf(tensor: ort.Tensor): number {

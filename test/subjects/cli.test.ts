@@ -32,11 +32,14 @@ describe.concurrent('aia models / inspect / probe', () => {
     expect(code).toBe(0);
     const models = JSON.parse(stdout) as { name: string; installed: boolean; source: { licence: string } }[];
     expect(models.map((m) => [m.name, m.installed, m.source.licence])).toEqual([
+      ['boats-balanced', true, 'MIT'],
+      ['boats-biased', true, 'MIT'],
       ['fashion-normal', true, 'MIT'],
       ['fashion-spurious', true, 'MIT'],
       ['paddle-ocr-cls', true, 'Apache-2.0'],
       ['paddle-ocr-det', true, 'Apache-2.0'],
       ['paddle-ocr-rec', true, 'Apache-2.0'],
+      ['planted-cnn', true, 'MIT'],
     ]);
   });
 

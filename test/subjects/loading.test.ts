@@ -91,17 +91,20 @@ describe('loading subjects', () => {
   it('has a committed manifest and an installed model for every zoo subject', () => {
     const entries = zooEntries();
     expect(entries.map((e) => e.name)).toEqual([
+      'boats-balanced',
+      'boats-biased',
       'fashion-normal',
       'fashion-spurious',
       'paddle-ocr-cls',
       'paddle-ocr-det',
       'paddle-ocr-rec',
+      'planted-cnn',
     ]);
     for (const entry of entries) {
       expect(entry.installed).toBe(true);
       expect(existsSync(entry.modelPath)).toBe(true);
       // Organisms trained here: a committed model.onnx, RGB input, our licence.
-      if (entry.name.startsWith('fashion-')) {
+      if (!entry.name.startsWith('paddle-')) {
         expect(entry.manifest.source?.licence).toBe('MIT');
         expect(entry.manifest.input?.preprocess?.channelOrder).toBe('RGB');
         continue;

@@ -1,7 +1,8 @@
 import type { Backbone, ModelRequest, ModelResponse } from '../../backbone.ts';
 import { ZERO_USAGE } from '../../backbone.ts';
 import { planStep } from './plan.ts';
-import { unitInQuestion } from './question.ts';
+import { classifyQuestion, unitInQuestion } from '../../question.ts';
+import { foldBehaviourConversation, planBehaviourStep } from './behaviour/plan.ts';
 import { foldConversation, initialState, type State } from './state.ts';
 import { foldTextConversation, planTextStep, type TextStep } from './text/plan.ts';
 
@@ -35,14 +36,16 @@ export class DissectBackbone implements Backbone {
   async next(request: ModelRequest): Promise<ModelResponse> {
     const forced = typeof request.toolChoice === 'object' && request.toolChoice.name === 'submit_answer';
     const available = availableTools(request, forced);
-    // Text subjects offer text_exemplars: the same loop, over tokens (text/plan.ts).
-    if (available?.has('text_exemplars')) {
-      const made = request.messages.reduce(
-        (n, m) => n + (m.role === 'assistant' ? m.toolCalls.length : 0),
-        0,
+    const made = request.messages.reduce((n, m) => n + (m.role === 'assistant' ? m.toolCalls.length : 0), 0);
+    // A behaviour question about a model that offers the behaviour experiments (behaviour/plan.ts).
+    const question = classifyQuestion(this.options.question, this.options.unit);
+    if (question.kind === 'behaviour' && available?.has('test_trigger'))
+      return this.respond(
+        planBehaviourStep(foldBehaviourConversation(request.messages, question.behaviour), { forced }),
+        made,
       );
-      return this.respond(this.textStep(request, forced), made);
-    }
+    // Text subjects offer text_exemplars: the same loop, over tokens (text/plan.ts).
+    if (available?.has('text_exemplars')) return this.respond(this.textStep(request, forced), made);
     const plan = (state: State, force = false) =>
       planStep(state, {
         seed: this.seed,

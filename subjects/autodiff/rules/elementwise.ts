@@ -1,3 +1,4 @@
+import { ElemType } from '../../onnx/proto.ts';
 import { attr } from '../builder.ts';
 import { gradOf, type GradContext, type GradRule } from './types.ts';
 
@@ -30,6 +31,22 @@ function elem(ctx: GradContext, name: string): number {
 function constant(ctx: GradContext, value: number): string {
   return ctx.b.scalar(value, elem(ctx, output(ctx)));
 }
+/**
+ * The slope of a HardSigmoid used as an exact step: clip(K·v + β, 0, 1) with K = 2^20 is 0 or 1
+ * for every float v except where K·v + β lies strictly between 0 and 1, and with β an integer
+ * below 2^24 and K a power of two both K·v and the sum are exact near the step, so the step sits
+ * exactly where the integer arithmetic puts it (see the HardSwish rule).
+ */
+const STEEP_HS = 2 ** 20;
+
+function hardSigmoidAttrs(alpha: number, beta: number) {
+  return [attr.float('alpha', alpha), attr.float('beta', beta)];
+}
+
+function hardSigmoid(ctx: GradContext, v: string, alpha: number, beta: number): string {
+  return ctx.b.op('HardSigmoid', [v], hardSigmoidAttrs(alpha, beta));
+}
+
 /**
  * g where the condition holds, 0 elsewhere: g times the condition as 0/1, which onnxruntime runs in
  * about half the time of Where against a broadcast zero. (Where the condition fails, an infinite g
@@ -98,7 +115,15 @@ export const elementwiseRules = {
   Exp: unary((ctx, g) => ctx.b.mul(g, output(ctx))),
   Log: unary((ctx, g) => ctx.b.div(g, input(ctx, 0))),
   Abs: unary((ctx, g) => ctx.b.mul(g, ctx.b.op('Sign', [input(ctx, 0)]))),
-  Relu: unary((ctx, g) => gate(ctx, ctx.b.op('Greater', [output(ctx), constant(ctx, 0)]), g)),
+  // The output is ≥ 0; a HardSigmoid with slope 2^126 is its 0/1 mask (1 from the smallest normal
+  // float up; only subnormal outputs get a fraction) in one pass that, unlike a comparison and a
+  // Cast, stays in onnxruntime's NCHWc layout. Float64 graphs keep the comparison (no float64
+  // HardSigmoid kernel).
+  Relu: unary((ctx, g) =>
+    elem(ctx, output(ctx)) === ElemType.FLOAT
+      ? ctx.b.mul(g, hardSigmoid(ctx, output(ctx), 2 ** 126, 0))
+      : gate(ctx, ctx.b.op('Greater', [output(ctx), constant(ctx, 0)]), g),
+  ),
   LeakyRelu: unary((ctx, g) => {
     const { b } = ctx;
     const alpha = ctx.attrFloat('alpha', 0.01);
@@ -121,15 +146,24 @@ export const elementwiseRules = {
     return gate(ctx, inside, b.mul(g, constant(ctx, ctx.attrFloat('alpha', 0.2))));
   }),
   HardSwish: unary((ctx, g) => {
-    // y = x·clip(x/6 + 1/2, 0, 1): slope 0 below -3, 1 above 3, x/3 + 1/2 on [-3, 3] (as PyTorch
-    // takes it at ±3). With t = clip(x, -3, 3), that is t/6·(1 + [x = t]) + 1/2 everywhere: outside,
-    // t/6 = ±1/2 gives 1 or 0; inside, t = x. No Where, which onnxruntime runs slowly.
+    // y = x·hs(x), hs = clip(x/6 + 1/2, 0, 1): slope hs + x/6 on [-3, 3] (PyTorch's closed
+    // interval), hs (0 or 1) outside. The forward is written as HardSigmoid then Mul (how
+    // onnxruntime runs HardSwish anyway), so hs costs the backward nothing; x/6 on [-3, 3] is x times
+    // a 0/1 step of x² scaled by 1/6. Only HardSigmoid, Mul and Add of same-shape tensors, which
+    // onnxruntime's NCHWc pass keeps in the blocked layout of the convolutions around them, where
+    // comparisons, Cast and Clip with tensor bounds (the former form, eight passes) needed the
+    // activation and the gradient reordered to NCHW and back.
     const { b } = ctx;
     const x = input(ctx, 0);
-    const t = b.op('Clip', [x, constant(ctx, -3), constant(ctx, 3)]);
-    const twice = b.add(b.mask(b.op('Equal', [x, t]), elem(ctx, x)), constant(ctx, 1));
-    const slope = b.add(b.mul(t, b.mul(twice, constant(ctx, 1 / 6))), constant(ctx, 0.5));
-    return b.mul(g, slope);
+    const y = output(ctx);
+    const hs = `${y}/aia.hardsigmoid`;
+    b.forwardRewrites.set(ctx.node, [
+      { op_type: 'HardSigmoid', name: hs, input: [x], output: [hs], attribute: hardSigmoidAttrs(1 / 6, 0.5) },
+      { op_type: 'Mul', name: ctx.node.name ?? y, input: [x, hs], output: [y] },
+    ]);
+    const inside = hardSigmoid(ctx, b.mul(x, x), -STEEP_HS, 9 * STEEP_HS + 1);
+    const sixth = hardSigmoid(ctx, inside, 1 / 6, 0);
+    return b.mul(g, b.add(hs, b.mul(x, sixth)));
   }),
   Tanh: unary((ctx, g) => {
     const { b } = ctx;

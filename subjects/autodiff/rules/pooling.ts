@@ -90,13 +90,22 @@ const averagePool: GradRule = (ctx) => {
   ];
 };
 
+/**
+ * A gradient [N, C, 1, …] left unexpanded: the reverse pass adds it to the input's other gradient
+ * (in a squeeze-excitation block, the product's) with a broadcasting Add, which costs one pass over
+ * the activation where Expand and a scaling Mul cost two more.
+ */
+function broadcast(ctx: GradContext, small: string): string {
+  ctx.b.broadcasting.add(small);
+  return small;
+}
+
 const globalAveragePool: GradRule = (ctx) => {
   if (!ctx.needs[0]) return [undefined];
   const { b } = ctx;
   const shape = ctx.shape(x(ctx));
   const count = shape.slice(2).reduce((p, d) => p * d, 1);
-  const spread = b.op('Expand', [gradOf(ctx), b.int64(shape)]);
-  return [b.mul(spread, b.scalar(1 / count, ctx.elemType(x(ctx))))];
+  return [broadcast(ctx, b.mul(gradOf(ctx), b.scalar(1 / count, ctx.elemType(x(ctx)))))];
 };
 
 /** Gradient of a maximum taken over axes (kept as size 1 in `y`): to every input equal to it. */
@@ -139,10 +148,9 @@ function reduction(kind: 'sum' | 'mean' | 'max'): GradRule {
     const shape = ctx.shape(x(ctx));
     const g = keptDims(ctx, gradOf(ctx), axes);
     if (kind === 'max') return [toMaxima(ctx, keptDims(ctx, ctx.outputs[0] as string, axes), g), undefined];
-    const spread = b.op('Expand', [g, b.int64(shape)]);
-    if (kind === 'sum') return [spread, undefined];
+    if (kind === 'sum') return [broadcast(ctx, g), undefined];
     const count = axes.reduce((p, a) => p * (shape[a] as number), 1);
-    return [b.mul(spread, b.scalar(1 / count, ctx.elemType(x(ctx)))), undefined];
+    return [broadcast(ctx, b.mul(g, b.scalar(1 / count, ctx.elemType(x(ctx))))), undefined];
   };
 }
 

@@ -4,7 +4,7 @@ import { gradOf, normAxis, range, type GradContext, type GradRule } from './type
 /**
  * Gradients of ops that move values without changing them: reshapes give the gradient back the
  * input's shape, Transpose applies the inverse permutation, Concat and Split trade places, Slice and
- * Gather scatter the gradient into zeros (Gather with addition, since an index may repeat), Expand
+ * Gather scatter the gradient into zeros (Gather and GatherElements with addition, since an index may repeat), Expand
  * sums over the axes it broadcast. Only the data input gets a gradient; shapes and indices are integers.
  */
 
@@ -120,6 +120,30 @@ const gather: GradRule = (ctx) => {
   return [b.transpose(scattered, [...range(axis + 1, 1), 0, ...range(rank, axis + 1)]), undefined];
 };
 
+/**
+ * GatherElements picks one value per output position along an axis (a language model's loss picks the
+ * log-probability of each target token this way): the gradient goes back to the picked positions by
+ * ScatterElements with addition, since two outputs may pick the same value.
+ */
+const gatherElements: GradRule = (ctx) => {
+  if (!ctx.needs[0]) return [undefined, undefined];
+  const { b } = ctx;
+  const [x, indices] = [data(ctx), ctx.inputs[1] as string];
+  const shape = ctx.shape(x);
+  const axis = normAxis(ctx.attrInt('axis', 0), shape.length);
+  const size = shape[axis] as number;
+  const wrapped = b.op('Mod', [
+    b.add(b.op('Cast', [indices], [attr.int('to', 7)]), b.int64([size], [])),
+    b.int64([size], []),
+  ]);
+  const scattered = b.op(
+    'ScatterElements',
+    [b.zeros(shape, ctx.elemType(x)), wrapped, gradOf(ctx)],
+    [attr.int('axis', axis), attr.string('reduction', 'add')],
+  );
+  return [scattered, undefined];
+};
+
 const expand: GradRule = (ctx) => {
   if (!ctx.needs[0]) return [undefined, undefined];
   return [ctx.b.reduceTo(gradOf(ctx), ctx.shape(ctx.outputs[0] as string), ctx.shape(data(ctx))), undefined];
@@ -135,5 +159,6 @@ export const shapeRules = {
   Split: split,
   Slice: slice,
   Gather: gather,
+  GatherElements: gatherElements,
   Expand: expand,
 } satisfies Record<string, GradRule>;

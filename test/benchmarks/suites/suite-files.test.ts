@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUILT_IN_SUITES, loadSuite, type Task } from '../../../benchmarks/suite.ts';
 import { maiaSyntheticSuite } from '../../../benchmarks/suites/maia-synthetic.ts';
+import { backgroundBiasSuite } from '../../../benchmarks/suites/background-bias.ts';
+import { plantedCnnSuite, readPlantedMetrics } from '../../../benchmarks/suites/planted-cnn.ts';
 import { parseFormula, UnitDefinition, unitTruth } from '../../../subjects/synthetic/index.ts';
 import { getConcept } from '../../../stimuli/vocabulary.ts';
 import { loadProbe } from '../../../tools/probe/load.ts';
@@ -105,5 +107,22 @@ describe('built-in suites', () => {
     const internal = tasks.filter((t) => t.family === 'internal');
     expect(internal.length).toBeGreaterThan(0);
     for (const task of internal) expect(task.scorers).toEqual(['predictive']);
+  });
+
+  it('planted-cnn: one task per kept planted unit of the organism, none for the dropped ones', () => {
+    const metrics = readPlantedMetrics();
+    const suite = loadSuite('planted-cnn');
+    expect(suite).toEqual(plantedCnnSuite(metrics));
+    expect(suite.tasks.map((t) => t.unit)).toEqual(metrics.units.filter((u) => u.kept).map((u) => u.unit));
+    for (const task of suite.tasks) expect(task.subject).toBe('planted-cnn');
+  });
+
+  it('background-bias: the biased model relies on water, its control does not', () => {
+    const suite = loadSuite('background-bias');
+    expect(suite).toEqual(backgroundBiasSuite());
+    expect(suite.tasks.map((t) => [t.subject, t.truth.reliance?.relies])).toEqual([
+      ['boats-biased', true],
+      ['boats-balanced', false],
+    ]);
   });
 });

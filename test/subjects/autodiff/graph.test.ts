@@ -110,6 +110,33 @@ describe('gradient graphs', () => {
     await cache.dispose();
   });
 
+  it('gives the input its full gradient when a site downstream of it is asked for too', async () => {
+    // x reaches y directly and through the site h = x⊙x: y = h·W + x·W.
+    const m = model(
+      [
+        opNode('Mul', ['x', 'x'], ['h']),
+        opNode('MatMul', ['h', 'W'], ['p']),
+        opNode('MatMul', ['x', 'W'], ['q']),
+        opNode('Add', ['p', 'q'], ['y']),
+      ],
+      [floatTensor('W', W, [3, 2])],
+    );
+    const { gradients, cache } = sessionsFor(m);
+    const objective = { tensor: 'y', unitAxis: 1, pool: 'mean' as const };
+    const both = await gradients.run(feeds, { objective, wrt: ['x', 'h'] }, [1, 0]);
+    const inputOnly = await gradients.run(feeds, { objective, wrt: ['x'] }, [1, 0]);
+    const siteOnly = await gradients.run(feeds, { objective, wrt: ['h'] }, [1, 0]);
+    // dy0/dh = W[:, 0]; dy0/dx = 2x⊙W[:, 0] + W[:, 0].
+    const column = [0.5, 2, 0];
+    const x = Array.from(feeds.x.data as Float32Array);
+    const expected = x.map((v, i) => 2 * v * (column[i % 3] as number) + (column[i % 3] as number));
+    expect(Array.from(both.gradients.x?.data as Float32Array)).toEqual(expected);
+    expect(Array.from(both.gradients.h?.data as Float32Array)).toEqual([...column, ...column]);
+    expect(Array.from(inputOnly.gradients.x?.data as Float32Array)).toEqual(expected);
+    expect(Array.from(siteOnly.gradients.h?.data as Float32Array)).toEqual([...column, ...column]);
+    await cache.dispose();
+  });
+
   it('emits only standard ONNX ops', async () => {
     const m = model(
       [opNode('MatMul', ['x', 'W'], ['h']), opNode('Softmax', ['h'], ['y'], [attr.int('axis', 1)])],

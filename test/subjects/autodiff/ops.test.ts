@@ -1,7 +1,10 @@
+import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { attr } from '../../../subjects/autodiff/builder.ts';
-import { GRADIENT_RULES } from '../../../subjects/autodiff/index.ts';
-import { checkGradients, floatTensor, int64Tensor, opNode, type OpCase } from './check.ts';
+import { GradientSessions, GRADIENT_RULES } from '../../../subjects/autodiff/index.ts';
+import type { ModelProto } from '../../../subjects/onnx/proto.ts';
+import { SessionCache } from '../../../subjects/onnx/session.ts';
+import { checkGradients, createTestSession, floatTensor, int64Tensor, opNode, type OpCase } from './check.ts';
 
 /**
  * Every op with a gradient rule, checked against central finite differences on random inputs,
@@ -298,7 +301,29 @@ const CASES: [op: string, label: string, c: OpCase][] = [
     '',
     { nodes: [opNode('GlobalAveragePool', ['a'], ['y'])], inputs: { a: x([2, 3, 4, 5]) } },
   ],
+  // The pooled gradient stays [N, C, 1, 1] and is added to the product's by broadcasting.
+  [
+    'GlobalAveragePool',
+    'beside the product it scales (squeeze-excitation)',
+    {
+      nodes: [opNode('GlobalAveragePool', ['a'], ['p']), opNode('Mul', ['a', 'p'], ['y'])],
+      inputs: { a: x([2, 3, 4, 5]) },
+    },
+  ],
   ['GlobalMaxPool', '', { nodes: [opNode('GlobalMaxPool', ['a'], ['y'])], inputs: { a: x([2, 3, 4, 5]) } }],
+  [
+    'ReduceSum',
+    'keepdims 0, beside another reader of its input',
+    {
+      nodes: [
+        opNode('ReduceSum', ['a', 'axes'], ['s'], [int('keepdims', 0)]),
+        opNode('Unsqueeze', ['s', 'axes'], ['u']),
+        opNode('Mul', ['a', 'u'], ['y']),
+      ],
+      inputs: { a: x([2, 3, 4]) },
+      initializers: [int64Tensor('axes', [2])],
+    },
+  ],
   [
     'ReduceMean',
     'axes [1], keepdims 0 (attribute, opset 17)',
@@ -438,6 +463,15 @@ const CASES: [op: string, label: string, c: OpCase][] = [
     },
   ],
   [
+    'GatherElements',
+    'axis 2, repeats and a negative index (the next-token loss pick)',
+    {
+      nodes: [opNode('GatherElements', ['a', 'idx'], ['y'], [int('axis', 2)])],
+      inputs: { a: x([2, 3, 4]) },
+      initializers: [int64Tensor('idx', [0, 3, 3, -1, 1, 1, 2, 0, 0, 2, 1, 3], [2, 3, 2])],
+    },
+  ],
+  [
     'Squeeze',
     '',
     {
@@ -499,6 +533,55 @@ const CASES: [op: string, label: string, c: OpCase][] = [
     },
   ],
 ];
+
+describe('gradient rules at their kinks', () => {
+  // Exact slopes where finite differences cannot look: PyTorch's one-sided choices at hard-swish's
+  // ±3 (the closed interval takes x/3 + 1/2), the floats next to them and far out, where the rule's
+  // steps are HardSigmoids with a steep slope; ReLU's mask for tiny and zero outputs.
+  const slopes = async (op: string, values: number[]) => {
+    const create = (p: ModelProto | Uint8Array) => createTestSession(p);
+    const cache = new SessionCache(create, 2);
+    const model: ModelProto = {
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 17 }],
+      graph: {
+        name: 'kinks',
+        node: [opNode(op, ['a'], ['y'])],
+        input: [
+          {
+            name: 'a',
+            type: {
+              tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 1 }, { dim_value: values.length }] } },
+            },
+          },
+        ],
+        output: [{ name: 'y' }],
+      },
+    };
+    const gradients = new GradientSessions(model, cache, create);
+    const a = new ort.Tensor('float32', Float32Array.from(values), [1, values.length]);
+    const run = await gradients.run(
+      { a },
+      { objective: { tensor: 'y', unitAxis: -1, pool: 'sum' }, wrt: ['a'] },
+    );
+    await cache.dispose();
+    return Array.from(run.gradients.a?.data as Float32Array);
+  };
+  const below = (v: number) => v - 2 ** -22;
+  const above = (v: number) => v + 2 ** -22;
+
+  it('HardSwish: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above 3', async () => {
+    const xs = [-1e30, -4, below(-3), -3, above(-3), -1.5, 0, 1.5, below(3), 3, above(3), 4, 1e30];
+    const expected = xs.map((v) => (v < -3 ? 0 : v <= 3 ? v / 3 + 0.5 : 1));
+    const got = await slopes('HardSwish', xs);
+    got.forEach((g, i) => expect(g, `slope at ${xs[i]}`).toBeCloseTo(expected[i] as number, 5));
+  });
+
+  it('Relu: 1 for every positive output however small, 0 at 0', async () => {
+    const xs = [-1, -1e-30, 0, 1e-30, 2e-38, 1e-3, 3, 1e30];
+    expect(await slopes('Relu', xs)).toEqual([0, 0, 0, 1, 1, 1, 1, 1]);
+  });
+});
 
 describe('gradient rules against central finite differences', () => {
   it.each(CASES)('%s %s', async (_op, _label, c) => {

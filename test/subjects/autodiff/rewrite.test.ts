@@ -7,7 +7,7 @@ import { checkGradients, createTestSession, floatTensor, opNode } from './check.
 
 /**
  * The forward rewrites made before differentiating (BatchNormalization folded into the Conv before
- * it; x·Clip(x + 3, 0, 6)/6 as one HardSwish): the gradients still match finite differences, the
+ * it; x·Clip(x + 3, 0, 6)/6 as one HardSwish, emitted as HardSigmoid then Mul): the gradients still match finite differences, the
  * rewrites happen where they may, and they are left alone where the request names an intermediate.
  */
 
@@ -79,10 +79,14 @@ describe('forward rewrites before differentiating', () => {
     };
     const rewritten = await ops([]);
     expect(rewritten.ops).not.toContain('BatchNormalization');
-    expect(rewritten.ops).toContain('HardSwish');
+    // Fused, the hard-swish is emitted as the HardSigmoid and product onnxruntime runs it as (the
+    // backward reads the HardSigmoid's output): the written-out Clip is gone.
+    expect(rewritten.ops).toContain('HardSigmoid');
+    expect(rewritten.ops).not.toContain('Clip');
     const kept = await ops(['c', 'k']);
     expect(kept.ops).toContain('BatchNormalization');
-    expect(kept.ops).not.toContain('HardSwish');
+    expect(kept.ops).toContain('Clip');
+    expect(kept.ops).not.toContain('HardSigmoid');
     const a = Array.from(rewritten.grad as Float32Array);
     const b = Array.from(kept.grad as Float32Array);
     a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 4));

@@ -4,7 +4,7 @@ import type { ModelProto } from '../../../subjects/onnx/proto.ts';
 import { createSession, defaultSessionOptions } from '../../../subjects/onnx/session.ts';
 import { magnitudeMasks } from '../../../subjects/trainer/prune.ts';
 import { smallCnn } from '../../../subjects/trainer/small-cnn.ts';
-import { train, type TrainConfigInput, type TrainingSet } from '../../../subjects/trainer/train.ts';
+import { train, type TrainConfigInput, type ValueSet } from '../../../subjects/trainer/train.ts';
 import { createRandom } from '../../../util/random.ts';
 
 /**
@@ -13,7 +13,7 @@ import { createRandom } from '../../../util/random.ts';
  * auxiliary loss makes a chosen unit follow its target.
  */
 
-function halves(count: number): TrainingSet {
+function halves(count: number): ValueSet {
   const random = createRandom(11);
   const inputs = new Float32Array(count * 3 * 16);
   const targets = new Float32Array(count * 2);
@@ -39,7 +39,7 @@ const base: TrainConfigInput = {
   quiet: true,
 };
 
-async function site(model: ModelProto, name: string, set: TrainingSet): Promise<Float32Array> {
+async function site(model: ModelProto, name: string, set: ValueSet): Promise<Float32Array> {
   const probe = { ...model, graph: { ...model.graph, output: [{ name }] } };
   const session = await createSession(probe, defaultSessionOptions(), '.', 'test');
   try {
