@@ -1,4 +1,4 @@
-import { describeSpec } from './phrase.ts';
+import { describeSpec, type DescribeOptions } from './phrase.ts';
 import { SceneSpec, type EffectSpec, type SceneSpecInput } from './spec.ts';
 
 /**
@@ -7,10 +7,11 @@ import { SceneSpec, type EffectSpec, type SceneSpecInput } from './spec.ts';
  * upside-down word very differently from an upright one, so a label that says only `the word "stop"`
  * for both hides the one thing that matters.
  */
-export function describeScene(input: SceneSpecInput | SceneSpec): string {
+export function describeScene(input: SceneSpecInput | SceneSpec, options: DescribeOptions = {}): string {
   const spec = SceneSpec.parse(input);
   const clauses = [...itemClauses(spec), ...spec.effects.map(effectClause)];
-  return clauses.length === 0 ? describeSpec(spec) : `${describeSpec(spec)}, ${clauses.join(', ')}`;
+  const base = describeSpec(spec, options);
+  return clauses.length === 0 ? base : `${base}, ${clauses.join(', ')}`;
 }
 
 function effectClause(effect: EffectSpec): string {

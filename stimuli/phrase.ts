@@ -113,10 +113,44 @@ function zonePhrase(zone: Zone): string {
 }
 
 /**
- * The size word for an item: its size against the default size of a scene with this many items (for
- * a word, the default capped so the word fits across the image, as the layout caps it).
+ * What the size words mean in one kind of scene, as item sizes: the smallest, middle and largest sizes
+ * the scenes' own generator draws (text lines: words 0.45–0.8 of the line's height). Against the
+ * defaults of object scenes nearly every word of a text line reads "huge"; against the probe set's
+ * range, "small" and "large" say where a word stands among the lines a unit was probed with.
  */
-function sizeWord(item: ItemSpec, itemCount: number, spec: SceneSpec): string {
+export interface SizeScale {
+  small: number;
+  medium: number;
+  large: number;
+}
+
+export interface DescribeOptions {
+  /** Size words relative to this range instead of the default size of an object scene. */
+  sizeScale?: SizeScale;
+}
+
+/** The size word nearest (in ratio) to the size on the scale: tiny, small, '', large or huge. */
+export function scaledSizeWord(size: number, scale: SizeScale): string {
+  const words: [string, number][] = [
+    ['tiny', scale.small * 0.7],
+    ['small', scale.small],
+    ['', scale.medium],
+    ['large', scale.large],
+    ['huge', scale.large * 1.4],
+  ];
+  let best = words[2]!;
+  for (const entry of words)
+    if (Math.abs(Math.log(size / entry[1])) < Math.abs(Math.log(size / best[1]))) best = entry;
+  return best[0];
+}
+
+/**
+ * The size word for an item: its size against the default size of a scene with this many items (for
+ * a word, the default capped so the word fits across the image, as the layout caps it), or against
+ * the given scale.
+ */
+function sizeWord(item: ItemSpec, itemCount: number, spec: SceneSpec, scale?: SizeScale): string {
+  if (scale) return scaledSizeWord(item.size, scale);
   let expected = defaultItemSize(itemCount);
   if (item.kind === 'word') {
     expected = Math.min(expected, 0.95 / ((itemAspect('word', item.name) * spec.height) / spec.width));
@@ -165,12 +199,12 @@ function describeBackground(background: string): string {
  * The phrase form of a spec: items grouped by kind, name, colour, texture, size word and position
  * word (in order of first appearance), joined with commas and 'and', then the background.
  */
-export function describeSpec(input: SceneSpecInput | SceneSpec): string {
+export function describeSpec(input: SceneSpecInput | SceneSpec, options: DescribeOptions = {}): string {
   const spec = SceneSpec.parse(input);
   const n = spec.items.length;
   const groups = new Map<string, { item: ItemSpec; count: number; size: string; zones: Set<string> }>();
   for (const item of spec.items) {
-    const size = sizeWord(item, n, spec);
+    const size = sizeWord(item, n, spec, options.sizeScale);
     const zone = zonePhrase(zoneOf(item.x, item.y));
     const key = JSON.stringify([item.kind, item.name, item.colour, item.texture, size]);
     const group = groups.get(key);

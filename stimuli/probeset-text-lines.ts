@@ -7,6 +7,7 @@
  */
 import { createRandom, hash32, pick, uniform } from '../util/random.ts';
 import { itemAspect } from './phrase-layout.ts';
+import type { SizeScale } from './phrase.ts';
 import { camouflaged, PROBE_WORDS } from './probeset-specs.ts';
 import type { EffectSpec, ItemSpec, SceneSpec } from './spec.ts';
 import { conceptsOfKind } from './vocabulary.ts';
@@ -15,6 +16,14 @@ import { conceptsOfKind } from './vocabulary.ts';
 export const UPSIDE_DOWN_FRACTION = 0.5;
 const COMPANION_FRACTION = 0.25;
 const EFFECT_FRACTION = 0.1;
+/** Word height as a fraction of the line, drawn uniformly (long lines are shrunk below it to fit). */
+export const TEXT_LINE_WORD_SIZE = { min: 0.45, max: 0.8 } as const;
+/** What the size words mean on these lines: the ends and the middle of the drawn range. */
+export const TEXT_LINE_SIZE_SCALE: SizeScale = {
+  small: TEXT_LINE_WORD_SIZE.min,
+  medium: (TEXT_LINE_WORD_SIZE.min + TEXT_LINE_WORD_SIZE.max) / 2,
+  large: TEXT_LINE_WORD_SIZE.max,
+};
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -77,7 +86,7 @@ export function textLineSpec(seed: number, index: number, width: number, height:
   const gap = 0.3;
   const lineWidth = (s: number) =>
     s * height * (aspects.reduce((a, b) => a + b, 0) + gap * (tokens.length - 1));
-  let size = uniform(rng, 0.45, 0.8);
+  let size = uniform(rng, TEXT_LINE_WORD_SIZE.min, TEXT_LINE_WORD_SIZE.max);
   const fit = (0.92 * width) / lineWidth(1);
   if (size > fit) size = Math.max(0.2, fit);
   const total = lineWidth(size);

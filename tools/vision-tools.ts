@@ -20,6 +20,8 @@ import { formulaSearchTool } from './vision/formula-search.ts';
 import { propertyStatsTool } from './vision/property-stats.ts';
 import { searchStimuliTool } from './vision/search-stimuli.ts';
 import { probeFamiliesTool } from './vision/probe-families.ts';
+import { compareUnitsTool } from './vision/compare-units.ts';
+import { outputWeightsTool } from './vision/output-weights.ts';
 
 /**
  * The vision tool set: every experiment an agent can run on a vision subject (ONNX model or synthetic
@@ -30,6 +32,7 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   listUnitsTool,
   callUnitsTool,
   datasetExemplarsTool,
+  compareUnitsTool,
   renderScenesTool,
   editScenesTool,
   classifyTool,
@@ -42,6 +45,7 @@ export const visionTools: ToolDefinition<ToolContext>[] = [
   alignmentTool,
   modelRelianceTool,
   ablateUnitsTool,
+  outputWeightsTool,
   steerUnitsTool,
   recordHypothesisTool,
   submitAnswerTool,

@@ -4,6 +4,7 @@ import { evaluateFormula, formulaConcepts, type Formula } from '../../subjects/s
 import { driverEdits } from '../../tools/scenes/scene-drivers.ts';
 import { focusSpace, mutate, randomSearchSpec } from '../../tools/scenes/scene-search.ts';
 import { createRandom, hash32 } from '../../util/random.ts';
+import { isA, lookupConcept, TEXT_CONCEPT_NAME } from '../../stimuli/vocabulary.ts';
 
 /**
  * Contrastive held-out scenes for a rule: scenes built to satisfy it and minimal pairs that break it.
@@ -33,6 +34,12 @@ export interface ContrastiveOptions {
   grid: number;
   /** Scenes tried before giving up (the rule may be unsatisfiable with the vocabulary). */
   attempts?: number;
+  /**
+   * Also break the rule by removing every item under one of its concepts (every shape, for
+   * `top(shape)`), where removing one item name leaves other members that keep it true. Off for
+   * held-out sets (they stay as they were made); the predictive scorer turns it on.
+   */
+  removeCategories?: boolean;
 }
 
 /** Satisfying scenes and their minimal pairs, satisfying first of each group; `satisfying` counts the former. */
@@ -64,7 +71,11 @@ export async function contrastiveSpecs(
     out.push(spec);
     satisfied++;
     const group: ContrastGroup = { satisfying: spec, broken: [] };
-    for (const edit of driverEdits(spec)) {
+    const edits = [
+      ...driverEdits(spec),
+      ...(options.removeCategories ? categoryRemovals(spec, formulaConcepts(formula)) : []),
+    ];
+    for (const edit of edits) {
       const broken = sized(edit.spec);
       if (broken.items.length > 0 && (await value(broken)) < 0.5) {
         out.push(broken);
@@ -74,4 +85,22 @@ export async function contrastiveSpecs(
     groups.push(group);
   }
   return { specs: out, satisfying: satisfied, groups };
+}
+
+/** The scene without every item under each concept (only where that removes more than one name). */
+function categoryRemovals(
+  spec: SceneSpec,
+  concepts: readonly string[],
+): { change: string; spec: SceneSpec }[] {
+  const out: { change: string; spec: SceneSpec }[] = [];
+  for (const name of concepts) {
+    const concept = lookupConcept(name)?.name ?? name;
+    // Words are text: `text` covers every word item, whatever it says.
+    const under = (it: SceneSpec['items'][number]) =>
+      concept === TEXT_CONCEPT_NAME ? it.kind === 'word' : isA(it.name, concept);
+    const items = spec.items.filter((it) => !under(it));
+    const removed = new Set(spec.items.filter(under).map((it) => it.name));
+    if (removed.size > 1) out.push({ change: `remove every ${concept}`, spec: { ...spec, items } });
+  }
+  return out;
 }

@@ -1,23 +1,38 @@
+import { describeFormula, parseFormula, printFormula, type Formula } from '../../subjects/synthetic/index.ts';
 import {
-  describeFormula,
-  parseFormula,
-  printFormula,
-  SIZE_BANDS,
-  type Formula,
-} from '../../subjects/synthetic/index.ts';
-import { ancestors, conceptsOfKind, getConcept, isA } from '../../stimuli/vocabulary.ts';
+  allConceptNames,
+  ancestors,
+  conceptsOfKind,
+  getConcept,
+  isA,
+  TEXT_CONCEPT_NAME,
+} from '../../stimuli/vocabulary.ts';
 import { PROBE_WORDS } from '../../stimuli/probeset-specs.ts';
-import { HUE_COLOURS } from '../../subjects/synthetic/hues.ts';
+import { colourHue, HUE_COLOURS, hueDistance } from '../../subjects/synthetic/hues.ts';
 import { createRandom, hashString, pick, type Random } from '../../util/random.ts';
+import { KIND_ROOTS } from './concept.ts';
 import type { ScoredAnswer } from './types.ts';
 
 /**
  * Near misses, for testing the scorers as instruments: the exact answer to a synthetic unit with one
- * thing wrong. Where the formula states a condition (a half, a size band, a relation, a count, an
- * orientation), the condition is the thing changed (left → right, large → small, above → below,
- * count 2 → 3); otherwise one concept becomes another of the same kind that is not its relative
- * (dog → a non-animal object, red → another colour, word "stop" → another word). A scorer worth its
- * name ranks exact > near miss > random description.
+ * thing wrong, in a way that still describes part of what the unit does. A scorer worth its name ranks
+ * exact > near miss > random description.
+ *
+ * "Near" matters. A condition turned into its opposite (left → right, large → small, count 2 → 3)
+ * describes scenes disjoint from the unit's, so it is as far from the truth as a random description
+ * and a good scorer rightly scores both 0 (measured: docs/benchmarks.md, "Scorers as instruments").
+ * So each near miss keeps part of the truth's extent:
+ *
+ * - condition: the first condition is dropped (left(dog) → dog, large(shape) → shape, count(x) = 2 → x,
+ *   above(a, b) → a AND b, an orientation or effect gate → what it gated): right about what, wrong
+ *   about where, how large, how many or in which relation;
+ * - concept: one concept made too broad (dog → mammal, word "sky" → text), too narrow where it has no
+ *   parent (vehicle → car, text → one word), moved to the nearest hue a tuning width away (teal → cyan), one OR branch swapped for an
+ *   unrelated concept (window OR wheel → window OR kite), an AND gate broadened (cat AND grass → cat
+ *   AND texture), or, for a lone concept with no relative, an unrelated concept OR-ed onto it.
+ *
+ * `nearMissCandidates` lists every such answer in preference order; the caller checks each on the
+ * held-out scenes and skips one that is equivalent there (scripts/scorer-sanity.ts).
  */
 
 export type NearMissKind = 'condition' | 'concept';
@@ -25,165 +40,216 @@ export type NearMissKind = 'condition' | 'concept';
 export interface NearMiss {
   answer: ScoredAnswer;
   kind: NearMissKind;
-  /** What was changed, e.g. "left → right", "dog → kite". */
+  /** What was changed, e.g. "left(dog) → dog", "dog → mammal". */
   change: string;
 }
 
-const ROOTS = new Set(['object', 'thing', 'colour', 'shape', 'texture', 'scenery', 'background']);
-const OPPOSITE_HALF = { left: 'right', right: 'left', top: 'bottom', bottom: 'top' } as const;
-const OPPOSITE_RELATION = {
-  above: 'below',
-  below: 'above',
-  left_of: 'right_of',
-  right_of: 'left_of',
-} as const;
-
-/** The near miss of a formula, seeded by `key`; undefined when nothing in it can be changed. */
-export function nearMiss(formulaText: string, key: string): NearMiss | undefined {
-  const random = createRandom(hashString(`near-miss\n${key}`));
-  const formula = parseFormula(formulaText);
-  const changed =
-    changeCondition(formula) ??
-    (formula.op === 'concept' ? broaden(formula) : undefined) ??
-    changeConcept(formula, random);
-  if (!changed) return undefined;
-  return {
-    answer: {
-      description: `Fires on ${describeFormula(changed.formula)}.`,
-      formula: printFormula(changed.formula),
-    },
-    kind: changed.kind,
-    change: changed.change,
-  };
-}
+const ROOTS = KIND_ROOTS;
 
 interface Change {
   formula: Formula;
   kind: NearMissKind;
   change: string;
+  /** The change makes a concept narrower (vehicle → car): the answer names only true drivers. */
+  narrows?: boolean;
 }
 
-/** The first condition in the tree, flipped. */
-function changeCondition(node: Formula): Change | undefined {
-  const here = (formula: Formula, change: string): Change => ({ formula, kind: 'condition', change });
-  switch (node.op) {
-    case 'half':
-      return here({ ...node, half: OPPOSITE_HALF[node.half] }, `${node.half} → ${OPPOSITE_HALF[node.half]}`);
-    case 'size': {
-      const band = node.band.min > 0 ? SIZE_BANDS.small : SIZE_BANDS.large;
-      return here(
-        { ...node, band: { ...band } },
-        `area ${node.band.min}–${node.band.max} → ${band.min}–${band.max}`,
-      );
-    }
-    case 'relation': {
-      const relation = OPPOSITE_RELATION[node.relation];
-      return here({ ...node, relation }, `${node.relation} → ${relation}`);
-    }
-    case 'count': {
-      const count = node.comparison === '<=' ? node.count + 2 : node.count + 1;
-      const comparison = node.comparison === '<=' ? '>=' : node.comparison;
-      return here(
-        { ...node, comparison, count },
-        `count ${node.comparison} ${node.count} → ${comparison} ${count}`,
-      );
-    }
-    case 'orientation': {
-      const orientation = node.orientation === 'upright' ? 'upside-down' : 'upright';
-      return here({ ...node, orientation }, `${node.orientation} → ${orientation}`);
-    }
-    case 'hue':
-    case 'concept':
-    case 'word':
-    case 'char':
-    case 'effect':
-      return undefined;
-    case 'not':
-    case 'height':
-    case 'span': {
-      const inner = changeCondition(node.arg);
-      return inner && { ...inner, formula: { ...node, arg: inner.formula } };
-    }
-    case 'or':
-    case 'and':
-    case 'intersect': {
-      const left = changeCondition(node.left);
-      if (left) return { ...left, formula: { ...node, left: left.formula } };
-      const right = changeCondition(node.right);
-      return right && { ...right, formula: { ...node, right: right.formula } };
-    }
-  }
+/** The preferred near miss of a formula, seeded by `key`; undefined when nothing in it can be changed. */
+export function nearMiss(formulaText: string, key: string): NearMiss | undefined {
+  return nearMissCandidates(formulaText, key)[0];
 }
 
 /**
- * A lone concept has nothing else to keep right, so its near miss is its parent (dog → mammal): one
- * concept wrong, but near — it covers the unit's concept and more.
+ * Every near miss of a formula, condition changes first (a formula that states a condition is most
+ * often wrong about it), then concept changes; none prints the same as the formula itself.
  */
-function broaden(node: Extract<Formula, { op: 'concept' }>): Change | undefined {
-  const parent = ancestors(getConcept(node.name)?.name ?? node.name).find((c) => !ROOTS.has(c));
-  return parent === undefined
-    ? undefined
-    : { formula: { op: 'concept', name: parent }, kind: 'concept', change: `${node.name} → ${parent}` };
+export function nearMissCandidates(formulaText: string, key: string): NearMiss[] {
+  const random = createRandom(hashString(`near-miss\n${key}`));
+  const formula = parseFormula(formulaText);
+  const original = printFormula(formula);
+  const changes = [...dropConditions(formula), ...changeConcepts(formula, random, true)];
+  const seen = new Set<string>([original]);
+  const out: NearMiss[] = [];
+  for (const c of changes) {
+    const printed = printFormula(c.formula);
+    if (seen.has(printed)) continue;
+    seen.add(printed);
+    out.push({
+      answer: { description: `Fires on ${describeFormula(c.formula)}.`, formula: printed },
+      kind: c.kind,
+      change: c.change,
+    });
+  }
+  return out;
 }
 
-/** The first concept, word or hue in the tree, swapped for an unrelated one of the same kind. */
-function changeConcept(node: Formula, random: Random): Change | undefined {
-  const here = (formula: Formula, change: string): Change => ({ formula, kind: 'concept', change });
+/** Each condition in the tree, dropped (one change per condition, outermost first). */
+function dropConditions(node: Formula): Change[] {
+  const here = (formula: Formula): Change => ({
+    formula,
+    kind: 'condition',
+    change: `${printFormula(node)} → ${printFormula(formula)}`,
+  });
+  const inside = (rebuild: (inner: Formula) => Formula, arg: Formula): Change[] =>
+    dropConditions(arg).map((c) => ({ ...c, formula: rebuild(c.formula) }));
   switch (node.op) {
-    case 'concept': {
-      const other = unrelated(node.name, random);
-      return other === undefined
-        ? undefined
-        : here({ op: 'concept', name: other }, `${node.name} → ${other}`);
-    }
-    case 'word': {
-      const other = pick(
-        random,
-        PROBE_WORDS.filter((w) => w !== node.text && !w.includes(node.text)),
-      );
-      return here({ op: 'word', text: other }, `word "${node.text}" → "${other}"`);
-    }
-    case 'char': {
-      const other = pick(
-        random,
-        [...'abcdefghijklmnopqrstuvwxyz'].filter((c) => c !== node.char),
-      );
-      return here({ op: 'char', char: other }, `char "${node.char}" → "${other}"`);
-    }
-    case 'hue': {
-      // The opposite side of the colour wheel, so the tuning curves barely overlap.
-      const index = HUE_COLOURS.indexOf(node.colour);
-      const colour =
-        HUE_COLOURS[(index + Math.floor(HUE_COLOURS.length / 2)) % HUE_COLOURS.length] ?? node.colour;
-      return here({ ...node, colour }, `hue ${node.colour} → ${colour}`);
-    }
-    case 'orientation':
-    case 'effect':
-      return undefined;
-    case 'not':
     case 'half':
     case 'size':
     case 'count':
     case 'height':
-    case 'span': {
-      const inner = changeConcept(node.arg, random);
-      return inner && { ...inner, formula: { ...node, arg: inner.formula } };
-    }
-    case 'relation': {
-      const inner = changeConcept(node.arg, random);
-      return inner && { ...inner, formula: { ...node, arg: inner.formula } };
+    case 'span':
+      return [here(node.arg), ...inside((arg) => ({ ...node, arg }), node.arg)];
+    case 'relation':
+      // The relation dropped, both things kept: `a` where `b` is also in the scene.
+      return [here({ op: 'and', left: node.arg, right: node.reference })];
+    case 'and': {
+      // A scene-level gate (orientation, effect) is a condition on the whole scene: drop it.
+      const gate = (f: Formula) => f.op === 'orientation' || f.op === 'effect';
+      const dropped = gate(node.right) ? [here(node.left)] : gate(node.left) ? [here(node.right)] : [];
+      return [
+        ...dropped,
+        ...inside((left) => ({ ...node, left }), node.left),
+        ...inside((right) => ({ ...node, right }), node.right),
+      ];
     }
     case 'or':
-    case 'intersect': {
-      const left = changeConcept(node.left, random);
-      return left && { ...left, formula: { ...node, left: left.formula } };
-    }
-    case 'and': {
-      // The gate is the condition of an AND: the near miss keeps what fires and gets the gate wrong.
-      const right = changeConcept(node.right, random);
-      return right && { ...right, formula: { ...node, right: right.formula } };
-    }
+    case 'intersect':
+      return [
+        ...inside((left) => ({ ...node, left }), node.left),
+        ...inside((right) => ({ ...node, right }), node.right),
+      ];
+    case 'not':
+      // What a NOT excludes is itself a condition; changing inside it is a concept change below.
+      return [];
+    case 'concept':
+    case 'word':
+    case 'char':
+    case 'hue':
+    case 'orientation':
+    case 'effect':
+      return [];
   }
+}
+
+/** One-concept changes, outermost first. `alone`: the node is the whole formula. */
+function changeConcepts(node: Formula, random: Random, alone: boolean): Change[] {
+  const here = (formula: Formula, change: string): Change => ({ formula, kind: 'concept', change });
+  const inside = (rebuild: (inner: Formula) => Formula, arg: Formula): Change[] =>
+    changeConcepts(arg, random, false).map((c) => ({ ...c, formula: rebuild(c.formula) }));
+  switch (node.op) {
+    case 'concept': {
+      // Text is made of words: one word is too narrow a description of a text unit.
+      if (node.name === TEXT_CONCEPT_NAME) {
+        const word = pick(random, PROBE_WORDS);
+        return [here({ op: 'word', text: word }, `${TEXT_CONCEPT_NAME} → word("${word}")`)];
+      }
+      const broader = parentOf(node.name);
+      const narrower = broader === undefined ? memberOf(node.name, random) : undefined;
+      const out: Change[] = [];
+      if (broader !== undefined)
+        out.push(here({ op: 'concept', name: broader }, `${node.name} → ${broader}`));
+      if (narrower !== undefined)
+        out.push({ ...here({ op: 'concept', name: narrower }, `${node.name} → ${narrower}`), narrows: true });
+      if (alone || out.length === 0) {
+        // Nothing related to move to: name one unrelated thing beside it (right, and too broad).
+        const other = unrelated(node.name, random);
+        if (other !== undefined)
+          out.push(
+            here(
+              { op: 'or', left: node, right: { op: 'concept', name: other } },
+              `${node.name} → ${node.name} OR ${other}`,
+            ),
+          );
+      }
+      return out;
+    }
+    case 'word':
+    case 'char':
+      // A word or a letter is text: the description names the kind of thing, not which.
+      return [
+        here({ op: 'concept', name: TEXT_CONCEPT_NAME }, `${printFormula(node)} → ${TEXT_CONCEPT_NAME}`),
+      ];
+    case 'hue': {
+      const colour = nearestHue(node.colour, node.sigma);
+      return colour === undefined ? [] : [here({ ...node, colour }, `hue ${node.colour} → ${colour}`)];
+    }
+    case 'orientation':
+    case 'effect':
+      return [];
+    case 'half':
+    case 'size':
+    case 'count':
+    case 'height':
+    case 'span':
+      return inside((arg) => ({ ...node, arg }), node.arg);
+    case 'relation':
+      return [
+        ...inside((arg) => ({ ...node, arg }), node.arg),
+        ...inside((reference) => ({ ...node, reference }), node.reference),
+      ];
+    case 'not': {
+      // Excluding the wrong thing: `a AND NOT b` → `a AND NOT c`, c unrelated to b.
+      if (node.arg.op !== 'concept') return inside((arg) => ({ ...node, arg }), node.arg);
+      const other = unrelated(node.arg.name, random);
+      return other === undefined
+        ? []
+        : [here({ op: 'not', arg: { op: 'concept', name: other } }, `NOT ${node.arg.name} → NOT ${other}`)];
+    }
+    case 'or': {
+      // One branch swapped for an unrelated concept: the other branch is still right.
+      const swap = (branch: Formula, rebuild: (f: Formula) => Formula): Change[] => {
+        if (branch.op !== 'concept') return [];
+        const other = unrelated(branch.name, random);
+        return other === undefined
+          ? []
+          : [here(rebuild({ op: 'concept', name: other }), `${branch.name} → ${other}`)];
+      };
+      return [
+        ...swap(node.right, (right) => ({ ...node, right })),
+        ...swap(node.left, (left) => ({ ...node, left })),
+        ...inside((left) => ({ ...node, left }), node.left),
+        ...inside((right) => ({ ...node, right }), node.right),
+      ];
+    }
+    case 'and':
+    case 'intersect':
+      // The gate (AND's right side, the second term of `&`) first: what fires is kept. A change that
+      // broadens comes before one that narrows: a description naming only true drivers (black
+      // hexagons for black polygons) is too narrow, which a scorer of predictions cannot see.
+      return [
+        ...inside((right) => ({ ...node, right }), node.right),
+        ...inside((left) => ({ ...node, left }), node.left),
+      ].sort((a, b) => Number(a.narrows ?? false) - Number(b.narrows ?? false));
+  }
+}
+
+/** The nearest ancestor below the roots ('dog' → 'mammal'), if any. */
+function parentOf(name: string): string | undefined {
+  return ancestors(getConcept(name)?.name ?? name).find((c) => !ROOTS.has(c));
+}
+
+/** A concept directly or indirectly below this one ('vehicle' → 'car'), seeded. */
+function memberOf(name: string, random: Random): string | undefined {
+  const members = allConceptNames().filter((c) => c !== name && isA(c, name));
+  return members.length > 0 ? pick(random, members) : undefined;
+}
+
+/**
+ * The chromatic colour nearest in hue that is at least one tuning width (σ) away (teal → cyan for
+ * σ 20): nearer than that the two tuning curves agree on almost every item and the miss is no miss.
+ */
+function nearestHue(colour: string, sigma: number): string | undefined {
+  const hue = colourHue(colour);
+  if (hue === undefined) return undefined;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const other of HUE_COLOURS) {
+    const h = colourHue(other);
+    if (other === colour || h === undefined) continue;
+    const d = hueDistance(h, hue);
+    if (d >= sigma && d < bestDistance) [best, bestDistance] = [other, d];
+  }
+  return best;
 }
 
 /** A concept of the same kind that is neither this one nor a relative of it (nor shares its parent). */
@@ -195,7 +261,10 @@ function unrelated(name: string, random: Random): string | undefined {
   const family = new Set([name, ...ancestors(name)].filter((c) => !ROOTS.has(c)));
   const options = conceptsOfKind(kind).filter(
     (other) =>
-      other !== name && !isA(other, name) && ![other, ...ancestors(other)].some((c) => family.has(c)),
+      other !== name &&
+      !isA(other, name) &&
+      !isA(name, other) &&
+      ![other, ...ancestors(other)].some((c) => family.has(c)),
   );
   return options.length > 0 ? pick(random, options) : undefined;
 }

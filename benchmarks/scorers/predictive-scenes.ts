@@ -112,11 +112,15 @@ class TrialPlanner {
   ) {}
 
   private free(pool: readonly string[], extra: readonly string[] = []): string {
-    const options = pool.filter(
+    const options = this.unrelated(pool, extra);
+    return pick(this.random, options.length > 0 ? options : pool);
+  }
+
+  private unrelated(pool: readonly string[], extra: readonly string[] = []): string[] {
+    return pool.filter(
       (name) =>
         ![...this.avoid, ...extra].some((other) => getConcept(other) !== undefined && related(name, other)),
     );
-    return pick(this.random, options.length > 0 ? options : pool);
   }
 
   private word(test: (word: string) => boolean): string {
@@ -186,7 +190,10 @@ class TrialPlanner {
   }
 
   private object(key: string): { predicted: Part; neutral: Part } {
-    const pool = getConcept(key)?.kind === 'shape' ? SHAPES : OBJECTS;
+    // A shape's neutral partner is another shape, unless the description names every shape ('shape',
+    // 'polygon' covering them all): then an object, never a member of what the description names.
+    const shape = getConcept(key)?.kind === 'shape';
+    const pool = shape && this.unrelated(SHAPES).length > 0 ? SHAPES : OBJECTS;
     return {
       predicted: { item: withArticle(key), colours: [] },
       neutral: { item: withArticle(this.free(pool)), colours: [] },

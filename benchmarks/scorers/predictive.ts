@@ -147,7 +147,7 @@ async function formulaPairs(
   const { width, height } = data.probe.sceneSize;
   const { groups } = await contrastiveSpecs(formula, {
     seed: hashString(`predictive\n${task.id}`), count: trials, size: width, height, grid: data.grid,
-    attempts: 60 * trials,
+    attempts: 60 * trials, removeCategories: true,
   }); // prettier-ignore
   const pairs = groups.filter((g) => g.broken.length > 0);
   if (pairs.length < Math.ceil(trials / 2)) return undefined;

@@ -1,4 +1,4 @@
-import { allConceptNames } from '../../stimuli/vocabulary.ts';
+import { allConceptNames, getConcept } from '../../stimuli/vocabulary.ts';
 import { createRandom, hashString } from '../../util/random.ts';
 import type { ScoredAnswer } from './types.ts';
 
@@ -9,8 +9,16 @@ import type { ScoredAnswer } from './types.ts';
  * reports print the two side by side with the chance floor.
  */
 
-/** Every canonical vocabulary concept, categories included: what a random answer draws from. */
-export const RANDOM_CONCEPT_POOL: readonly string[] = allConceptNames();
+/**
+ * What a random answer draws from: every canonical vocabulary concept that is not a category. A
+ * category stands for all its members, and the roots ('colour', 'shape', 'texture', 'scenery') hold
+ * whole kinds, so a "random" answer naming one described a large share of every scene and scored as
+ * a near miss would on many units (docs/benchmarks.md, "Scorers as instruments"). A random
+ * description names specific things, as a description of some other unit would.
+ */
+export const RANDOM_CONCEPT_POOL: readonly string[] = allConceptNames().filter(
+  (name) => getConcept(name)?.kind !== 'category',
+);
 
 export const RANDOM_ANSWER_CONCEPTS = 5;
 

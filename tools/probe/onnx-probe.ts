@@ -223,21 +223,35 @@ export class OnnxProbe implements Probe {
     const subjectEdits = await this.subjectEdits(edits, scenes);
     const info = this.outputInfo();
     const scores: Float32Array[] = [];
+    const logits: Float32Array[] = [];
     const text: string[] = [];
+    const logitsSite = this.logitsSite(info);
     await this.forBatches(
       scenes.map((s) => s.image),
       async (images) => {
-        const run = await this.subject.intervene(this.subject.preprocess(images), subjectEdits);
+        const run = await this.subject.intervene(
+          this.subject.preprocess(images),
+          subjectEdits,
+          logitsSite ? { read: [logitsSite] } : {},
+        );
         const tensor = run.outputs[info.name];
         if (!tensor) throw new InputError(`subject ${this.name} has no output '${info.name}'`);
         scores.push(...outputRows(tensor, info.mode));
+        const logitTensor = logitsSite ? run.sites[logitsSite] : undefined;
+        if (logitTensor) logits.push(...outputRows(logitTensor, 'logits'));
         if (info.mode === 'ctc') {
           const labels = this.subject.labels ?? [];
           text.push(...ctcGreedyDecode(tensor, labels).map((t) => t.text));
         }
       },
     );
-    return { kind: info.kind, labels: info.labels, scores, ...(info.mode === 'ctc' ? { text } : {}) };
+    return {
+      kind: info.kind,
+      labels: info.labels,
+      scores,
+      ...(info.mode === 'ctc' ? { text } : {}),
+      ...(logitsSite && logits.length === scores.length ? { logits } : {}),
+    };
   }
 
   scorer(target: ScorerTarget): ScoreFn {
@@ -345,6 +359,21 @@ export class OnnxProbe implements Probe {
       await fn(images.slice(start, end));
       start = end;
     }
+  }
+
+  /**
+   * The tensor of a probability output's logits, when the manifest names one (`output.logits`) and it
+   * holds one value per label; undefined otherwise (a logits output is its own logits).
+   */
+  private logitsSite(info: {
+    kind: OutputScores['kind'];
+    mode: OutputMode;
+    labels: string[];
+  }): string | undefined {
+    const name = this.subject.manifest.output?.logits;
+    if (name === undefined || info.mode !== 'probabilities') return undefined;
+    const site = this.subject.resolveSite(name);
+    return site.units === info.labels.length ? site.name : undefined;
   }
 
   private outputInfo(): {

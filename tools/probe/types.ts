@@ -74,6 +74,12 @@ export interface OutputScores {
   scores: Float32Array[];
   /** Decoded text per scene, for text recognisers only. */
   text?: string[];
+  /**
+   * The classifier's true logits (the tensor before its softmax, named by the manifest's
+   * `output.logits`), one row per scene in label order; absent where the subject names none.
+   * Probabilities saturate (0.99 → 0.985 hides a real change); logits do not.
+   */
+  logits?: Float32Array[];
 }
 
 export interface ProbeSite {

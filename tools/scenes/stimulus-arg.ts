@@ -8,7 +8,8 @@ import { loadDataset } from '../../stimuli/datasets/registry.ts';
 import type { ProbeImage } from '../probe/types.ts';
 import { errorMessage } from '../../util/errors.ts';
 import { probeSetScenes } from '../cache/probe-scenes.ts';
-import type { ToolContext } from '../context.ts';
+import { probeSetDistribution, type ToolContext } from '../context.ts';
+import { describeOptionsFor } from './describe-options.ts';
 import { ToolError } from '../tool.ts';
 
 /**
@@ -166,7 +167,10 @@ export async function resolveStimuli(
         out.push({ label: `probe scene ${p.index}`, scene, probeScene: p.index });
       } else if (p) {
         const scene = await renderScene(p.spec);
-        out.push({ label: p.label ?? describeScene(scene.spec), scene });
+        out.push({
+          label: p.label ?? describeScene(scene.spec, describeOptionsFor(probeSetDistribution(ctx.probe))),
+          scene,
+        });
       }
     } catch (error) {
       bad.push(`stimulus ${i}: ${errorMessage(error)}`);

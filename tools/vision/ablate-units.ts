@@ -62,6 +62,9 @@ export interface AblateUnitsData {
   labels: string[];
   before: number[][];
   after: number[][];
+  /** The true logits per stimulus before and after (labels in `labels`), where the subject names its
+   *  logits tensor; null otherwise. */
+  logits: { before: number[][]; after: number[][] } | null;
 }
 
 export const ablateUnitsTool = defineTool({
@@ -70,7 +73,8 @@ export const ablateUnitsTool = defineTool({
     'Causal test: ablate units and see what changes. Sets the listed units to 0 (mode "zero") or to their ' +
     'mean over the probe set (mode "mean", a gentler knock-out) during the forward pass, and compares the ' +
     "subject's outputs on a set of stimuli before and after: how many stimuli change their top answer " +
-    '(and from which label to which), mean and largest probability shift per label, KL divergence, and the ' +
+    '(and from which label to which), mean and largest probability shift per label, KL divergence, per stimulus ' +
+    "the change in log-odds and, where the subject exposes them, its true logits and the top label's logit margin, and the " +
     'before/after activation of any `watch` units. Stimuli: give `stimuli` (phrases, specs, probe scenes), ' +
     'or `exemplars_of` a unit (its top-k probe-set exemplars: test whether the unit matters where it ' +
     'fires), or `probe_scenes` n (a neutral sample; the default, 16). Use it after forming a hypothesis about ' +
@@ -112,11 +116,18 @@ export const ablateUnitsTool = defineTool({
       lines.push(
         perStimulusTable(
           before.outputs.labels,
-          stimuli.items.map((item, i) => ({
-            label: item.label,
-            before: rowsBefore[i] ?? [],
-            after: rowsAfter[i] ?? [],
-          })),
+          stimuli.items.map((item, i) => {
+            const logitsBefore = before.outputs.logits?.[i];
+            const logitsAfter = after.outputs.logits?.[i];
+            return {
+              label: item.label,
+              before: rowsBefore[i] ?? [],
+              after: rowsAfter[i] ?? [],
+              ...(logitsBefore && logitsAfter
+                ? { logits: { before: logitsBefore, after: logitsAfter } }
+                : {}),
+            };
+          }),
           effects.scale,
         ),
       );
@@ -131,6 +142,13 @@ export const ablateUnitsTool = defineTool({
         watched,
         textChanges: text ?? null,
         ...scoreTables(before.outputs, after.outputs),
+        logits:
+          before.outputs.logits && after.outputs.logits
+            ? {
+                before: before.outputs.logits.map((row) => Array.from(row)),
+                after: after.outputs.logits.map((row) => Array.from(row)),
+              }
+            : null,
       };
       return { text: lines.join('\n'), images: grid ? [grid] : [], data };
     });

@@ -4,7 +4,8 @@ import { describeSpec } from '../../stimuli/phrase.ts';
 import { renderScene, type RenderedScene } from '../../stimuli/render.ts';
 import { softmax } from '../../subjects/index.ts';
 import { errorMessage } from '../../util/errors.ts';
-import type { ToolContext } from '../context.ts';
+import { probeSetDistribution, type ToolContext } from '../context.ts';
+import { describeOptionsFor } from '../scenes/describe-options.ts';
 import type { OutputScores, UnitMap } from '../probe/types.ts';
 import { defineTool, ToolError, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimulusArg } from '../scenes/stimulus-arg.ts';
@@ -115,14 +116,15 @@ export const editScenesTool = defineTool({
       const lines: string[] = [];
       const images: ToolImage[] = [];
       const pairs: EditScenesData['pairs'] = [];
+      const describe = describeOptionsFor(probeSetDistribution(ctx.probe));
       for (const [i, original] of originals.entries()) {
         const scene = edited[i] as RenderedScene;
         const pair: EditScenesData['pairs'][number] = {
           label: original.label,
           original: original.scene.spec,
           edited: scene.spec,
-          originalDescription: describeSpec(original.scene.spec),
-          editedDescription: describeSpec(scene.spec),
+          originalDescription: describeSpec(original.scene.spec, describe),
+          editedDescription: describeSpec(scene.spec, describe),
           edits: editLists[i] ?? [],
         };
         lines.push(`[${i}] ${original.label} → ${pair.editedDescription}`);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { describeScene } from '../../stimuli/describe-effects.ts';
 import { maskOutline } from '../../stimuli/overlays.ts';
-import type { ToolContext } from '../context.ts';
+import { probeSetDistribution, type ToolContext } from '../context.ts';
+import { describeOptionsFor } from '../scenes/describe-options.ts';
 import { defineTool, type ToolImage } from '../tool.ts';
 import { resolveStimuli, StimuliArg } from '../scenes/stimulus-arg.ts';
 import { formatConcepts, sceneConcepts } from '../scenes/scene-concepts.ts';
@@ -50,7 +51,7 @@ export const renderScenesTool = defineTool({
       const images: ToolImage[] = [];
       const scenes: RenderScenesData['scenes'] = [];
       for (const [i, { label, scene, probeScene }] of stimuli.entries()) {
-        const description = describeScene(scene.spec);
+        const description = describeScene(scene.spec, describeOptionsFor(probeSetDistribution(ctx.probe)));
         const concepts = sceneConcepts(scene, 12);
         scenes.push({
           label,

@@ -78,6 +78,33 @@ describe('concept scorer', () => {
     expect(conceptCredit('char:E', ['char:e'])).toEqual({ credit: 0.5, via: 'char:e' });
   });
 
+  it('gives 0.25 for a sibling: the right family, the wrong member', () => {
+    expect(score(['dog'], 'Fires on cats.')).toBe(0.25);
+    expect(score(['teal'], 'cyan things')).toBe(0.25);
+    // A parent beats a sibling: 'animal' is right about a dog, a cat is not.
+    expect(score(['dog'], 'cats and other animals')).toBe(0.5);
+  });
+
+  it("counts the truth formula's conditions beside its concepts", () => {
+    const left = (description: string, formula?: string) =>
+      scoreConcepts(
+        Task.parse({
+          ...task(['dog']),
+          truth: { concepts: ['dog'], formula: 'left(dog)', description: 'test' },
+        }),
+        { description, ...(formula ? { formula } : {}) },
+      );
+    expect(left('dogs in the left half').score).toBe(1);
+    expect(left('see formula', 'left(dog)').score).toBe(1);
+    expect(left('dogs').score).toBe(0.5);
+    expect(left('dogs in the right half').score).toBe(0.5);
+    expect(left('cats on the left').score).toBe(0.625);
+    const result = left('dogs');
+    expect(result.detail).toContain('missing condition:half:left');
+    // A condition no single concept names lowers the chance floor.
+    expect(result.chance).toBeLessThan(conceptChance(['dog']));
+  });
+
   it('gives 0 for a wrong concept', () => {
     expect(score(['dog'], 'Fires on cars and trucks.')).toBe(0);
     expect(score(['char:e'], "the letter 'a'")).toBe(0);
@@ -110,5 +137,9 @@ describe('random-description baseline', () => {
     expect(new Set(concepts).size).toBe(RANDOM_ANSWER_CONCEPTS);
     expect(extractMentions(answer.description)).toEqual(expect.arrayContaining(concepts));
     for (const name of RANDOM_CONCEPT_POOL) parseFormula(name);
+    // Specific things only: a category ('colour', 'animal') would describe much of every scene.
+    expect(RANDOM_CONCEPT_POOL).not.toContain('colour');
+    expect(RANDOM_CONCEPT_POOL).not.toContain('animal');
+    expect(RANDOM_CONCEPT_POOL).toContain('dog');
   });
 });

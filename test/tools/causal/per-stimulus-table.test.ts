@@ -31,6 +31,27 @@ describe('per-stimulus table of a causal tool', () => {
     expect(text).toMatch(/… 3 more in data$/);
   });
 
+  it("adds the true logits and the change in the top label's margin where the subject has them", () => {
+    const text = perStimulusTable(
+      ['0', '180'],
+      [
+        {
+          label: 'a line',
+          before: [0.99, 0.01],
+          after: [0.98, 0.02],
+          // Margin before 4.2 − (−0.4) = 4.6, after 3.5 − (−0.4) = 3.9: −0.7.
+          logits: { before: [4.2, -0.4], after: [3.5, -0.4] },
+        },
+      ],
+      'probabilities',
+    );
+    const lines = text.split('\n');
+    expect(lines[1]).toBe(
+      'stimulus | top before | before → after | Δ log-odds | logit before → after | Δ margin | top after',
+    );
+    expect(lines[2]).toBe('"a line" | 0 | 0.99 → 0.98 | -0.703 | 4.2 → 3.5 | -0.7 | same');
+  });
+
   it('log-odds stay finite at 0 and 1', () => {
     expect(Number.isFinite(logOdds(1))).toBe(true);
     expect(Number.isFinite(logOdds(0))).toBe(true);

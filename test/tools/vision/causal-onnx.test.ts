@@ -7,6 +7,7 @@ import { createToolContext, createVisionRegistry, type ToolContext } from '../..
 import type { UnitAddress } from '../../../tools/probe/types.ts';
 import type { AblateUnitsData } from '../../../tools/vision/ablate-units.ts';
 import type { SteerUnitsData } from '../../../tools/vision/steer-units.ts';
+import type { OutputWeightsData } from '../../../tools/vision/output-weights.ts';
 import { decodeImage } from '../../../util/image.ts';
 
 /**
@@ -174,4 +175,52 @@ describe('steer_units on paddle-ocr-cls', () => {
     const plot = await decodeImage(result.images[0]!.png);
     expect([plot.width, plot.height]).toEqual([480, 300]);
   }, 30_000);
+});
+
+describe('true logits and head weights on paddle-ocr-cls', () => {
+  it('ablate_units reports the logits before the softmax, per stimulus, with the margin change', async () => {
+    const result = await registry.call(
+      'ablate_units',
+      { units: ['final_block:7'], stimuli: lines.slice(0, 4) },
+      ctx,
+    );
+    const data = result.data as AblateUnitsData;
+    expect(data.logits).not.toBeNull();
+    // The probabilities are the softmax of the reported logits, before and after.
+    for (const [table, probabilities] of [
+      [data.logits!.before, data.before],
+      [data.logits!.after, data.after],
+    ] as const) {
+      table.forEach((row, s) => {
+        const exp = row.map((v) => Math.exp(v - Math.max(...row)));
+        const sum = exp.reduce((a, b) => a + b, 0);
+        exp.forEach((e, k) => expect(e / sum).toBeCloseTo(probabilities[s]![k]!, 4));
+      });
+    }
+    expect(result.text).toContain('logit before → after | Δ margin');
+  }, 30_000);
+
+  it("output_weights gives the head's column for a last-block unit, and the logits follow from it", async () => {
+    const result = await registry.call('output_weights', { unit: 'final_block:7' }, ctx);
+    const data = result.data as OutputWeightsData;
+    expect(data.path).toEqual(['MaxPool']);
+    expect(data.labels).toEqual(['0', '180']);
+    // logit_k = Σ_c w[k,c]·mean(F_c) + b_k over the pooled features: check the column by changing
+    // channel 7 alone. Adding δ to every position of F_7 moves logit_k by exactly w[k,7]·δ.
+    const scenes = await Promise.all(
+      lines.slice(0, 2).map((spec) => renderScene({ ...spec, ...ctx.probe.sceneSize })),
+    );
+    const channel = ctx.probe.parseUnit(`${data.features}:7`);
+    const before = await ctx.probe.outputs(scenes);
+    const after = await ctx.probe.outputs(scenes, [{ units: [channel], op: 'add', value: 0.5 }]);
+    before.logits!.forEach((row, s) =>
+      row.forEach((v, k) => expect(after.logits![s]![k]! - v).toBeCloseTo(0.5 * data.weights[k]!, 4)),
+    );
+    expect(result.text).toMatch(/Logit difference 0 − 180: [+-][\d.]+ per unit/);
+    expect(data.ranks.every((r) => r >= 1 && r <= data.channels)).toBe(true);
+  }, 30_000);
+
+  it('output_weights says why a unit that mixes into other channels has no column', async () => {
+    await expect(registry.call('output_weights', { unit: 'stem:0' }, ctx)).rejects.toThrow(/mix channels/);
+  });
 });
