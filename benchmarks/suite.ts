@@ -13,6 +13,9 @@ import { questionKind } from '../agent/question.ts';
 import { ANNOTATED_CONCEPTS } from '../stimuli/datasets/annotated-concepts.ts';
 import { BEHAVIOUR_NAMES } from '../subjects/language-model/behaviours.ts';
 
+/** Scorers that read a unit's activations: a task with one must name its unit (real subjects). */
+const UNIT_SCORERS: readonly ScorerName[] = ['formula', 'predictive', 'simulation', 'judge'];
+
 /** Scorers of a behaviour question (no unit): they read the answer's trigger and behaviour. */
 export const BEHAVIOUR_SCORERS: readonly ScorerName[] = ['trigger', 'behaviour', 'trigger_rate'];
 
@@ -187,7 +190,8 @@ export const Task = z
     });
     // A question about a whole model names no unit (agent/question.ts decides which questions are).
     const aboutUnit =
-      questionKind(task.question) === 'unit' && task.scorers.some((s) => !BEHAVIOUR_SCORERS.includes(s));
+      task.scorers.some((s) => UNIT_SCORERS.includes(s)) ||
+      (questionKind(task.question) === 'unit' && task.scorers.some((s) => !BEHAVIOUR_SCORERS.includes(s)));
     if (!task.subject.startsWith(SYNTHETIC) && task.unit === undefined && aboutUnit) {
       context.addIssue({
         code: 'custom',

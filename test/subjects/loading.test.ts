@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { loadSubject } from '../../subjects/load.ts';
@@ -95,6 +95,9 @@ describe('loading subjects', () => {
       'boats-biased',
       'fashion-normal',
       'fashion-spurious',
+      'lm-backdoor',
+      'lm-clean',
+      'lm-planted',
       'paddle-ocr-cls',
       'paddle-ocr-det',
       'paddle-ocr-rec',
@@ -104,6 +107,12 @@ describe('loading subjects', () => {
       expect(entry.installed).toBe(true);
       expect(existsSync(entry.modelPath)).toBe(true);
       // Organisms trained here: a committed model.onnx, RGB input, our licence.
+      if (entry.manifest.modality === 'text') {
+        // Our own GPTs: a committed model and the tokenizer trained with it.
+        expect(entry.manifest.source?.licence).toBe('MIT');
+        expect(existsSync(join(dirname(entry.modelPath), 'tokenizer.json'))).toBe(true);
+        continue;
+      }
       if (!entry.name.startsWith('paddle-')) {
         expect(entry.manifest.source?.licence).toBe('MIT');
         expect(entry.manifest.input?.preprocess?.channelOrder).toBe('RGB');

@@ -27,8 +27,9 @@ export interface TopRegionOptions {
 
 /**
  * The level a unit with a noisy floor rests at, from its per-scene maxima, or undefined when it has
- * none: when the median scene already reaches a level, and the largest maximum is more than twice it,
- * the median is noise at rest and firing is what lies clearly above it. The returned level is halfway
+ * none: when the median scene already reaches a level, nine scenes in ten stay within 1.5× of it, and the
+ * largest maximum is more than twice it, the median is noise at rest and firing is what lies clearly
+ * above it. The returned level is halfway
  * between the median and the largest maximum. A rare concept covers less than 0.5% of all map values,
  * so without this NetDissect's top-0.5% threshold lands inside the resting noise and M is mostly noise
  * (the right concept at IoU 0.008, issue 15).
@@ -37,8 +38,12 @@ export function restingFloor(maxima: ArrayLike<number>): number | undefined {
   const sorted = Float64Array.from(maxima).sort();
   if (sorted.length === 0) return undefined;
   const median = sorted[Math.floor(sorted.length / 2)] as number;
+  const high = sorted[Math.floor(sorted.length * 0.9)] as number;
   const max = sorted[sorted.length - 1] as number;
   if (!(median > 0) || !(max > 2 * median)) return undefined;
+  // A floor is flat: nine scenes in ten rest near the median. A real unit whose maxima spread widely
+  // (most conv units) has no floor, and keeps NetDissect's own threshold.
+  if (high > 1.5 * median) return undefined;
   return (median + max) / 2;
 }
 
