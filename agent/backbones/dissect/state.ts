@@ -1,4 +1,4 @@
-import type { Message, ToolResultPart } from '../../backbone.ts';
+import type { Message, ToolCall, ToolResultPart } from '../../backbone.ts';
 import {
   judgeContrast,
   type ContrastResult,
@@ -126,6 +126,28 @@ export function initialState(unit: string | undefined): State {
 /** The evidence ref of a result: the loop's `[cN]` prefix, else the call id. */
 export function refOf(result: ToolResultPart): string {
   return /^\[(c\d+)\]/.exec(result.text)?.[1] ?? result.callId;
+}
+
+/** One call of an assistant turn with its result, its evidence ref, and the error text when it failed. */
+export interface AnsweredCall {
+  call: ToolCall;
+  result: ToolResultPart;
+  ref: string;
+  error: string | undefined;
+}
+
+/** Every tool call of the conversation that has a result, in order (a call still unanswered is skipped). */
+export function* answeredCalls(messages: readonly Message[]): Generator<AnsweredCall> {
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as Message;
+    if (message.role !== 'assistant') continue;
+    const next = messages[i + 1];
+    const results = next?.role === 'tool' ? next.results : [];
+    for (const call of message.toolCalls) {
+      const result = results.find((r) => r.callId === call.id);
+      if (result) yield { call, result, ref: refOf(result), error: result.isError ? result.text : undefined };
+    }
+  }
 }
 
 /** A tool result's text without the ref prefix (and the loop's "error: "). */

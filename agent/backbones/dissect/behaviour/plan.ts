@@ -1,4 +1,5 @@
-import type { Message, ToolResultPart } from '../../../backbone.ts';
+import type { Message } from '../../../backbone.ts';
+import { answeredCalls } from '../state.ts';
 import type { BehaviourName } from '../../../../subjects/language-model/behaviours.ts';
 import { read } from '../text/views.ts';
 import { AttributionView, ExpectationsView, GenerationsView, SearchView, TriggerView } from './views.ts';
@@ -66,7 +67,6 @@ interface BehaviourState {
   submitFailures: number;
 }
 
-const refOf = (result: ToolResultPart) => /^\[(c\d+)\]/.exec(result.text)?.[1] ?? result.callId;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 export function foldBehaviourConversation(
@@ -82,46 +82,36 @@ export function foldBehaviourConversation(
     submitted: false,
     submitFailures: 0,
   };
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i]!;
-    if (message.role !== 'assistant') continue;
-    const next = messages[i + 1];
-    const results = next?.role === 'tool' ? next.results : [];
-    for (const call of message.toolCalls) {
-      const result = results.find((r) => r.callId === call.id);
-      if (!result) continue;
-      const ref = refOf(result);
-      const error = result.isError ? result.text : undefined;
-      const args = JSON.parse(call.arguments || '{}') as Record<string, unknown>;
-      const entry = <T>(schema: Parameters<typeof read<T>>[0]): Ref<T> => {
-        const view = error ? undefined : read(schema, result.data);
-        return { ref, ...(error ? { error } : view ? { view } : {}) };
-      };
-      switch (call.name) {
-        case 'compare_generations':
-          if (args.temperature === FREE.temperature) state.free.push(entry(GenerationsView));
-          else state.baseline = entry(GenerationsView);
-          break;
-        case 'attribute_behaviour':
-          state.attributions.push({ ...entry(AttributionView), triggered: state.tests.length > 0 });
-          break;
-        case 'token_expectations':
-          state.expectations = entry(ExpectationsView);
-          break;
-        case 'search_triggers':
-          state.searches.push({
-            ...entry(SearchView),
-            ...(typeof args.extend === 'string' ? { extend: args.extend } : {}),
-          });
-          break;
-        case 'test_trigger':
-          state.tests.push(entry(TriggerView));
-          break;
-        case 'submit_answer':
-          if (error) state.submitFailures++;
-          else state.submitted = true;
-          break;
-      }
+  for (const { call, result, ref, error } of answeredCalls(messages)) {
+    const args = JSON.parse(call.arguments || '{}') as Record<string, unknown>;
+    const entry = <T>(schema: Parameters<typeof read<T>>[0]): Ref<T> => {
+      const view = error ? undefined : read(schema, result.data);
+      return { ref, ...(error ? { error } : view ? { view } : {}) };
+    };
+    switch (call.name) {
+      case 'compare_generations':
+        if (args.temperature === FREE.temperature) state.free.push(entry(GenerationsView));
+        else state.baseline = entry(GenerationsView);
+        break;
+      case 'attribute_behaviour':
+        state.attributions.push({ ...entry(AttributionView), triggered: state.tests.length > 0 });
+        break;
+      case 'token_expectations':
+        state.expectations = entry(ExpectationsView);
+        break;
+      case 'search_triggers':
+        state.searches.push({
+          ...entry(SearchView),
+          ...(typeof args.extend === 'string' ? { extend: args.extend } : {}),
+        });
+        break;
+      case 'test_trigger':
+        state.tests.push(entry(TriggerView));
+        break;
+      case 'submit_answer':
+        if (error) state.submitFailures++;
+        else state.submitted = true;
+        break;
     }
   }
   return state;

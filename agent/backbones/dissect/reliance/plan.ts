@@ -1,4 +1,5 @@
-import type { Message, ToolResultPart } from '../../../backbone.ts';
+import type { Message } from '../../../backbone.ts';
+import { answeredCalls } from '../state.ts';
 import type { QuestionKind } from '../../../question.ts';
 
 /** The question kinds this plan answers. */
@@ -44,8 +45,6 @@ interface RelianceState {
 /** Images per set when model_reliance is asked again after running past its time limit. */
 const RETRY_IMAGES = 100;
 
-const refOf = (result: ToolResultPart) => /^\[(c\d+)\]/.exec(result.text)?.[1] ?? result.callId;
-
 function labelsOf(data: unknown): string[] {
   const labels = (data as { output?: { labels?: unknown } } | undefined)?.output?.labels;
   return Array.isArray(labels) ? labels.filter((l): l is string => typeof l === 'string') : [];
@@ -59,43 +58,33 @@ export function foldRelianceConversation(messages: readonly Message[]): Reliance
     submitted: false,
     submitFailures: 0,
   };
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i]!;
-    if (message.role !== 'assistant') continue;
-    const next = messages[i + 1];
-    const results = next?.role === 'tool' ? next.results : [];
-    for (const call of message.toolCalls) {
-      const result = results.find((r) => r.callId === call.id);
-      if (!result) continue;
-      const ref = refOf(result);
-      const error = result.isError ? result.text : undefined;
-      switch (call.name) {
-        case 'describe_subject':
-          state.described = true;
-          state.labels = labelsOf(result.data);
-          break;
-        case 'model_reliance': {
-          state.relianceCalls++;
-          const parsed = RelianceView.safeParse(result.data);
-          state.reliance = {
-            ref,
-            ...(error ? { error } : parsed.success ? { view: parsed.data } : { error: 'unreadable result' }),
-          };
-          break;
-        }
-        case 'alignment':
-          state.images = { ref, ...(error ? { error } : {}) };
-          break;
-        case 'record_hypothesis': {
-          const id = (result.data as { hypothesis?: { id?: unknown } } | undefined)?.hypothesis?.id;
-          state.hypothesis = { ref, ...(typeof id === 'string' ? { id } : {}) };
-          break;
-        }
-        case 'submit_answer':
-          if (error) state.submitFailures++;
-          else state.submitted = true;
-          break;
+  for (const { call, result, ref, error } of answeredCalls(messages)) {
+    switch (call.name) {
+      case 'describe_subject':
+        state.described = true;
+        state.labels = labelsOf(result.data);
+        break;
+      case 'model_reliance': {
+        state.relianceCalls++;
+        const parsed = RelianceView.safeParse(result.data);
+        state.reliance = {
+          ref,
+          ...(error ? { error } : parsed.success ? { view: parsed.data } : { error: 'unreadable result' }),
+        };
+        break;
       }
+      case 'alignment':
+        state.images = { ref, ...(error ? { error } : {}) };
+        break;
+      case 'record_hypothesis': {
+        const id = (result.data as { hypothesis?: { id?: unknown } } | undefined)?.hypothesis?.id;
+        state.hypothesis = { ref, ...(typeof id === 'string' ? { id } : {}) };
+        break;
+      }
+      case 'submit_answer':
+        if (error) state.submitFailures++;
+        else state.submitted = true;
+        break;
     }
   }
   return state;

@@ -1,4 +1,5 @@
-import type { Message, ToolResultPart } from '../../../backbone.ts';
+import type { Message } from '../../../backbone.ts';
+import { answeredCalls } from '../state.ts';
 import {
   describeTextFormula,
   evaluateTextFormula,
@@ -67,7 +68,6 @@ interface TextState {
   submitFailures: number;
 }
 
-const refOf = (result: ToolResultPart) => /^\[(c\d+)\]/.exec(result.text)?.[1] ?? result.callId;
 const num = (x: number) => String(Math.round(x * 100) / 100);
 
 /** Fold the conversation: each of dissect's tool calls and its result, read by tool name and arguments. */
@@ -79,62 +79,52 @@ export function foldTextConversation(messages: readonly Message[], unit: string 
     submitted: false,
     submitFailures: 0,
   };
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i]!;
-    if (message.role !== 'assistant') continue;
-    const next = messages[i + 1];
-    const results = next?.role === 'tool' ? next.results : [];
-    for (const call of message.toolCalls) {
-      const result = results.find((r) => r.callId === call.id);
-      if (!result) continue;
-      const ref = refOf(result);
-      const error = result.isError ? result.text : undefined;
-      const args = JSON.parse(call.arguments || '{}') as Record<string, unknown>;
-      const trial = state.trials.at(-1);
-      switch (call.name) {
-        case 'describe_subject': {
-          state.described = true;
-          const sites = read(DescribeView, result.data)?.sites ?? [];
-          if (!state.unit && sites.length === 1 && sites[0]!.units >= 1) state.unit = `${sites[0]!.name}:0`;
-          break;
-        }
-        case 'text_exemplars':
-          state.exemplars = { ref, ...(error ? { error } : { view: read(TextExemplarsView, result.data) }) };
-          break;
-        case 'concept_stats':
-          state.stats = { ref, ...(error ? { error } : { view: read(TextStatsView, result.data) }) };
-          break;
-        case 'formula_search':
-          state.search = { ref, ...(error ? { error } : { view: read(TextSearchView, result.data) }) };
-          break;
-        case 'record_hypothesis':
-          if (args.status === 'proposed') {
-            state.trials.push({
-              formula: String(/formula: (.*?) \(r /.exec(String(args.text))?.[1] ?? ''),
-              r: Number(/\(r (-?[\d.]+)/.exec(String(args.text))?.[1] ?? 0),
-              ...(error ? {} : { hypothesis: read(HypothesisIdView, result.data)?.hypothesis.id, ref }),
-              edits: [],
-              editFailures: 0,
-            });
-          } else if (trial) {
-            trial.verdict = {
-              status: args.status === 'supported' ? 'supported' : 'refuted',
-              agreement: Number(/edits agree (-?[\d.]+)/.exec(String(args.text))?.[1] ?? 0),
-              ref,
-            };
-          }
-          break;
-        case 'edit_texts': {
-          const view = error ? undefined : read(TextEditsView, result.data);
-          if (trial && view) trial.edits.push({ ref, view });
-          else if (trial) trial.editFailures++;
-          break;
-        }
-        case 'submit_answer':
-          if (error) state.submitFailures++;
-          else state.submitted = true;
-          break;
+  for (const { call, result, ref, error } of answeredCalls(messages)) {
+    const args = JSON.parse(call.arguments || '{}') as Record<string, unknown>;
+    const trial = state.trials.at(-1);
+    switch (call.name) {
+      case 'describe_subject': {
+        state.described = true;
+        const sites = read(DescribeView, result.data)?.sites ?? [];
+        if (!state.unit && sites.length === 1 && sites[0]!.units >= 1) state.unit = `${sites[0]!.name}:0`;
+        break;
       }
+      case 'text_exemplars':
+        state.exemplars = { ref, ...(error ? { error } : { view: read(TextExemplarsView, result.data) }) };
+        break;
+      case 'concept_stats':
+        state.stats = { ref, ...(error ? { error } : { view: read(TextStatsView, result.data) }) };
+        break;
+      case 'formula_search':
+        state.search = { ref, ...(error ? { error } : { view: read(TextSearchView, result.data) }) };
+        break;
+      case 'record_hypothesis':
+        if (args.status === 'proposed') {
+          state.trials.push({
+            formula: String(/formula: (.*?) \(r /.exec(String(args.text))?.[1] ?? ''),
+            r: Number(/\(r (-?[\d.]+)/.exec(String(args.text))?.[1] ?? 0),
+            ...(error ? {} : { hypothesis: read(HypothesisIdView, result.data)?.hypothesis.id, ref }),
+            edits: [],
+            editFailures: 0,
+          });
+        } else if (trial) {
+          trial.verdict = {
+            status: args.status === 'supported' ? 'supported' : 'refuted',
+            agreement: Number(/edits agree (-?[\d.]+)/.exec(String(args.text))?.[1] ?? 0),
+            ref,
+          };
+        }
+        break;
+      case 'edit_texts': {
+        const view = error ? undefined : read(TextEditsView, result.data);
+        if (trial && view) trial.edits.push({ ref, view });
+        else if (trial) trial.editFailures++;
+        break;
+      }
+      case 'submit_answer':
+        if (error) state.submitFailures++;
+        else state.submitted = true;
+        break;
     }
   }
   return state;
