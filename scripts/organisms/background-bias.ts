@@ -18,7 +18,7 @@ import { renderScene } from '../../stimuli/render.ts';
 import { argmaxRows, predict } from '../../subjects/trainer/evaluate.ts';
 import { writeOrganism } from '../../subjects/trainer/organism.ts';
 import {
-  SMALL_CNN_INPUT,
+  smallCnnManifestInput,
   SMALL_CNN_OUTPUT,
   smallCnn,
   type SmallCnnOptions,
@@ -114,17 +114,7 @@ export async function runBackgroundBiasRecipe(
       modality: 'image',
       task: 'Is there a boat in the scene? (2 classes), rendered RGB 32×32 scenes',
       model: 'model.onnx',
-      input: {
-        name: SMALL_CNN_INPUT,
-        exampleShape: [1, ...INPUT],
-        preprocess: {
-          channelOrder: 'RGB',
-          resize: { mode: 'none' },
-          scale: 1 / 255,
-          mean: [0, 0, 0],
-          std: [1, 1, 1],
-        },
-      },
+      input: smallCnnManifestInput(INPUT),
       output: { name: SMALL_CNN_OUTPUT, kind: 'logits', labels: [...BIAS_LABELS] },
       sites: { aliases: { last_conv: 'conv2_relu', features: 'fc1_relu', class_logits: SMALL_CNN_OUTPUT } },
       source: {

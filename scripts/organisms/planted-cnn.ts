@@ -13,7 +13,7 @@ import { makeProbeSet, type ProbeSet } from '../../stimuli/probeset.ts';
 import { evaluateFormula, parseFormula, type AnnotatedScene } from '../../subjects/synthetic/index.ts';
 import { argmaxRows, predict } from '../../subjects/trainer/evaluate.ts';
 import { writeOrganism } from '../../subjects/trainer/organism.ts';
-import { SMALL_CNN_INPUT, SMALL_CNN_OUTPUT, smallCnn } from '../../subjects/trainer/small-cnn.ts';
+import { smallCnnManifestInput, SMALL_CNN_OUTPUT, smallCnn } from '../../subjects/trainer/small-cnn.ts';
 import { train, type TrainConfigInput } from '../../subjects/trainer/train.ts';
 import { ZOO_DIR } from '../../subjects/zoo.ts';
 import { createRandom } from '../../util/random.ts';
@@ -238,17 +238,7 @@ export async function runPlantedCnnRecipe(
       modality: 'image',
       task: `Background classification of rendered 32×32 probe-set scenes (${BACKGROUND_CLASSES.length} classes)`,
       model: 'model.onnx',
-      input: {
-        name: SMALL_CNN_INPUT,
-        exampleShape: [1, ...INPUT],
-        preprocess: {
-          channelOrder: 'RGB',
-          resize: { mode: 'none' },
-          scale: 1 / 255,
-          mean: [0, 0, 0],
-          std: [1, 1, 1],
-        },
-      },
+      input: smallCnnManifestInput(INPUT),
       output: { name: SMALL_CNN_OUTPUT, kind: 'logits', labels: [...BACKGROUND_CLASSES] },
       sites: { aliases: { planted: PLANTED_SITE, last_conv: PLANTED_SITE, features: 'fc1_relu' } },
       source: {

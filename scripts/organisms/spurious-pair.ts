@@ -22,7 +22,7 @@ import { ZOO_DIR } from '../../subjects/zoo.ts';
 import { accuracy } from '../../subjects/trainer/evaluate.ts';
 import { writeOrganism } from '../../subjects/trainer/organism.ts';
 import {
-  SMALL_CNN_INPUT,
+  smallCnnManifestInput,
   SMALL_CNN_OUTPUT,
   smallCnn,
   type SmallCnnOptions,
@@ -87,17 +87,7 @@ export async function runSpuriousPairRecipe(
       modality: 'image',
       task: 'Fashion-MNIST garment classification (10 classes), RGB 28×28 with a coloured corner square',
       model: 'model.onnx',
-      input: {
-        name: SMALL_CNN_INPUT,
-        exampleShape: [1, ...INPUT],
-        preprocess: {
-          channelOrder: 'RGB',
-          resize: { mode: 'none' },
-          scale: 1 / 255,
-          mean: [0, 0, 0],
-          std: [1, 1, 1],
-        },
-      },
+      input: smallCnnManifestInput(INPUT),
       output: { name: SMALL_CNN_OUTPUT, kind: 'logits', labels: [...FASHION_MNIST_LABELS] },
       sites: { aliases: { last_conv: 'conv2_relu', features: 'fc1_relu', class_logits: SMALL_CNN_OUTPUT } },
       source: {

@@ -27,6 +27,24 @@ export interface SmallCnnOptions {
 export const SMALL_CNN_INPUT = 'image';
 export const SMALL_CNN_OUTPUT = 'logits';
 
+/**
+ * The manifest's `input` for a small CNN trained here: RGB pixels 0–255 scaled to 0–1, no resizing
+ * (what every organism recipe feeds its training set). `shape` is one example's [channels, height, width].
+ */
+export function smallCnnManifestInput(shape: readonly number[]) {
+  return {
+    name: SMALL_CNN_INPUT,
+    exampleShape: [1, ...shape],
+    preprocess: {
+      channelOrder: 'RGB' as const,
+      resize: { mode: 'none' as const },
+      scale: 1 / 255,
+      mean: [0, 0, 0],
+      std: [1, 1, 1],
+    },
+  };
+}
+
 /** Friendly names of the two-layer net's sites (all are the tensors' own names; conv<k>, conv<k>_relu, pool<k> per layer). */
 export const SMALL_CNN_SITES = [
   'conv1',
