@@ -18,6 +18,7 @@ import { renderScene } from '../../stimuli/render.ts';
 import { argmaxRows, predict } from '../../subjects/trainer/evaluate.ts';
 import { writeOrganism } from '../../subjects/trainer/organism.ts';
 import {
+  SMALL_CNN_ALIASES,
   smallCnnManifestInput,
   SMALL_CNN_OUTPUT,
   smallCnn,
@@ -116,7 +117,7 @@ export async function runBackgroundBiasRecipe(
       model: 'model.onnx',
       input: smallCnnManifestInput(INPUT),
       output: { name: SMALL_CNN_OUTPUT, kind: 'logits', labels: [...BIAS_LABELS] },
-      sites: { aliases: { last_conv: 'conv2_relu', features: 'fc1_relu', class_logits: SMALL_CNN_OUTPUT } },
+      sites: { aliases: { ...SMALL_CNN_ALIASES } },
       source: {
         url: `zoo/${recipe.name}/recipe.ts`,
         licence: 'MIT',

@@ -22,6 +22,7 @@ import { ZOO_DIR } from '../../subjects/zoo.ts';
 import { accuracy } from '../../subjects/trainer/evaluate.ts';
 import { writeOrganism } from '../../subjects/trainer/organism.ts';
 import {
+  SMALL_CNN_ALIASES,
   smallCnnManifestInput,
   SMALL_CNN_OUTPUT,
   smallCnn,
@@ -89,7 +90,7 @@ export async function runSpuriousPairRecipe(
       model: 'model.onnx',
       input: smallCnnManifestInput(INPUT),
       output: { name: SMALL_CNN_OUTPUT, kind: 'logits', labels: [...FASHION_MNIST_LABELS] },
-      sites: { aliases: { last_conv: 'conv2_relu', features: 'fc1_relu', class_logits: SMALL_CNN_OUTPUT } },
+      sites: { aliases: { ...SMALL_CNN_ALIASES } },
       source: {
         url: `zoo/${recipe.name}/recipe.ts`,
         licence: 'MIT',

@@ -45,6 +45,13 @@ export function smallCnnManifestInput(shape: readonly number[]) {
   };
 }
 
+/** The manifest's site aliases for the two-layer net: its last conv map, its features, its logits. */
+export const SMALL_CNN_ALIASES = {
+  last_conv: 'conv2_relu',
+  features: 'fc1_relu',
+  class_logits: SMALL_CNN_OUTPUT,
+} as const;
+
 /** Friendly names of the two-layer net's sites (all are the tensors' own names; conv<k>, conv<k>_relu, pool<k> per layer). */
 export const SMALL_CNN_SITES = [
   'conv1',
