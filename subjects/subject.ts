@@ -117,6 +117,12 @@ export interface GradientRequest {
   wrt: readonly string[];
   /** Sites to return as well, keyed by the names given. */
   read?: readonly string[];
+  /**
+   * Return each gradient summed over the batch (axis 0 kept, size 1), for methods that only need
+   * the sum (Integrated Gradients, SmoothGrad): summed inside the graph run, before the first layer's
+   * backward where that layer is a Conv, so one example's worth goes through it and comes back.
+   */
+  sumBatch?: boolean;
 }
 
 export interface GradientResult {

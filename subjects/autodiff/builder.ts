@@ -36,21 +36,37 @@ export class GraphBuilder {
   /**
    * Gradients a rule left in a smaller shape that broadcasts to their tensor's (a pooled gradient
    * before it is spread over the window): the reverse pass adds them to full-size contributions
-   * with a broadcasting Add, and expands one only where nothing else reaches the tensor.
+   * with a broadcasting Add (or, for a per-channel term of an image-shaped tensor, spread and a
+   * same-shape Add), and expands one only where nothing else reaches the tensor. By name, with the
+   * term's shape.
    */
-  readonly broadcasting = new Set<string>();
+  readonly broadcasting = new Map<string, readonly number[]>();
   /**
    * Forward nodes a rule asked to be written differently in the emitted graph (same outputs), so
    * that the backward can read an intermediate the forward computes anyway (HardSwish as
    * HardSigmoid then Mul, as onnxruntime runs it, with the HardSigmoid's output shared).
    */
   readonly forwardRewrites = new Map<NodeProto, NodeProto[]>();
+  /**
+   * Shapes of emitted tensors, written into the graph's value_info: onnxruntime's own shape
+   * inference loses track of some backward convolutions' outputs, and without a proven shape its
+   * NCHWc pass cannot keep the elementwise ops around them in the blocked layout (it reorders both
+   * operands to NCHW and back instead).
+   */
+  readonly shapes = new Map<string, { shape: readonly number[]; elemType: number }>();
+  /** Gradients a rule already summed over the batch (see GradContext.sumsBatch). */
+  readonly batchSummed = new Set<string>();
 
   constructor(
     /** The ai.onnx opset the emitted nodes must follow. */
     readonly opset: number,
     private readonly prefix = 'aia.grad',
   ) {}
+
+  /** Record a tensor's shape for the graph's value_info (see `shapes`). */
+  declare(name: string, shape: readonly number[], elemType: number): void {
+    this.shapes.set(name, { shape, elemType });
+  }
 
   /** A tensor name no forward tensor uses. */
   fresh(hint: string): string {
@@ -210,6 +226,33 @@ export class GraphBuilder {
     return this.op('ConstantOfShape', [this.op('Shape', [x])], [attr.tensor('value', value)], 'ones');
   }
 
+  /**
+   * A per-channel tensor [N, C, 1, 1] repeated over the spatial size of [N, C, H, W] by a nearest
+   * Resize with whole-number scales: the form onnxruntime's NCHWc pass runs in the blocked layout
+   * (its Upsample), so a channel scale multiplies or adds as a same-shape op between blocked
+   * convolutions, where a broadcasting Mul or Add reorders both tensors to NCHW and back.
+   */
+  spread(small: string, to: readonly number[]): string {
+    const node = this.spreadNode(small, to, this.fresh('spread'));
+    this.nodes.push(node);
+    return node.output?.[0] as string;
+  }
+
+  /** The Resize node of `spread`, writing `output`, for a rule that places it in the forward graph. */
+  spreadNode(small: string, to: readonly number[], output: string): NodeProto {
+    return {
+      op_type: 'Resize',
+      name: output,
+      input: [small, '', this.float([1, 1, ...to.slice(2)], [to.length])],
+      output: [output],
+      attribute: [
+        attr.string('mode', 'nearest'),
+        attr.string('coordinate_transformation_mode', 'asymmetric'),
+        attr.string('nearest_mode', 'floor'),
+      ],
+    };
+  }
+
   /** Float 0/1 of a boolean tensor. */
   mask(condition: string, elemType: number = ElemType.FLOAT): string {
     return this.op('Cast', [condition], [attr.int('to', elemType)]);
@@ -230,6 +273,23 @@ export class GraphBuilder {
     const reduced = axes.length > 0 ? this.reduceSum(grad, axes, true) : grad;
     return offset > 0 ? this.reshape(reduced, target) : reduced;
   }
+}
+
+/**
+ * Whether `spread` applies: a float32 [N, C, 1, 1] against a float32 [N, C, H, W] with more than one
+ * spatial position (onnxruntime's Resize has no float64 kernel).
+ */
+export function spreadable(small: readonly number[], full: readonly number[], elemType: number): boolean {
+  return (
+    elemType === ElemType.FLOAT &&
+    full.length === 4 &&
+    small.length === 4 &&
+    small[0] === full[0] &&
+    small[1] === full[1] &&
+    small[2] === 1 &&
+    small[3] === 1 &&
+    (full[2] as number) * (full[3] as number) > 1
+  );
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

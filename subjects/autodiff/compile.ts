@@ -10,7 +10,7 @@ import {
 } from '../onnx/proto.ts';
 import { GraphBuilder } from './builder.ts';
 import { emitObjective, OBJECTIVE_WEIGHTS_INPUT, type ObjectiveSpec } from './objective.ts';
-import { foldBatchNorms, fuseHardSwish, scalarReader } from './fold.ts';
+import { foldBatchNorms, fuseHardSwish, padSqueezeChannels, scalarReader } from './fold.ts';
 import { upgradeForGradients } from './opset.ts';
 import { checkDifferentiable, emitGradients, type TensorFacts } from './reverse.ts';
 
@@ -26,6 +26,8 @@ export interface GradientGraphRequest {
   wrt: readonly string[];
   /** Tensors to return as they are (e.g. the site whose gradient Grad-CAM weighs). */
   read?: readonly string[];
+  /** Each gradient summed over the batch (axis 0 kept), see GradientRequest.sumBatch. */
+  sumBatch?: boolean;
 }
 
 export interface GradientGraph {
@@ -103,11 +105,16 @@ export async function buildGradientGraph(
     ...(upgradedGraph.output ?? []).map((o) => o.name ?? ''),
   ]);
   const fused = fuseHardSwish(upgradedGraph.node ?? [], keep, scalarReader(upgradedGraph));
-  const folded = foldBatchNorms(fused.nodes, keep, opset, weightInfo(upgradedGraph));
+  const weights = weightInfo(upgradedGraph);
+  const padded = padSqueezeChannels(fused.nodes, keep, opset, (name) => weights(name));
+  const folded = foldBatchNorms(padded.nodes, keep, opset, (name) => {
+    const info = weights(name);
+    return info && { rank: info.dims.length, elemType: info.elemType };
+  });
   const graph = {
     ...upgradedGraph,
     node: folded.nodes,
-    initializer: [...(upgradedGraph.initializer ?? []), ...folded.initializers],
+    initializer: [...(upgradedGraph.initializer ?? []), ...padded.initializers, ...folded.initializers],
   };
   const model: ModelProto = { ...upgraded.model, graph };
   const forwardNodes = graph.node;
@@ -148,6 +155,7 @@ export async function buildGradientGraph(
     objective.value,
     request.wrt,
     facts,
+    batchAxisTensors(graph, request),
   );
 
   // Name outputs after what they hold: the objective, and `<tensor>_grad` for each gradient.
@@ -198,6 +206,7 @@ export async function buildGradientGraph(
         initializer: [...(graph.initializer ?? []), ...b.initializers],
         input: inputs,
         output: dedupe(outputs),
+        value_info: [...(graph.value_info ?? []), ...declaredShapes(b, new Set(outputs.map((o) => o.name)))],
       },
     },
     objectiveOutput,
@@ -209,18 +218,41 @@ export async function buildGradientGraph(
   };
 }
 
-/** Rank and element type of initializers and Constant outputs (the weights a fold may rewrite). */
-function weightInfo(graph: GraphProto): (name: string) => { rank: number; elemType: number } | undefined {
-  const known = new Map<string, { rank: number; elemType: number }>();
+/** Dims and element type of initializers and Constant outputs (the weights a rewrite may change). */
+function weightInfo(graph: GraphProto): (name: string) => { dims: number[]; elemType: number } | undefined {
+  const known = new Map<string, { dims: number[]; elemType: number }>();
   for (const t of graph.initializer ?? [])
-    known.set(t.name ?? '', { rank: (t.dims ?? []).length, elemType: t.data_type ?? -1 });
+    known.set(t.name ?? '', { dims: (t.dims ?? []).map(int64ToNumber), elemType: t.data_type ?? -1 });
   for (const node of graph.node ?? []) {
     if (node.op_type !== 'Constant') continue;
     const t = (node.attribute ?? []).find((a) => a.name === 'value')?.t;
     const out = node.output?.[0];
-    if (t && out) known.set(out, { rank: (t.dims ?? []).length, elemType: t.data_type ?? -1 });
+    if (t && out) known.set(out, { dims: (t.dims ?? []).map(int64ToNumber), elemType: t.data_type ?? -1 });
   }
   return (name) => known.get(name);
+}
+
+/**
+ * The wrt tensors whose gradient is summed over the batch when the request asks: graph inputs and
+ * activations (their axis 0 is the batch), never weights (their gradient already sums the batch).
+ */
+function batchAxisTensors(graph: GraphProto, request: GradientGraphRequest): Set<string> {
+  if (request.sumBatch !== true) return new Set();
+  const inputs = new Set((graph.input ?? []).map((v) => v.name ?? ''));
+  const activations = new Set(
+    (graph.node ?? []).filter((n) => n.op_type !== 'Constant').flatMap((n) => n.output ?? []),
+  );
+  return new Set(request.wrt.filter((w) => inputs.has(w) || activations.has(w)));
+}
+
+/** The shapes the reverse pass declared, as value_info (graph outputs excluded: they have their own). */
+function declaredShapes(b: GraphBuilder, outputs: ReadonlySet<string | undefined>): ValueInfoProto[] {
+  return [...b.shapes]
+    .filter(([name]) => !outputs.has(name))
+    .map(([name, { shape, elemType }]) => ({
+      name,
+      type: { tensor_type: { elem_type: elemType, shape: { dim: shape.map((d) => ({ dim_value: d })) } } },
+    }));
 }
 
 function withShape(value: ValueInfoProto, dims: readonly number[] | undefined): ValueInfoProto {

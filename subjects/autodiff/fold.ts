@@ -164,3 +164,90 @@ export function fuseHardSwish(
   const out = nodes.filter((n) => !dropped.has(n)).map((n) => replaced.get(n) ?? n);
   return { nodes: out, fused: replaced.size };
 }
+
+/** Dims and element type of a weight (an initializer or Constant output), where known before anything runs. */
+export type WeightShapeOf = (name: string) => { dims: number[]; elemType: number } | undefined;
+
+/**
+ * onnxruntime's blocked (NCHWc) convolutions take input channels in blocks of 16 (8 on machines
+ * without AVX-512), or fewer than one block; a 1×1 conv fed by a channel count between blocks runs
+ * in plain NCHW and makes every tensor around it reorder.
+ */
+const CHANNEL_BLOCK = 16;
+
+/** Elementwise activations with one input, which map a zero channel to a constant channel. */
+const UNARY_ACTIVATIONS = new Set([
+  'Relu',
+  'LeakyRelu',
+  'HardSwish',
+  'HardSigmoid',
+  'Sigmoid',
+  'Tanh',
+  'Elu',
+]);
+
+/**
+ * Widens the hidden layer of a squeeze-excitation block — 1×1 Conv → activation → 1×1 Conv over
+ * [N, C, 1, 1] — to a whole number of channel blocks, with zero filters in the first conv and zero
+ * weights for the new channels in the second, so the second conv (and the scale it makes, and the
+ * products with that scale, forward and backward) stays in onnxruntime's blocked layout. The
+ * result is unchanged: whatever the activation makes of the new channels, the second conv weighs it
+ * by zero. Left alone where a tensor inside is read elsewhere or named by the request, or where a
+ * weight is differentiated against.
+ */
+export function padSqueezeChannels(
+  nodes: readonly NodeProto[],
+  keep: ReadonlySet<string>,
+  opset: number,
+  weightOf: WeightShapeOf,
+): { nodes: NodeProto[]; padded: number; initializers: TensorProto[] } {
+  const readers = new Map<string, NodeProto[]>();
+  for (const node of nodes)
+    for (const i of node.input ?? []) if (i) readers.set(i, [...(readers.get(i) ?? []), node]);
+  const only = (tensor: string | undefined): NodeProto | undefined => {
+    const list = tensor ? (readers.get(tensor) ?? []) : [];
+    return list.length === 1 && tensor && !keep.has(tensor) ? list[0] : undefined;
+  };
+  const pointwise = (conv: NodeProto | undefined) => {
+    if (conv?.op_type !== 'Conv') return undefined;
+    const group = (conv.attribute ?? []).find((a) => a.name === 'group');
+    if (group && Number(group.i ?? 1) !== 1) return undefined;
+    const weight = weightOf(conv.input?.[1] ?? '');
+    if (!weight || weight.dims.length !== 4 || weight.dims[2] !== 1 || weight.dims[3] !== 1) return undefined;
+    return weight;
+  };
+  const b = new GraphBuilder(opset, 'aia.pad');
+  const replaced = new Map<NodeProto, NodeProto[]>();
+  for (const first of nodes) {
+    const w1 = pointwise(first);
+    const hidden = w1?.dims[0] as number;
+    if (!w1 || hidden <= CHANNEL_BLOCK || hidden % CHANNEL_BLOCK === 0) continue;
+    const act = only(first.output?.[0]);
+    if (!act || !UNARY_ACTIVATIONS.has(act.op_type ?? '') || (act.input ?? []).length !== 1) continue;
+    const second = only(act.output?.[0]);
+    const w2 = pointwise(second);
+    if (!second || !w2 || w2.dims[1] !== hidden) continue;
+    const params = [...(first.input ?? []).slice(1), ...(second.input ?? []).slice(1)].filter((p) => p);
+    if (params.some((p) => keep.has(p)) || replaced.has(first) || replaced.has(second)) continue;
+    const extra = Math.ceil(hidden / CHANNEL_BLOCK) * CHANNEL_BLOCK - hidden;
+    const pad = (tensor: string, rank: number, axis: number) => {
+      const pads = new Array<number>(2 * rank).fill(0);
+      pads[rank + axis] = extra;
+      return b.op('Pad', [tensor, b.int64(pads)]);
+    };
+    const start = b.nodes.length;
+    const [x1, weight1, bias1] = first.input ?? [];
+    const inputs1 = [x1 as string, pad(weight1 as string, 4, 0), ...(bias1 ? [pad(bias1, 1, 0)] : [])];
+    replaced.set(first, [...b.nodes.slice(start), { ...first, input: inputs1 }]);
+    const start2 = b.nodes.length;
+    const [x2, weight2, ...rest2] = second.input ?? [];
+    const inputs2 = [x2 as string, pad(weight2 as string, 4, 1), ...rest2];
+    replaced.set(second, [...b.nodes.slice(start2), { ...second, input: inputs2 }]);
+  }
+  if (replaced.size === 0) return { nodes: [...nodes], padded: 0, initializers: [] };
+  return {
+    nodes: nodes.flatMap((n) => replaced.get(n) ?? [n]),
+    padded: replaced.size / 2,
+    initializers: b.initializers,
+  };
+}

@@ -1,6 +1,6 @@
 import { InputError } from '../../util/errors.ts';
 import { ElemType, int64ToNumber, type NodeProto } from '../onnx/proto.ts';
-import type { GraphBuilder } from './builder.ts';
+import { spreadable, type GraphBuilder } from './builder.ts';
 import { NO_GRADIENT_OPS, ruleFor } from './rules/index.ts';
 import type { GradContext } from './rules/types.ts';
 
@@ -104,6 +104,8 @@ export function emitGradients(
   objective: string,
   wrt: readonly string[],
   facts: ReadonlyMap<string, TensorFacts>,
+  /** Wrt tensors whose gradient is wanted summed over the batch (axis 0 kept, size 1). */
+  batchSums: ReadonlySet<string> = new Set(),
 ): Map<string, string> {
   const fact = (name: string): TensorFacts => {
     const f = facts.get(name);
@@ -111,8 +113,24 @@ export function emitGradients(
     return f;
   };
   const { nodes: between, carries } = plan(nodes, objective, wrt, facts);
+  // A batch-summed tensor no gradient flows on from (a graph input, or a site nothing upstream is
+  // asked about) sums each contribution as it arrives, and a Conv reading it takes its input
+  // gradient of the summed output gradient (one example's worth instead of the batch).
+  const produced = new Set(between.flatMap((n) => n.output ?? []));
+  const summedEarly = new Set(
+    [...batchSums].filter((name) => !produced.has(name) && (fact(name).shape[0] ?? 1) > 1),
+  );
+  const shapeOf = (name: string): number[] =>
+    summedEarly.has(name) ? [1, ...fact(name).shape.slice(1)] : fact(name).shape;
   const contributions = new Map<string, string[]>();
-  const contribute = (name: string, grad: string) => {
+  const contribute = (name: string, given: string) => {
+    let grad = given;
+    if (summedEarly.has(name) && !b.batchSummed.has(grad)) {
+      const small = b.broadcasting.get(grad);
+      grad = b.reduceSum(grad, [0], true);
+      if (small) b.broadcasting.set(grad, [1, ...small.slice(1)]);
+    }
+    if (!b.broadcasting.has(grad)) b.declare(grad, shapeOf(name), fact(name).elemType);
     const list = contributions.get(name);
     if (list) list.push(grad);
     else contributions.set(name, [grad]);
@@ -120,10 +138,21 @@ export function emitGradients(
   const total = (name: string): string | undefined => {
     const list = contributions.get(name);
     if (!list) return undefined;
-    // Full-size terms first, so a broadcasting Add has the full shape as its first operand.
-    const ordered = [...list].sort((p, q) => Number(b.broadcasting.has(p)) - Number(b.broadcasting.has(q)));
+    const { elemType } = fact(name);
+    const shape = shapeOf(name);
+    // A per-channel term of an image-shaped tensor is spread to full size (see GraphBuilder.spread);
+    // the rest go full-size first, so a broadcasting Add has the full shape as its first operand.
+    const terms = list.map((t) => {
+      const small = b.broadcasting.get(t);
+      if (!small || !spreadable(small, shape, elemType)) return t;
+      const spread = b.spread(t, shape);
+      b.declare(spread, shape, elemType);
+      return spread;
+    });
+    const ordered = terms.sort((p, q) => Number(b.broadcasting.has(p)) - Number(b.broadcasting.has(q)));
     let sum = b.sum(ordered);
-    if (ordered.every((t) => b.broadcasting.has(t))) sum = b.op('Expand', [sum, b.int64(fact(name).shape)]);
+    if (ordered.every((t) => b.broadcasting.has(t))) sum = b.op('Expand', [sum, b.int64(shape)]);
+    b.declare(sum, shape, elemType);
     contributions.set(name, [sum]);
     return sum;
   };
@@ -143,6 +172,7 @@ export function emitGradients(
       outputs,
       gradOut,
       needs: inputs.map((n) => n !== '' && carries.has(n)),
+      sumsBatch: (i) => summedEarly.has(inputs[i] ?? ''),
       shape: (name) => fact(name).shape,
       elemType: (name) => fact(name).elemType,
       ints: (name) => {
@@ -180,7 +210,11 @@ export function emitGradients(
   const result = new Map<string, string>();
   for (const name of wrt) {
     const f = fact(name);
-    result.set(name, total(name) ?? b.zeros(f.shape, f.elemType));
+    const batched = batchSums.has(name) && !summedEarly.has(name) && (f.shape[0] ?? 1) > 1;
+    const grad = total(name);
+    if (grad === undefined) {
+      result.set(name, b.zeros(batchSums.has(name) ? [1, ...f.shape.slice(1)] : f.shape, f.elemType));
+    } else result.set(name, batched ? b.reduceSum(grad, [0], true) : grad);
   }
   return result;
 }

@@ -110,6 +110,7 @@ function gradientKey(feeds: Readonly<Record<string, ort.Tensor>>, request: Gradi
     `objective:${tensor}/${unitAxis}/${pool}`,
     `wrt:${[...request.wrt].sort().join(',')}`,
     `read:${[...(request.read ?? [])].sort().join(',')}`,
+    `sum:${request.sumBatch === true}`,
     `in:${shapes.join(',')}`,
   ].join('|');
 }

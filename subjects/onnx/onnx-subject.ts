@@ -284,6 +284,7 @@ export class OnnxSubject implements Subject {
           },
           wrt,
           read,
+          ...(request.sumBatch ? { sumBatch: true } : {}),
         },
         objective.weights,
       );

@@ -250,7 +250,15 @@ export async function gradientSaliency(
       break;
     case 'integrated_gradients': {
       const baseline = subject.preprocess([baselineImage(image, settings.baseline)]).data as Float32Array;
-      low = await integratedGradients(pixels, shape, gradientOf, { baseline, steps: settings.steps });
+      const summed = async (values: Float32Array, count: number) => {
+        const run = await subject.gradient(new ort.Tensor('float32', values, [count, ...dims.slice(1)]), {
+          objective: objective.objective,
+          wrt: [inputName],
+          sumBatch: true,
+        });
+        return run.gradients[inputName]?.data as Float32Array;
+      };
+      low = await integratedGradients(pixels, shape, { summed }, { baseline, steps: settings.steps });
       describes = `integrated gradients (${settings.steps} steps from a ${settings.baseline} image) of ${objective.describes.replace(/^gradient of /, '')}`;
       break;
     }

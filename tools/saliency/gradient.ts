@@ -19,6 +19,14 @@ import { createRandom } from '../../util/random.ts';
 /** Gradients of the score for a batch of inputs, each [C, H, W], concatenated. */
 export type InputGradientFn = (inputs: Float32Array, count: number) => Promise<Float32Array>;
 
+/**
+ * The same gradients summed over the batch (one [C, H, W]), for a model that sums inside its run
+ * (Integrated Gradients needs only the sum).
+ */
+export interface SummedInputGradient {
+  summed: (inputs: Float32Array, count: number) => Promise<Float32Array>;
+}
+
 export interface TensorShape {
   channels: number;
   height: number;
@@ -72,7 +80,7 @@ export function channelDot(a: ArrayLike<number>, b: ArrayLike<number>, shape: Te
 export function integratedGradients(
   input: Float32Array,
   shape: TensorShape,
-  gradientOf: InputGradientFn,
+  gradientOf: InputGradientFn | SummedInputGradient,
   options: IntegratedGradientsOptions,
 ): Promise<Float32Array> {
   return integratedGradientsSum(input, shape, gradientOf, options).then(({ map }) => map);
@@ -82,7 +90,7 @@ export function integratedGradients(
 export async function integratedGradientsSum(
   input: Float32Array,
   shape: TensorShape,
-  gradientOf: InputGradientFn,
+  gradientOf: InputGradientFn | SummedInputGradient,
   options: IntegratedGradientsOptions,
 ): Promise<{ map: Float32Array; attribution: Float32Array }> {
   const { baseline } = options;
@@ -94,27 +102,31 @@ export async function integratedGradientsSum(
   if (!Number.isInteger(steps) || steps < 1)
     throw new InputError(`steps must be a positive integer, got ${steps}`);
   const size = input.length;
-  const meanGrad = new Float64Array(size);
+  const diff = new Float32Array(size);
+  for (let i = 0; i < size; i++) diff[i] = (input[i] as number) - (baseline[i] as number);
+  // Gradients summed over the steps (in float64: 32 float32 terms), divided once at the end.
+  const sum = new Float64Array(size);
   for (let start = 0; start < steps; start += batch) {
     const count = Math.min(batch, steps - start);
     const points = new Float32Array(count * size);
     for (let k = 0; k < count; k++) {
       const alpha = (start + k + 0.5) / steps;
-      for (let i = 0; i < size; i++) {
-        const b = baseline[i] as number;
-        points[k * size + i] = b + alpha * ((input[i] as number) - b);
-      }
+      const point = points.subarray(k * size, (k + 1) * size);
+      for (let i = 0; i < size; i++) point[i] = (baseline[i] as number) + alpha * (diff[i] as number);
     }
-    const grads = await gradientOf(points, count);
-    for (let k = 0; k < count; k++) {
-      for (let i = 0; i < size; i++)
-        meanGrad[i] = (meanGrad[i] as number) + (grads[k * size + i] as number) / steps;
+    if (typeof gradientOf === 'function') {
+      const grads = await gradientOf(points, count);
+      for (let k = 0; k < count; k++) {
+        const grad = grads.subarray(k * size, (k + 1) * size);
+        for (let i = 0; i < size; i++) sum[i] = (sum[i] as number) + (grad[i] as number);
+      }
+    } else {
+      const grad = await gradientOf.summed(points, count);
+      for (let i = 0; i < size; i++) sum[i] = (sum[i] as number) + (grad[i] as number);
     }
   }
-  const attribution = Float32Array.from(
-    meanGrad,
-    (g, i) => g * ((input[i] as number) - (baseline[i] as number)),
-  );
+  const attribution = new Float32Array(size);
+  for (let i = 0; i < size; i++) attribution[i] = ((sum[i] as number) / steps) * (diff[i] as number);
   const ones = new Float32Array(size).fill(1);
   return { map: channelDot(attribution, ones, shape), attribution };
 }

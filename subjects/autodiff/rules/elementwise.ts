@@ -1,5 +1,5 @@
 import { ElemType } from '../../onnx/proto.ts';
-import { attr } from '../builder.ts';
+import { attr, sameShape, spreadable } from '../builder.ts';
 import { gradOf, type GradContext, type GradRule } from './types.ts';
 
 /**
@@ -56,6 +56,34 @@ function gate(ctx: GradContext, condition: string, g: string): string {
   return ctx.b.mul(g, ctx.b.mask(condition, elem(ctx, output(ctx))));
 }
 
+/**
+ * A product of an image [N, C, H, W] with a per-channel scale [N, C, 1, 1] (squeeze-excitation):
+ * the forward is rewritten to spread the scale to full size first (GraphBuilder.spread), so the
+ * product, its gradient g·scale and the g·image that the scale's gradient sums all stay in
+ * onnxruntime's blocked layout; that sum is a GlobalAveragePool (blocked too) times H·W rather than
+ * a ReduceSum, which would reorder g·image to NCHW. Undefined for any other Mul.
+ */
+function channelScale(ctx: GradContext, g: string): (string | undefined)[] | undefined {
+  const out = ctx.shape(output(ctx));
+  const shapes = [ctx.shape(input(ctx, 0)), ctx.shape(input(ctx, 1))];
+  const small = shapes.findIndex((s) => spreadable(s, out, elem(ctx, output(ctx))));
+  if (small < 0 || !sameShape(shapes[1 - small] as number[], out)) return undefined;
+  const { b } = ctx;
+  const [image, scale] = [input(ctx, 1 - small), input(ctx, small)];
+  const spread = b.fresh('spread');
+  b.forwardRewrites.set(ctx.node, [
+    b.spreadNode(scale, out, spread),
+    { ...ctx.node, input: small === 0 ? [spread, image] : [image, spread] },
+  ]);
+  const grads: (string | undefined)[] = [undefined, undefined];
+  if (ctx.needs[1 - small]) grads[1 - small] = b.mul(g, spread);
+  if (ctx.needs[small]) {
+    const area = (out[2] as number) * (out[3] as number);
+    grads[small] = b.mul(b.op('GlobalAveragePool', [b.mul(g, image)]), b.scalar(area));
+  }
+  return grads;
+}
+
 export const elementwiseRules = {
   Identity: passThrough,
   Dropout: passThrough,
@@ -77,6 +105,8 @@ export const elementwiseRules = {
   Mul: (ctx) => {
     const g = gradOf(ctx);
     const { b } = ctx;
+    const scaled = channelScale(ctx, g);
+    if (scaled) return scaled;
     return [
       ctx.needs[0] ? toInput(ctx, b.mul(g, input(ctx, 1)), 0) : undefined,
       ctx.needs[1] ? toInput(ctx, b.mul(g, input(ctx, 0)), 1) : undefined,
@@ -141,9 +171,17 @@ export const elementwiseRules = {
   HardSigmoid: unary((ctx, g) => {
     const { b } = ctx;
     const y = output(ctx);
-    // Linear (slope alpha) exactly where the output is strictly between its bounds.
+    const alpha = ctx.attrFloat('alpha', 0.2);
+    // Linear (slope alpha) exactly where the output is strictly between its bounds. In float32, the
+    // two bounds as HardSigmoid steps (above 0: slope 2^126, as for Relu; below 1: 2^24, one step per
+    // float below 1), which stay in onnxruntime's blocked layout where comparisons do not.
+    if (elem(ctx, y) === ElemType.FLOAT) {
+      const above = hardSigmoid(ctx, y, 2 ** 126, 0);
+      const below = hardSigmoid(ctx, y, -(2 ** 24), 2 ** 24);
+      return b.mul(b.mul(g, b.mul(above, below)), constant(ctx, alpha));
+    }
     const inside = b.op('And', [b.op('Greater', [y, constant(ctx, 0)]), b.op('Less', [y, constant(ctx, 1)])]);
-    return gate(ctx, inside, b.mul(g, constant(ctx, ctx.attrFloat('alpha', 0.2))));
+    return gate(ctx, inside, b.mul(g, constant(ctx, alpha)));
   }),
   HardSwish: unary((ctx, g) => {
     // y = x·hs(x), hs = clip(x/6 + 1/2, 0, 1): slope hs + x/6 on [-3, 3] (PyTorch's closed

@@ -271,12 +271,16 @@ function convInputGrad(
 }
 
 const conv: GradRule = (ctx) => {
-  const g = gradOf(ctx);
   const { b } = ctx;
   const [x, w, bias] = [ctx.inputs[0] as string, ctx.inputs[1] as string, ctx.inputs[2] ?? ''];
-  const xShape = ctx.shape(x);
+  // Only the batch sum of the input gradient wanted (and no weight or bias gradient, which need
+  // every example): the input gradient is linear in g, so sum g first and take one example's worth.
+  const summed = ctx.sumsBatch(0) && !ctx.needs[1] && !(ctx.needs[2] && bias);
+  const g = summed ? b.reduceSum(gradOf(ctx), [0], true) : gradOf(ctx);
+  const batchOf = (shape: number[]) => (summed ? [1, ...shape.slice(1)] : shape);
+  const xShape = batchOf(ctx.shape(x));
   const wShape = ctx.shape(w);
-  const gShape = ctx.shape(ctx.outputs[0] as string);
+  const gShape = batchOf(ctx.shape(ctx.outputs[0] as string));
   const kernel = ctx.attrInts('kernel_shape') ?? wShape.slice(2);
   const geo = convGeometry(ctx, xShape.slice(2), kernel);
   const n = kernel.length;
@@ -305,6 +309,7 @@ const conv: GradRule = (ctx) => {
         );
       })())
     : undefined;
+  if (summed && dx !== undefined) b.batchSummed.add(dx);
   const dw = ctx.needs[1] ? convWeightGrad(b, x, xShape, g, gShape, geo) : undefined;
   const dBias = ctx.needs[2] && bias ? b.reduceSum(g, [0, ...range(n + 2, 2)], false) : undefined;
   return [dx, dw, dBias];

@@ -16,6 +16,12 @@ export interface GradContext {
   readonly gradOut: readonly (string | undefined)[];
   /** Whether input i needs a gradient (it is float and depends on a tensor differentiated against). */
   readonly needs: readonly boolean[];
+  /**
+   * Whether input i only needs its gradient summed over the batch (axis 0 kept): a rule may sum
+   * first and differentiate one example's worth (a linear op's gradient commutes with the sum).
+   * Rules that ignore it return the per-example gradient, which the reverse pass then sums.
+   */
+  sumsBatch(i: number): boolean;
   /** Static shape of a tensor. */
   shape(name: string): number[];
   /** ONNX element type of a tensor. */

@@ -137,6 +137,81 @@ describe('gradient graphs', () => {
     await cache.dispose();
   });
 
+  it('sums gradients over the batch inside the run when asked, through a strided conv stem and for a site', async () => {
+    // x [3, 2, 5, 6] → Conv 3×3 stride 2 pad 1 → Relu (site 'r') → Conv 1×1 → y: the input's sum is
+    // taken before the stem's backward, the site's after; a weight's gradient is never batch-summed.
+    const conv: ModelProto = {
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'stem',
+        node: [
+          opNode(
+            'Conv',
+            ['x', 'K', 'KB'],
+            ['c'],
+            [attr.ints('strides', [2, 2]), attr.ints('pads', [1, 1, 1, 1])],
+          ),
+          opNode('Relu', ['c'], ['r']),
+          opNode('Conv', ['r', 'P'], ['y']),
+        ],
+        initializer: [
+          floatTensor(
+            'K',
+            Array.from({ length: 4 * 2 * 9 }, (_, i) => Math.sin(i * 1.3) * 0.5),
+            [4, 2, 3, 3],
+          ),
+          floatTensor('KB', [0.1, -0.2, 0.05, 0], [4]),
+          floatTensor('P', [0.7, -0.4, 0.9, 0.3, -0.6, 0.2, 0.5, -0.8], [2, 4, 1, 1]),
+        ],
+        input: [{ name: 'x', type: { tensor_type: { elem_type: 1 } } }],
+        output: [{ name: 'y' }],
+      },
+    };
+    const { gradients, cache } = sessionsFor(conv);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 3 * 2 * 5 * 6 }, (_, i) => Math.cos(i * 0.77) * 1.5),
+      [3, 2, 5, 6],
+    );
+    const objective = { tensor: 'y', unitAxis: 1, pool: 'mean' as const };
+    const each = await gradients.run({ x }, { objective, wrt: ['x', 'r', 'K'] });
+    const summed = await gradients.run({ x }, { objective, wrt: ['x', 'r', 'K'], sumBatch: true });
+    const batchSum = (t: ort.Tensor | undefined) => {
+      const data = t?.data as Float32Array;
+      const size = data.length / (t?.dims[0] as number);
+      return Array.from({ length: size }, (_, i) => data[i]! + data[size + i]! + data[2 * size + i]!);
+    };
+    for (const name of ['x', 'r']) {
+      expect(summed.gradients[name]?.dims).toEqual([1, ...(each.gradients[name]?.dims ?? []).slice(1)]);
+      const expected = batchSum(each.gradients[name]);
+      Array.from(summed.gradients[name]?.data as Float32Array).forEach((v, i) =>
+        expect(v, `${name}[${i}]`).toBeCloseTo(expected[i] as number, 5),
+      );
+    }
+    expect(summed.gradients.K?.dims).toEqual([4, 2, 3, 3]);
+    expect(Array.from(summed.gradients.K?.data as Float32Array)).toEqual(
+      Array.from(each.gradients.K?.data as Float32Array),
+    );
+    // Asked for the input alone, the stem's backward runs on one example's worth of gradient.
+    const inputOnly = { objective, wrt: ['x'], sumBatch: true };
+    const alone = await gradients.run({ x }, inputOnly);
+    const graph = await gradients.graph({ x }, inputOnly);
+    const stemBackward = (graph?.model.graph?.node ?? []).filter(
+      (n) => n.op_type === 'ConvTranspose' && n.name?.startsWith('aia.grad'),
+    );
+    expect(stemBackward).toHaveLength(1);
+    const producer = (graph?.model.graph?.node ?? []).find((n) =>
+      n.output?.includes(stemBackward[0]?.input?.[0] ?? ''),
+    );
+    expect(producer?.op_type).toBe('ReduceSum');
+    const expected = batchSum(each.gradients.x);
+    Array.from(alone.gradients.x?.data as Float32Array).forEach((v, i) =>
+      expect(v).toBeCloseTo(expected[i] as number, 5),
+    );
+    await cache.dispose();
+  });
+
   it('emits only standard ONNX ops', async () => {
     const m = model(
       [opNode('MatMul', ['x', 'W'], ['h']), opNode('Softmax', ['h'], ['y'], [attr.int('axis', 1)])],

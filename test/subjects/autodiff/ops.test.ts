@@ -33,6 +33,16 @@ const CASES: [op: string, label: string, c: OpCase][] = [
   ],
   ['Mul', 'the same tensor twice', { nodes: [opNode('Mul', ['a', 'a'], ['y'])], inputs: { a: x([3, 4]) } }],
   [
+    'Mul',
+    'an image [2,3,4,5] by a per-channel scale [2,3,1,1] (squeeze-excitation)',
+    { nodes: [opNode('Mul', ['a', 'b'], ['y'])], inputs: { a: x([2, 3, 4, 5]), b: x([2, 3, 1, 1]) } },
+  ],
+  [
+    'Mul',
+    'the per-channel scale first',
+    { nodes: [opNode('Mul', ['b', 'a'], ['y'])], inputs: { a: x([2, 3, 4, 5]), b: x([2, 3, 1, 1]) } },
+  ],
+  [
     'Div',
     'broadcast [2,3] / [3]',
     { nodes: [opNode('Div', ['a', 'b'], ['y'])], inputs: { a: x([2, 3]), b: x([3], { positive: true }) } },
@@ -256,6 +266,14 @@ const CASES: [op: string, label: string, c: OpCase][] = [
     {
       nodes: [opNode('MaxPool', ['a'], ['y'], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])])],
       inputs: { a: x([2, 3, 4, 6]) },
+    },
+  ],
+  [
+    'MaxPool',
+    '2×2 stride 3, windows apart',
+    {
+      nodes: [opNode('MaxPool', ['a'], ['y'], [ints('kernel_shape', [2, 2]), ints('strides', [3, 3])])],
+      inputs: { a: x([1, 2, 5, 8]) },
     },
   ],
   [
@@ -575,6 +593,14 @@ describe('gradient rules at their kinks', () => {
     const expected = xs.map((v) => (v < -3 ? 0 : v <= 3 ? v / 3 + 0.5 : 1));
     const got = await slopes('HardSwish', xs);
     got.forEach((g, i) => expect(g, `slope at ${xs[i]}`).toBeCloseTo(expected[i] as number, 5));
+  });
+
+  it('HardSigmoid: alpha while the output is strictly between 0 and 1, 0 at and beyond them', async () => {
+    // Default alpha 0.2, beta 0.5: the output is 0 at x = -2.5 and 1 at x = 2.5.
+    const xs = [-1e30, -3, -2.5, -2.5 + 1e-3, 0, 2.5 - 1e-3, 2.5, 3, 1e30];
+    expect(await slopes('HardSigmoid', xs)).toEqual(
+      xs.map((v) => (v > -2.5 && v < 2.5 ? Math.fround(0.2) : 0)),
+    );
   });
 
   it('Relu: 1 for every positive output however small, 0 at 0', async () => {

@@ -1,5 +1,6 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { attr } from '../../../subjects/autodiff/builder.ts';
 import { GradientSessions } from '../../../subjects/autodiff/index.ts';
 import type { ModelProto, NodeProto, TensorProto } from '../../../subjects/onnx/proto.ts';
 import { SessionCache } from '../../../subjects/onnx/session.ts';
@@ -90,6 +91,95 @@ describe('forward rewrites before differentiating', () => {
     const a = Array.from(rewritten.grad as Float32Array);
     const b = Array.from(kept.grad as Float32Array);
     a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 4));
+    await cache.dispose();
+  });
+});
+
+/**
+ * A squeeze-excitation block whose hidden width (20) is not a whole number of onnxruntime's
+ * 16-channel blocks: the gradient graph widens it with zero channels and spreads the scale over the
+ * image before the product. Gradients still match finite differences and the unwidened graph.
+ */
+describe('squeeze-excitation blocks', () => {
+  const C = 24;
+  const H = 20;
+  const seWeights: TensorProto[] = [
+    floatTensor(
+      'W1',
+      Array.from({ length: H * C }, (_, i) => Math.sin(i * 0.37) * 0.3),
+      [H, C, 1, 1],
+    ),
+    floatTensor(
+      'B1',
+      Array.from({ length: H }, (_, i) => Math.cos(i) * 0.1),
+      [H],
+    ),
+    floatTensor(
+      'W2',
+      Array.from({ length: C * H }, (_, i) => Math.cos(i * 0.53) * 0.3),
+      [C, H, 1, 1],
+    ),
+    floatTensor(
+      'B2',
+      Array.from({ length: C }, (_, i) => Math.sin(i) * 0.1),
+      [C],
+    ),
+  ];
+  const seNodes: NodeProto[] = [
+    opNode('GlobalAveragePool', ['x'], ['pooled']),
+    opNode('Conv', ['pooled', 'W1', 'B1'], ['squeezed']),
+    opNode('Relu', ['squeezed'], ['hidden']),
+    opNode('Conv', ['hidden', 'W2', 'B2'], ['excited']),
+    opNode('HardSigmoid', ['excited'], ['scale'], [attr.float('alpha', 1 / 6), attr.float('beta', 0.5)]),
+    opNode('Mul', ['x', 'scale'], ['y']),
+  ];
+
+  it('keeps the gradient equal to finite differences', async () => {
+    const { worst } = await checkGradients({
+      nodes: seNodes,
+      initializers: seWeights,
+      inputs: { x: { dims: [2, C, 3, 4] } },
+      opset: 13,
+      seed: 5,
+    });
+    expect(worst).toBeLessThan(1e-2);
+  });
+
+  it('widens the hidden layer to 32 channels unless the request reads it, with the same gradient', async () => {
+    const create = (p: ModelProto | Uint8Array) => createTestSession(p);
+    const cache = new SessionCache(create, 4);
+    const se: ModelProto = {
+      ir_version: 8,
+      opset_import: [{ domain: '', version: 13 }],
+      graph: {
+        name: 'se',
+        node: seNodes,
+        initializer: seWeights,
+        input: [{ name: 'x', type: { tensor_type: { elem_type: 1 } } }],
+        output: [{ name: 'y' }],
+      },
+    };
+    const gradients = new GradientSessions(se, cache, create);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 2 * C * 3 * 4 }, (_, i) => Math.sin(i * 0.7) * 2),
+      [2, C, 3, 4],
+    );
+    const run = async (read: string[]) => {
+      const request = { objective: { tensor: 'y', unitAxis: 1, pool: 'mean' as const }, wrt: ['x'], read };
+      const result = await gradients.run({ x }, request);
+      const graph = await gradients.graph({ x }, request);
+      return { nodes: graph?.model.graph?.node ?? [], result };
+    };
+    const widened = await run([]);
+    expect(widened.nodes.filter((n) => n.op_type === 'Pad')).toHaveLength(3); // W1, B1, W2
+    expect(widened.nodes.some((n) => n.op_type === 'Resize')).toBe(true);
+    const kept = await run(['hidden']);
+    expect(kept.nodes.some((n) => n.op_type === 'Pad')).toBe(false);
+    expect(kept.result.tensors.hidden?.dims).toEqual([2, H, 1, 1]);
+    const a = Array.from(widened.result.gradients.x?.data as Float32Array);
+    const b = Array.from(kept.result.gradients.x?.data as Float32Array);
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i] as number, 5));
     await cache.dispose();
   });
 });
