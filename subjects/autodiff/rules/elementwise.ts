@@ -200,6 +200,20 @@ export const elementwiseRules = {
       { op_type: 'Mul', name: ctx.node.name ?? y, input: [x, hs], output: [y] },
     ]);
     const inside = hardSigmoid(ctx, b.mul(x, x), -STEEP_HS, 9 * STEEP_HS + 1);
+    const shape = ctx.shape(x);
+    if (shape.length === 4 && elem(ctx, x) === ElemType.FLOAT) {
+      // On an image-shaped activation, x·[|x| ≤ 3]/6 + hs as a depthwise 1×1 Conv (weights 1/6)
+      // whose output onnxruntime adds hs to inside the blocked convolution's kernel (its Sum input):
+      // one pass where the scaling HardSigmoid and the Add took two.
+      const channels = shape[1] as number;
+      const sixths = b.float(new Float32Array(channels).fill(1 / 6), [channels, 1, 1, 1]);
+      const scaled = b.op(
+        'Conv',
+        [b.mul(x, inside), sixths],
+        [attr.ints('kernel_shape', [1, 1]), attr.int('group', channels)],
+      );
+      return b.mul(g, b.add(scaled, hs));
+    }
     const sixth = hardSigmoid(ctx, inside, 1 / 6, 0);
     return b.mul(g, b.add(hs, b.mul(x, sixth)));
   }),

@@ -556,7 +556,8 @@ describe('gradient rules at their kinks', () => {
   // Exact slopes where finite differences cannot look: PyTorch's one-sided choices at hard-swish's
   // ±3 (the closed interval takes x/3 + 1/2), the floats next to them and far out, where the rule's
   // steps are HardSigmoids with a steep slope; ReLU's mask for tiny and zero outputs.
-  const slopes = async (op: string, values: number[]) => {
+  const slopes = async (op: string, values: number[], image = false) => {
+    const dims = image ? [1, values.length, 1, 1] : [1, values.length];
     const create = (p: ModelProto | Uint8Array) => createTestSession(p);
     const cache = new SessionCache(create, 2);
     const model: ModelProto = {
@@ -569,7 +570,7 @@ describe('gradient rules at their kinks', () => {
           {
             name: 'a',
             type: {
-              tensor_type: { elem_type: 1, shape: { dim: [{ dim_value: 1 }, { dim_value: values.length }] } },
+              tensor_type: { elem_type: 1, shape: { dim: dims.map((d) => ({ dim_value: d })) } },
             },
           },
         ],
@@ -577,7 +578,7 @@ describe('gradient rules at their kinks', () => {
       },
     };
     const gradients = new GradientSessions(model, cache, create);
-    const a = new ort.Tensor('float32', Float32Array.from(values), [1, values.length]);
+    const a = new ort.Tensor('float32', Float32Array.from(values), dims);
     const run = await gradients.run(
       { a },
       { objective: { tensor: 'y', unitAxis: -1, pool: 'sum' }, wrt: ['a'] },
@@ -591,8 +592,11 @@ describe('gradient rules at their kinks', () => {
   it('HardSwish: 0 below -3, x/3 + 1/2 on [-3, 3], 1 above 3', async () => {
     const xs = [-1e30, -4, below(-3), -3, above(-3), -1.5, 0, 1.5, below(3), 3, above(3), 4, 1e30];
     const expected = xs.map((v) => (v < -3 ? 0 : v <= 3 ? v / 3 + 0.5 : 1));
-    const got = await slopes('HardSwish', xs);
-    got.forEach((g, i) => expect(g, `slope at ${xs[i]}`).toBeCloseTo(expected[i] as number, 5));
+    // A vector, and an image [1, C, 1, 1] (where the rule's middle term is a depthwise 1×1 Conv).
+    for (const image of [false, true]) {
+      const got = await slopes('HardSwish', xs, image);
+      got.forEach((g, i) => expect(g, `slope at ${xs[i]}`).toBeCloseTo(expected[i] as number, 5));
+    }
   });
 
   it('HardSigmoid: alpha while the output is strictly between 0 and 1, 0 at and beyond them', async () => {
