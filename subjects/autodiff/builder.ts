@@ -26,6 +26,15 @@ export const attr = {
   tensor: (name: string, t: TensorProto): AttributeProto => ({ name, type: AttrType.TENSOR, t }),
 };
 
+/**
+ * onnxruntime's blocked (NCHWc) layout takes channels in blocks of 16 (8 on machines without
+ * AVX-512); pools and convolutions over other channel counts fall back to plain NCHW.
+ */
+export const CHANNEL_BLOCK = 16;
+
+/** Above this many kernel values a spatial mean stays a GlobalAveragePool (see spatialMeanNode). */
+const MAX_MEAN_KERNEL = 1 << 20;
+
 export class GraphBuilder {
   readonly nodes: NodeProto[] = [];
   readonly initializers: TensorProto[] = [];
@@ -251,6 +260,42 @@ export class GraphBuilder {
         attr.string('nearest_mode', 'floor'),
       ],
     };
+  }
+
+  /**
+   * The spatial mean of an image [N, C, H, W] as [N, C, 1, 1]: a GlobalAveragePool, or, where C is
+   * not a whole number of onnxruntime's channel blocks (whose pool then runs in plain NCHW and
+   * reorders its input out of the blocked layout), a depthwise Conv whose H×W kernel holds 1/(H·W),
+   * which onnxruntime pads to whole blocks and runs blocked. Writes `output`.
+   */
+  spatialMeanNode(x: string, shape: readonly number[], elemType: number, output: string): NodeProto {
+    const [channels, height, width] = [shape[1] as number, shape[2] as number, shape[3] as number];
+    const pooled =
+      elemType !== ElemType.FLOAT ||
+      shape.length !== 4 ||
+      channels % CHANNEL_BLOCK === 0 ||
+      channels * height * width > MAX_MEAN_KERNEL;
+    if (pooled) return { op_type: 'GlobalAveragePool', name: output, input: [x], output: [output] };
+    const kernel = this.float(new Float32Array(channels * height * width).fill(1 / (height * width)), [
+      channels,
+      1,
+      height,
+      width,
+    ]);
+    return {
+      op_type: 'Conv',
+      name: output,
+      input: [x, kernel],
+      output: [output],
+      attribute: [attr.ints('kernel_shape', [height, width]), attr.int('group', channels)],
+    };
+  }
+
+  /** `spatialMeanNode`, emitted; returns the mean's name. */
+  spatialMean(x: string, shape: readonly number[], elemType: number): string {
+    const node = this.spatialMeanNode(x, shape, elemType, this.fresh('mean'));
+    this.nodes.push(node);
+    return node.output?.[0] as string;
   }
 
   /** Float 0/1 of a boolean tensor. */

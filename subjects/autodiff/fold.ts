@@ -1,5 +1,5 @@
 import { ElemType, type GraphProto, type NodeProto, type TensorProto } from '../onnx/proto.ts';
-import { GraphBuilder } from './builder.ts';
+import { CHANNEL_BLOCK, GraphBuilder } from './builder.ts';
 
 /**
  * Folds inference BatchNormalization into the Conv before it, in the forward part of a gradient
@@ -168,13 +168,6 @@ export function fuseHardSwish(
 /** Dims and element type of a weight (an initializer or Constant output), where known before anything runs. */
 export type WeightShapeOf = (name: string) => { dims: number[]; elemType: number } | undefined;
 
-/**
- * onnxruntime's blocked (NCHWc) convolutions take input channels in blocks of 16 (8 on machines
- * without AVX-512), or fewer than one block; a 1×1 conv fed by a channel count between blocks runs
- * in plain NCHW and makes every tensor around it reorder.
- */
-const CHANNEL_BLOCK = 16;
-
 /** Elementwise activations with one input, which map a zero channel to a constant channel. */
 const UNARY_ACTIVATIONS = new Set([
   'Relu',
@@ -187,7 +180,8 @@ const UNARY_ACTIVATIONS = new Set([
 ]);
 
 /**
- * Widens the hidden layer of a squeeze-excitation block — 1×1 Conv → activation → 1×1 Conv over
+ * A 1×1 conv fed by a channel count between whole blocks (see CHANNEL_BLOCK) runs in plain NCHW and
+ * makes every tensor around it reorder. Widens the hidden layer of a squeeze-excitation block — 1×1 Conv → activation → 1×1 Conv over
  * [N, C, 1, 1] — to a whole number of channel blocks, with zero filters in the first conv and zero
  * weights for the new channels in the second, so the second conv (and the scale it makes, and the
  * products with that scale, forward and backward) stays in onnxruntime's blocked layout. The

@@ -79,7 +79,7 @@ function channelScale(ctx: GradContext, g: string): (string | undefined)[] | und
   if (ctx.needs[1 - small]) grads[1 - small] = b.mul(g, spread);
   if (ctx.needs[small]) {
     const area = (out[2] as number) * (out[3] as number);
-    grads[small] = b.mul(b.op('GlobalAveragePool', [b.mul(g, image)]), b.scalar(area));
+    grads[small] = b.mul(b.spatialMean(b.mul(g, image), out, elem(ctx, output(ctx))), b.scalar(area));
   }
   return grads;
 }

@@ -121,6 +121,10 @@ const globalAveragePool: GradRule = (ctx) => {
   if (!ctx.needs[0]) return [undefined];
   const { b } = ctx;
   const shape = ctx.shape(x(ctx));
+  // The forward pool in the form onnxruntime runs blocked at any channel count (see spatialMeanNode).
+  const mean = b.spatialMeanNode(x(ctx), shape, ctx.elemType(x(ctx)), ctx.outputs[0] as string);
+  if (mean.op_type !== 'GlobalAveragePool')
+    b.forwardRewrites.set(ctx.node, [{ ...mean, name: ctx.node.name }]);
   const count = shape.slice(2).reduce((p, d) => p * d, 1);
   const pooled = ctx.shape(ctx.outputs[0] as string);
   return [broadcast(ctx, b.mul(gradOf(ctx), b.scalar(1 / count, ctx.elemType(x(ctx)))), pooled)];
