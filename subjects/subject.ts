@@ -123,6 +123,13 @@ export interface GradientRequest {
    * backward where that layer is a Conv, so one example's worth goes through it and comes back.
    */
   sumBatch?: boolean;
+  /**
+   * Integrated Gradients' straight path, inside one run: the image input (given at batch 1) becomes
+   * the points baseline + α·(input − baseline), one per α; the objective comes per point and the
+   * input's gradient is the sum of the points' gradients, [1, …] (the path's input is not held by
+   * the caller, nor copied back).
+   */
+  path?: { baseline: Tensor; alphas: readonly number[] };
 }
 
 export interface GradientResult {

@@ -241,15 +241,12 @@ export const autodiffSection: PerfSection = {
     const pixels = one.data as Float32Array;
     const baseline = new Float32Array(pixels.length).fill(-1);
     const shape = { channels: 3, height: 48, width: 192 };
-    // Integrated Gradients needs only the sum of the steps' gradients, which the graph run sums.
-    const summed = async (values: Float32Array, count: number) => {
-      const run = await subject.gradient(new ort.Tensor('float32', values, [count, 3, 48, 192]), {
-        ...request,
-        sumBatch: true,
-      });
+    // Integrated Gradients' points are built, and their gradients summed, inside the graph run.
+    const baselineTensor = new ort.Tensor('float32', baseline, [1, 3, 48, 192]);
+    const along = async (alphas: readonly number[]) => {
+      const run = await subject.gradient(one, { ...request, path: { baseline: baselineTensor, alphas } });
       return run.gradients.x?.data as Float32Array;
     };
-
     const batch = await timeRounds(
       {
         forward: () => plainSession.run({ x }),
@@ -261,7 +258,7 @@ export const autodiffSection: PerfSection = {
       {
         forward: () => plainSession.run({ x: one }),
         integratedGradients: () =>
-          integratedGradients(pixels, shape, { summed }, { baseline, steps: IG_STEPS, batch: IG_STEPS }),
+          integratedGradients(pixels, shape, { along }, { baseline, steps: IG_STEPS, batch: IG_STEPS }),
       },
       ROUNDS,
     );

@@ -5,6 +5,7 @@ import {
   type GraphProto,
   int64ToNumber,
   type ModelProto,
+  type NodeProto,
   type TensorProto,
   type ValueInfoProto,
 } from '../onnx/proto.ts';
@@ -28,7 +29,18 @@ export interface GradientGraphRequest {
   read?: readonly string[];
   /** Each gradient summed over the batch (axis 0 kept), see GradientRequest.sumBatch. */
   sumBatch?: boolean;
+  /**
+   * Integrated Gradients' path inside the run: graph input `input` (fed at batch 1) is replaced by
+   * PATH_POINTS = baseline + α·(input − baseline), one point per α, the baseline and the α fed as
+   * PATH_BASELINE and PATH_ALPHAS ([points, 1, …]); a gradient asked of `input` is the points'
+   * gradients, summed.
+   */
+  path?: { input: string };
 }
+
+export const PATH_BASELINE = 'aia.path.baseline';
+export const PATH_ALPHAS = 'aia.path.alphas';
+const PATH_POINTS = 'aia.path.points';
 
 export interface GradientGraph {
   model: ModelProto;
@@ -111,11 +123,22 @@ export async function buildGradientGraph(
     const info = weights(name);
     return info && { rank: info.dims.length, elemType: info.elemType };
   });
+  const pathInput = request.path?.input;
   const graph = {
     ...upgradedGraph,
-    node: folded.nodes,
+    node: pathInput ? alongPath(folded.nodes, pathInput) : folded.nodes,
     initializer: [...(upgradedGraph.initializer ?? []), ...padded.initializers, ...folded.initializers],
+    input: [
+      ...(upgradedGraph.input ?? []),
+      ...(pathInput
+        ? [PATH_BASELINE, PATH_ALPHAS].map((name) => ({ name, type: inputType(upgradedGraph, pathInput) }))
+        : []),
+    ],
   };
+  if (pathInput && (!feeds[PATH_BASELINE] || !feeds[PATH_ALPHAS]))
+    throw new InputError(`a path gradient needs the feeds '${PATH_BASELINE}' and '${PATH_ALPHAS}'`);
+  // On a path, the input's gradient is that of the points.
+  const wrt = request.wrt.map((name) => (name === pathInput ? PATH_POINTS : name));
   const model: ModelProto = { ...upgraded.model, graph };
   const forwardNodes = graph.node;
   const known = new Set<string>([
@@ -123,15 +146,15 @@ export async function buildGradientGraph(
     ...(graph.initializer ?? []).map((t) => t.name ?? ''),
     ...forwardNodes.flatMap((n) => n.output ?? []),
   ]);
-  for (const name of [request.objective.tensor, ...request.wrt, ...(request.read ?? [])]) {
+  for (const name of [request.objective.tensor, ...wrt, ...(request.read ?? [])]) {
     if (!known.has(name)) throw new InputError(`the graph has no tensor '${name}'`);
   }
-  if (request.wrt.length === 0)
+  if (wrt.length === 0)
     throw new InputError('nothing to differentiate against: give at least one wrt tensor');
 
   // Before anything runs: every op on the way must have a gradient rule. The objective's own nodes
   // are standard reductions, so checking against the objective tensor covers them.
-  checkDifferentiable(forwardNodes, request.objective.tensor, request.wrt);
+  checkDifferentiable(forwardNodes, request.objective.tensor, wrt);
 
   const fetches = [...new Set(forwardNodes.flatMap((n) => n.output ?? []).filter((o) => o !== ''))];
   const measured = await probe(
@@ -153,9 +176,9 @@ export async function buildGradientGraph(
     b,
     [...forwardNodes, ...objectiveNodes],
     objective.value,
-    request.wrt,
+    wrt,
     facts,
-    batchAxisTensors(graph, request),
+    new Set([...batchAxisTensors(graph, request), ...(pathInput ? [PATH_POINTS] : [])]),
   );
 
   // Name outputs after what they hold: the objective, and `<tensor>_grad` for each gradient.
@@ -174,7 +197,8 @@ export async function buildGradientGraph(
     output: [objectiveOutput],
   });
   const gradientOutputs = new Map<string, string>();
-  for (const [name, grad] of gradients) {
+  for (const [tensor, grad] of gradients) {
+    const name = tensor === PATH_POINTS ? (pathInput as string) : tensor;
     const out = unique(`${name}_grad`);
     b.nodes.push({ op_type: 'Identity', name: out, input: [grad], output: [out] });
     gradientOutputs.set(name, out);
@@ -230,6 +254,27 @@ function weightInfo(graph: GraphProto): (name: string) => { dims: number[]; elem
     if (t && out) known.set(out, { dims: (t.dims ?? []).map(int64ToNumber), elemType: t.data_type ?? -1 });
   }
   return (name) => known.get(name);
+}
+
+/**
+ * Integrated Gradients' points, ahead of the forward graph: PATH_POINTS = baseline + α·(input −
+ * baseline), broadcast over the α (axis 0), read by every node that read the input.
+ */
+function alongPath(nodes: readonly NodeProto[], input: string): NodeProto[] {
+  const step = `${PATH_POINTS}/step`;
+  const scaled = `${PATH_POINTS}/scaled`;
+  return [
+    { op_type: 'Sub', name: step, input: [input, PATH_BASELINE], output: [step] },
+    { op_type: 'Mul', name: scaled, input: [PATH_ALPHAS, step], output: [scaled] },
+    { op_type: 'Add', name: PATH_POINTS, input: [PATH_BASELINE, scaled], output: [PATH_POINTS] },
+    ...nodes.map((n) => ({ ...n, input: (n.input ?? []).map((i) => (i === input ? PATH_POINTS : i)) })),
+  ];
+}
+
+/** The type of a graph input (its element type; the shape is set from the feeds later). */
+function inputType(graph: GraphProto, name: string): ValueInfoProto['type'] {
+  const elemType = (graph.input ?? []).find((v) => v.name === name)?.type?.tensor_type?.elem_type;
+  return { tensor_type: { elem_type: elemType ?? ElemType.FLOAT } };
 }
 
 /**

@@ -111,6 +111,7 @@ function gradientKey(feeds: Readonly<Record<string, ort.Tensor>>, request: Gradi
     `wrt:${[...request.wrt].sort().join(',')}`,
     `read:${[...(request.read ?? [])].sort().join(',')}`,
     `sum:${request.sumBatch === true}`,
+    `path:${request.path?.input ?? ''}`,
     `in:${shapes.join(',')}`,
   ].join('|');
 }

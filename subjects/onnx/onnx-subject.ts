@@ -10,6 +10,7 @@ import {
   type ImageInputInfo,
   type ImagePlacement,
 } from '../preprocess.ts';
+import { PATH_ALPHAS, PATH_BASELINE } from '../autodiff/compile.ts';
 import { GradientSessions } from '../autodiff/session.ts';
 import type {
   Edit,
@@ -267,6 +268,7 @@ export class OnnxSubject implements Subject {
 
   async gradient(inputs: SubjectInputs, request: GradientRequest): Promise<GradientResult> {
     const feeds = this.feeds(inputs);
+    const path = request.path ? this.pathFeeds(feeds, request.path) : undefined;
     const tensorName = (name: string) =>
       this.inputNames.includes(name) || this.outputNames.includes(name) ? name : this.tensorOrSite(name);
     const wrt = request.wrt.map(tensorName);
@@ -275,7 +277,7 @@ export class OnnxSubject implements Subject {
     let run;
     try {
       run = await this.gradients.run(
-        feeds,
+        path ? { ...feeds, ...path.feeds } : feeds,
         {
           objective: {
             tensor: tensorName(objective.tensor),
@@ -285,6 +287,7 @@ export class OnnxSubject implements Subject {
           wrt,
           read,
           ...(request.sumBatch ? { sumBatch: true } : {}),
+          ...(path ? { path: { input: path.input } } : {}),
         },
         objective.weights,
       );
@@ -307,6 +310,36 @@ export class OnnxSubject implements Subject {
       sites[name] = run.tensors[read[i] as string] as ort.Tensor;
     });
     return { objective: Float32Array.from(run.objective.data as Float32Array), gradients, sites };
+  }
+
+  /** The feeds of an Integrated Gradients path: the baseline and the α as [points, 1, …]. */
+  private pathFeeds(
+    feeds: Readonly<Record<string, ort.Tensor>>,
+    path: NonNullable<GradientRequest['path']>,
+  ): { input: string; feeds: Record<string, ort.Tensor> } {
+    const input = this.imageInput().name;
+    const x = feeds[input] as ort.Tensor;
+    if (x.dims[0] !== 1)
+      throw new InputError(`a path gradient takes one input example, got a batch of ${x.dims[0]}`);
+    const { baseline, alphas } = path;
+    if (baseline.dims.join('×') !== x.dims.join('×') || baseline.type !== x.type) {
+      throw new InputError(
+        `the path's baseline must be ${x.type} [${x.dims.join('×')}] like the input, got ${baseline.type} [${baseline.dims.join('×')}]`,
+      );
+    }
+    if (alphas.length === 0 || !alphas.every(Number.isFinite))
+      throw new InputError('a path needs at least one finite α');
+    const shape = [alphas.length, ...x.dims.slice(1).map(() => 1)];
+    return {
+      input,
+      feeds: {
+        [PATH_BASELINE]: baseline,
+        [PATH_ALPHAS]:
+          x.type === 'float64'
+            ? new ort.Tensor('float64', Float64Array.from(alphas), shape)
+            : new ort.Tensor('float32', Float32Array.from(alphas), shape),
+      },
+    };
   }
 
   /** A site's tensor name (aliases resolved); names that are no site (weights) pass through. */

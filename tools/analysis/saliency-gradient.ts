@@ -250,15 +250,16 @@ export async function gradientSaliency(
       break;
     case 'integrated_gradients': {
       const baseline = subject.preprocess([baselineImage(image, settings.baseline)]).data as Float32Array;
-      const summed = async (values: Float32Array, count: number) => {
-        const run = await subject.gradient(new ort.Tensor('float32', values, [count, ...dims.slice(1)]), {
+      // The path's points are built, and their gradients summed, inside one run per batch of steps.
+      const along = async (alphas: readonly number[]) => {
+        const run = await subject.gradient(input, {
           objective: objective.objective,
           wrt: [inputName],
-          sumBatch: true,
+          path: { baseline: new ort.Tensor('float32', baseline, dims), alphas },
         });
         return run.gradients[inputName]?.data as Float32Array;
       };
-      low = await integratedGradients(pixels, shape, { summed }, { baseline, steps: settings.steps });
+      low = await integratedGradients(pixels, shape, { along }, { baseline, steps: settings.steps });
       describes = `integrated gradients (${settings.steps} steps from a ${settings.baseline} image) of ${objective.describes.replace(/^gradient of /, '')}`;
       break;
     }

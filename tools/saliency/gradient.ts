@@ -20,11 +20,11 @@ import { createRandom } from '../../util/random.ts';
 export type InputGradientFn = (inputs: Float32Array, count: number) => Promise<Float32Array>;
 
 /**
- * The same gradients summed over the batch (one [C, H, W]), for a model that sums inside its run
- * (Integrated Gradients needs only the sum).
+ * Gradients along Integrated Gradients' straight path, summed (one [C, H, W]): at baseline +
+ * α·(input − baseline) for each α, for a model that builds the points and sums inside its run.
  */
-export interface SummedInputGradient {
-  summed: (inputs: Float32Array, count: number) => Promise<Float32Array>;
+export interface PathGradient {
+  along: (alphas: readonly number[]) => Promise<Float32Array>;
 }
 
 export interface TensorShape {
@@ -80,7 +80,7 @@ export function channelDot(a: ArrayLike<number>, b: ArrayLike<number>, shape: Te
 export function integratedGradients(
   input: Float32Array,
   shape: TensorShape,
-  gradientOf: InputGradientFn | SummedInputGradient,
+  gradientOf: InputGradientFn | PathGradient,
   options: IntegratedGradientsOptions,
 ): Promise<Float32Array> {
   return integratedGradientsSum(input, shape, gradientOf, options).then(({ map }) => map);
@@ -90,7 +90,7 @@ export function integratedGradients(
 export async function integratedGradientsSum(
   input: Float32Array,
   shape: TensorShape,
-  gradientOf: InputGradientFn | SummedInputGradient,
+  gradientOf: InputGradientFn | PathGradient,
   options: IntegratedGradientsOptions,
 ): Promise<{ map: Float32Array; attribution: Float32Array }> {
   const { baseline } = options;
@@ -108,20 +108,20 @@ export async function integratedGradientsSum(
   const sum = new Float64Array(size);
   for (let start = 0; start < steps; start += batch) {
     const count = Math.min(batch, steps - start);
+    const alphas = Array.from({ length: count }, (_, k) => (start + k + 0.5) / steps);
+    if (typeof gradientOf !== 'function') {
+      const grad = await gradientOf.along(alphas);
+      for (let i = 0; i < size; i++) sum[i] = (sum[i] as number) + (grad[i] as number);
+      continue;
+    }
     const points = new Float32Array(count * size);
-    for (let k = 0; k < count; k++) {
-      const alpha = (start + k + 0.5) / steps;
+    alphas.forEach((alpha, k) => {
       const point = points.subarray(k * size, (k + 1) * size);
       for (let i = 0; i < size; i++) point[i] = (baseline[i] as number) + alpha * (diff[i] as number);
-    }
-    if (typeof gradientOf === 'function') {
-      const grads = await gradientOf(points, count);
-      for (let k = 0; k < count; k++) {
-        const grad = grads.subarray(k * size, (k + 1) * size);
-        for (let i = 0; i < size; i++) sum[i] = (sum[i] as number) + (grad[i] as number);
-      }
-    } else {
-      const grad = await gradientOf.summed(points, count);
+    });
+    const grads = await gradientOf(points, count);
+    for (let k = 0; k < count; k++) {
+      const grad = grads.subarray(k * size, (k + 1) * size);
       for (let i = 0; i < size; i++) sum[i] = (sum[i] as number) + (grad[i] as number);
     }
   }

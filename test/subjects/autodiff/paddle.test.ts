@@ -102,3 +102,55 @@ describe('autodiff on the PaddleOCR classifier', () => {
     expect(second.some((v, i) => Math.abs(v - (grad[i] as number)) > 1e-3 * scale)).toBe(true);
   });
 });
+
+describe('Integrated Gradients paths on the PaddleOCR classifier', () => {
+  const size = 3 * 48 * 192;
+  const objective = { tensor: LOGITS, weights: [1, 0] };
+
+  it('builds the points and sums their gradients inside the run, as the points fed one by one do', async () => {
+    const x = smoothImage(5, [1, 3, 48, 192]);
+    const baseline = new Float32Array(size).fill(-1);
+    const input = new ort.Tensor('float32', x, [1, 3, 48, 192]);
+    const alphas = [0.1, 0.45, 0.8];
+    const path = await subject.gradient(input, {
+      objective,
+      wrt: ['x'],
+      path: { baseline: new ort.Tensor('float32', baseline, [1, 3, 48, 192]), alphas },
+    });
+    expect(path.gradients.x?.dims).toEqual([1, 3, 48, 192]);
+    const points = new Float32Array(alphas.length * size);
+    alphas.forEach((a, k) => {
+      for (let i = 0; i < size; i++)
+        points[k * size + i] = (baseline[i] as number) + a * ((x[i] as number) - (baseline[i] as number));
+    });
+    const each = await subject.gradient(new ort.Tensor('float32', points, [alphas.length, 3, 48, 192]), {
+      objective,
+      wrt: ['x'],
+    });
+    expect(Array.from(path.objective)).toEqual(Array.from(each.objective).map((v) => expect.closeTo(v, 4)));
+    const grads = each.gradients.x?.data as Float32Array;
+    const summed = path.gradients.x?.data as Float32Array;
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < size; i++) {
+      const expected = (grads[i] as number) + (grads[size + i] as number) + (grads[2 * size + i] as number);
+      worst = Math.max(worst, Math.abs((summed[i] as number) - expected));
+      scale = Math.max(scale, Math.abs(expected));
+    }
+    expect(scale).toBeGreaterThan(1e-3);
+    expect(worst / scale).toBeLessThan(1e-4);
+  });
+
+  it('names what is wrong with a path: a batch, or a baseline of another shape', async () => {
+    const two = new ort.Tensor('float32', new Float32Array(2 * size), [2, 3, 48, 192]);
+    const one = new ort.Tensor('float32', new Float32Array(size), [1, 3, 48, 192]);
+    const baseline = new ort.Tensor('float32', new Float32Array(size), [1, 3, 48, 192]);
+    await expect(
+      subject.gradient(two, { objective, wrt: ['x'], path: { baseline, alphas: [0.5] } }),
+    ).rejects.toThrow(/one input example, got a batch of 2/);
+    const wrong = new ort.Tensor('float32', new Float32Array(size), [1, 3, 192, 48]);
+    await expect(
+      subject.gradient(one, { objective, wrt: ['x'], path: { baseline: wrong, alphas: [0.5] } }),
+    ).rejects.toThrow(/baseline must be float32 \[1×3×48×192\]/);
+  });
+});
