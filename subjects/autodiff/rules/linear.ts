@@ -192,6 +192,7 @@ function convInputGrad(
   wShape: number[],
   xShape: number[],
   geo: ConvGeometry,
+  elemType: number,
 ): string | undefined {
   const n = geo.kernel.length;
   const spatialOut = gShape.slice(2);
@@ -220,11 +221,12 @@ function convInputGrad(
     // [N, C, h, w] → [N, C, h, 1, w, 1] → zeros after each value → [N, C, h·s, w·s]
     const interleaved = spatialOut.flatMap((d) => [d, 1]);
     const reshaped = b.reshape(g, [batch, channels, ...interleaved]);
-    const pads = new Array<number>(2 * (2 + 2 * n)).fill(0);
-    geo.strides.forEach((s, i) => {
-      pads[2 + 2 * n + 2 + 2 * i + 1] = s - 1;
-    });
-    const padded = b.op('Pad', [reshaped, b.int64(pads)]);
+    // The zeros come from a broadcasting Mul by a one-hot [1, 1, 1, s, 1, s…] (onnxruntime runs it on
+    // every thread, where a Pad runs on one).
+    const window = geo.strides.flatMap((s) => [1, s]);
+    const oneHot = new Float64Array(geo.strides.reduce((p, s) => p * s, 1));
+    oneHot[0] = 1;
+    const padded = b.mul(reshaped, b.float(oneHot, [1, 1, ...window], elemType));
     spread = b.reshape(padded, [
       batch,
       channels,
@@ -289,7 +291,7 @@ const conv: GradRule = (ctx) => {
   // depthwise kernels are the slow ones, so those keep the stride-1 Conv.
   const transposed = geo.group === 1 && geo.strides.some((s) => s > 1);
   const dx = ctx.needs[0]
-    ? ((transposed ? undefined : convInputGrad(b, g, gShape, w, wShape, xShape, geo)) ??
+    ? ((transposed ? undefined : convInputGrad(b, g, gShape, w, wShape, xShape, geo, ctx.elemType(x))) ??
       (() => {
         // output_padding restores the rows a strided conv dropped, so the result has x's size.
         const outputPadding = xShape.slice(2).map((size, i) => {
