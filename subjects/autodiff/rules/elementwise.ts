@@ -60,8 +60,8 @@ function gate(ctx: GradContext, condition: string, g: string): string {
  * A product of an image [N, C, H, W] with a per-channel scale [N, C, 1, 1] (squeeze-excitation):
  * the forward is rewritten to spread the scale to full size first (GraphBuilder.spread), so the
  * product, its gradient g·scale and the g·image that the scale's gradient sums all stay in
- * onnxruntime's blocked layout; that sum is a GlobalAveragePool (blocked too) times H·W rather than
- * a ReduceSum, which would reorder g·image to NCHW. Undefined for any other Mul.
+ * onnxruntime's blocked layout; that sum is a spatial mean (GraphBuilder.spatialMean, blocked too)
+ * times H·W rather than a ReduceSum, which would reorder g·image to NCHW. Undefined for any other Mul.
  */
 function channelScale(ctx: GradContext, g: string): (string | undefined)[] | undefined {
   const out = ctx.shape(output(ctx));
