@@ -180,8 +180,9 @@ const UNARY_ACTIVATIONS = new Set([
 ]);
 
 /**
- * A 1×1 conv fed by a channel count between whole blocks (see CHANNEL_BLOCK) runs in plain NCHW and
- * makes every tensor around it reorder. Widens the hidden layer of a squeeze-excitation block — 1×1 Conv → activation → 1×1 Conv over
+ * A 1×1 conv fed by a channel count that is not a whole number of blocks (see CHANNEL_BLOCK) runs in
+ * plain NCHW (or, under one block, reads its input in NCHW), so the tensors around it reorder. Widens
+ * the hidden layer of a squeeze-excitation block — 1×1 Conv → activation → 1×1 Conv over
  * [N, C, 1, 1] — to a whole number of channel blocks, with zero filters in the first conv and zero
  * weights for the new channels in the second, so the second conv (and the scale it makes, and the
  * products with that scale, forward and backward) stays in onnxruntime's blocked layout. The
@@ -215,7 +216,7 @@ export function padSqueezeChannels(
   for (const first of nodes) {
     const w1 = pointwise(first);
     const hidden = w1?.dims[0] as number;
-    if (!w1 || hidden <= CHANNEL_BLOCK || hidden % CHANNEL_BLOCK === 0) continue;
+    if (!w1 || hidden % CHANNEL_BLOCK === 0) continue;
     const act = only(first.output?.[0]);
     if (!act || !UNARY_ACTIVATIONS.has(act.op_type ?? '') || (act.input ?? []).length !== 1) continue;
     const second = only(act.output?.[0]);
