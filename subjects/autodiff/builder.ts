@@ -42,6 +42,7 @@ export class GraphBuilder {
   private readonly int64Cache = new Map<string, string>();
   private readonly int64Values = new Map<string, number[]>();
   private readonly floatCache = new Map<string, string>();
+  private readonly meanKernels = new Map<string, string>();
   /**
    * Gradients a rule left in a smaller shape that broadcasts to their tensor's (a pooled gradient
    * before it is spread over the window): the reverse pass adds them to full-size contributions
@@ -276,12 +277,18 @@ export class GraphBuilder {
       channels % CHANNEL_BLOCK === 0 ||
       channels * height * width > MAX_MEAN_KERNEL;
     if (pooled) return { op_type: 'GlobalAveragePool', name: output, input: [x], output: [output] };
-    const kernel = this.float(new Float32Array(channels * height * width).fill(1 / (height * width)), [
-      channels,
-      1,
-      height,
-      width,
-    ]);
+    // One kernel per shape: a block's forward pool and its backward mean share it.
+    const key = `${channels}x${height}x${width}`;
+    let kernel = this.meanKernels.get(key);
+    if (!kernel) {
+      kernel = this.float(new Float32Array(channels * height * width).fill(1 / (height * width)), [
+        channels,
+        1,
+        height,
+        width,
+      ]);
+      this.meanKernels.set(key, kernel);
+    }
     return {
       op_type: 'Conv',
       name: output,

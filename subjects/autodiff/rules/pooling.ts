@@ -22,7 +22,6 @@ const maxPool: GradRule = (ctx) => {
   if (ctx.attrInt('storage_order', 0) !== 0)
     throw ctx.unsupported('MaxPool with storage_order 1 has no gradient rule');
   const shape = ctx.shape(x(ctx));
-  const total = shape.reduce((p, d) => p * d, 1);
   // Recompute the pool with its Indices output: flat positions in the whole input tensor.
   const keep = (ctx.node.attribute ?? []).filter((a) => a.name !== 'storage_order');
   const [, indices] = b.opMulti('MaxPool', [x(ctx)], 2, keep);
@@ -41,6 +40,7 @@ const maxPool: GradRule = (ctx) => {
       ),
     ];
   }
+  const total = shape.reduce((p, d) => p * d, 1);
   const scattered = b.op(
     'ScatterElements',
     [b.zeros([total], ctx.elemType(x(ctx))), b.reshape(indices as string, [-1]), b.reshape(g, [-1])],
